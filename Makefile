@@ -1,0 +1,34 @@
+# crm_ext: run and test the add-on inside a real Odoo 11 on this machine.
+# Each target does the set-up it needs (scripts/setup.sh skips what is done).
+#   make run         serve Odoo with crm_ext on http://127.0.0.1:$(ODOO_PORT)
+#   make test        fresh test database, then pytest over crm_ext/tests and tests/
+#   make host-check  Odoo's own test suites under the host compatibility layer
+#   make bench       the benchmarks in bench/
+#   make stop        stop the private PostgreSQL
+SHELL := /bin/bash
+
+.PHONY: setup run test host-check bench stop i18n readme
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	@scripts/run.sh
+
+test: setup
+	@scripts/test.sh
+
+host-check: setup
+	@scripts/host-check.sh
+
+bench: setup
+	@scripts/bench.sh
+
+stop:
+	@scripts/pg.sh stop
+
+i18n: setup
+	@scripts/i18n.sh
+
+readme:
+	@.venv/bin/python scripts/gen_addon_readme.py crm_ext

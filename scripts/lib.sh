@@ -1,0 +1,65 @@
+# Shared settings of the project's commands; sourced, not run.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOCAL="$ROOT/.local"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+ODOO="$VENV/bin/odoo"
+CONF="$LOCAL/odoo.conf"
+PYTHON_BIN=${PYTHON:-python3.11}
+
+ODOO_PORT=${ODOO_PORT:-8069}
+ODOO_DB=${ODOO_DB:-crm_ext_demo}
+ODOO_TEST_DB=${ODOO_TEST_DB:-crm_ext_test}
+
+# An external PostgreSQL is used when ODOO_DB_HOST is set; otherwise the
+# project runs its own cluster in .local/pg, reachable only by a Unix socket.
+if [ -n "${ODOO_DB_HOST:-}" ]; then
+  PG_EMBEDDED=0
+  DB_HOST=$ODOO_DB_HOST
+  DB_PORT=${ODOO_DB_PORT:-5432}
+  DB_USER=${ODOO_DB_USER:-odoo}
+  DB_PASSWORD=${ODOO_DB_PASSWORD:-}
+else
+  PG_EMBEDDED=1
+  PGDATA_DIR="$LOCAL/pg/data"
+  PG_SOCKET_DIR="$LOCAL/pg/run"
+  # a Unix socket path is limited to 107 bytes: fall back to a short private
+  # directory named after the checkout when the checkout's path is too long
+  if [ $(( ${#PG_SOCKET_DIR} + 16 )) -gt 100 ]; then
+    PG_SOCKET_DIR="/tmp/crm_ext-pg-$(printf %s "$ROOT" | sha1sum | cut -c1-12)"
+  fi
+  DB_HOST=$PG_SOCKET_DIR
+  DB_PORT=5432
+  DB_USER=odoo
+  DB_PASSWORD=
+fi
+
+log() { printf '>>> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+pg_bindir() {
+  local dir
+  if command -v pg_config >/dev/null 2>&1; then
+    dir=$(pg_config --bindir)
+    [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+  fi
+  for dir in /usr/lib/postgresql/*/bin; do
+    [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+  done
+  dir=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+  [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+  die "PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL (Debian: postgresql)"
+}
+
+# PostgreSQL refuses to run as root: as root, the cluster belongs to the
+# 'postgres' system user.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Database helpers: odoo-db.sh exists DB | drop DB | install DB [--without-demo]
+source "$(dirname "$0")/lib.sh"
+
+psql_cmd() {
+  "$PY" - "$@" <<'PYCODE'
+import sys
+import psycopg2
+from odoo.tools import config
+config.parse_config(["-c", sys.argv[2]])
+action, _conf, dbname = sys.argv[1:4]
+conn = psycopg2.connect(
+    dbname="postgres", host=config["db_host"] or None, port=config["db_port"] or None,
+    user=config["db_user"] or None, password=config["db_password"] or None)
+conn.autocommit = True
+cr = conn.cursor()
+if action == "exists":
+    cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
+    sys.exit(0 if cr.fetchone() else 1)
+if action == "drop":
+    cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (dbname,))
+    cr.execute('DROP DATABASE IF EXISTS "%s"' % dbname.replace('"', '""'))
+PYCODE
+}
+
+action=${1:?usage: odoo-db.sh exists|drop|install DB}
+db=${2:?database name}
+case "$action" in
+  exists|drop) psql_cmd "$action" "$CONF" "$db" ;;
+  *) die "unknown action $action" ;;
+esac

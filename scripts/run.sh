@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# make run: create (or upgrade) the demo database, then serve it.
+source "$(dirname "$0")/lib.sh"
+export PATH="$ROOT/node_modules/.bin:$PATH"
+
+if "$ROOT/scripts/odoo-db.sh" exists "$ODOO_DB"; then
+  log "upgrading crm_ext in $ODOO_DB"
+  "$ODOO" -c "$CONF" -d "$ODOO_DB" -u crm_ext --stop-after-init --log-level=warn
+else
+  log "creating $ODOO_DB with demo data and crm_ext (a few minutes the first time)"
+  "$ODOO" -c "$CONF" -d "$ODOO_DB" -i crm_ext --stop-after-init --log-level=warn
+fi
+log "serving $ODOO_DB on http://127.0.0.1:$ODOO_PORT (login admin / admin; Ctrl-C stops)"
+exec "$ODOO" -c "$CONF" -d "$ODOO_DB" --db-filter="^${ODOO_DB}\$" --http-port="$ODOO_PORT" \
+  --longpolling-port=$((ODOO_PORT + 3))

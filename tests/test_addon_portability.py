@@ -1,0 +1,32 @@
+"""The add-on must run on a stock Odoo 11 server (Python 3.5-3.7) and must
+not depend on the host compatibility layer."""
+import ast
+import pathlib
+import re
+
+ADDON = pathlib.Path(__file__).resolve().parent.parent / "crm_ext"
+
+
+def python_files():
+    files = sorted(ADDON.rglob("*.py"))
+    assert files, "crm_ext has Python files"
+    return files
+
+
+def test_no_syntax_newer_than_python_36():
+    for path in python_files():
+        ast.parse(path.read_text(encoding="utf-8"), str(path), feature_version=(3, 6))
+
+
+def test_addon_never_imports_the_host_layer():
+    pattern = re.compile(r"\bhost_compat\b")
+    offenders = [str(p) for p in python_files() if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_manifest_declares_version_and_dependencies():
+    manifest = ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
+    assert manifest["version"] == "11.0.1.0.0"
+    assert set(manifest["depends"]) >= {
+        "sale_management", "crm", "stock", "account_invoicing", "mail"}
+    assert manifest["license"] == "AGPL-3"

@@ -1,0 +1,73 @@
+"""The web client, driven in headless Chromium as a salesperson would use it."""
+import shutil
+import tempfile
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+SALESMAN_LOGIN = "crm_ext_browser_salesman"
+SALESMAN_PASSWORD = "salesman-pw-1"
+
+
+@pytest.fixture(scope="module")
+def salesman_and_customer(odoo_server):
+    call = odoo_server.rpc()
+    group = call("ir.model.data", "xmlid_to_res_id", "sales_team.group_sale_salesman")
+    users = call("res.users", "search", [("login", "=", SALESMAN_LOGIN)])
+    if not users:
+        call("res.users", "create", {
+            "name": "Browser Salesman", "login": SALESMAN_LOGIN,
+            "password": SALESMAN_PASSWORD, "groups_id": [(6, 0, [group])],
+        })
+    customer = call("res.partner", "create", {
+        "name": "Browser Test Customer", "is_company": True, "customer": True})
+    return customer
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    profile = tempfile.mkdtemp(prefix="crm_ext-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1400,1000",
+                 "--user-data-dir=%s" % profile):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_salesman_sees_customer_insight_page(odoo_server, salesman_and_customer, browser,
+                                             artifacts_dir):
+    wait = WebDriverWait(browser, 90)
+    browser.get(odoo_server.url + "/web/login")
+    browser.find_element(By.NAME, "login").send_keys(SALESMAN_LOGIN)
+    browser.find_element(By.NAME, "password").send_keys(SALESMAN_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".o_main_navbar, .o_web_client")))
+
+    browser.get("%s/web#id=%d&model=res.partner&view_type=form" % (
+        odoo_server.url, salesman_and_customer))
+    wait.until(ec.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, ".o_form_view"), "Browser Test Customer"))
+    tab = wait.until(ec.element_to_be_clickable(
+        (By.XPATH, "//ul[contains(@class, 'nav-tabs')]//a[normalize-space()='Customer Insight']")))
+    tab.click()
+    placeholder = wait.until(ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".o_form_view .tab-pane.active .alert-info")))
+    assert "RFM" in placeholder.text
+    browser.save_screenshot(str(artifacts_dir / "customer_insight.png"))
+
+    assert odoo_server.log_problems() == []
