@@ -17,6 +17,8 @@ import pytest
 import yaml
 from lxml import etree
 
+from odoo.tests import common
+
 import host_compat
 from host_compat import import_hooks
 from host_compat.patches import odoo_qweb_ast
@@ -154,7 +156,7 @@ def test_safe_eval_exec_mode_statements():
                 total += rec
         try:
             ratio = total / 0
-        except ZeroDivisionError:
+        except Exception:
             ratio = -1
     """), context, mode="exec", nocopy=True)
     assert (context["total"], context["ratio"]) == (5, -1)
@@ -235,3 +237,25 @@ def test_install_is_idempotent():
     finders = len(sys.meta_path)
     host_compat.install()
     assert len(sys.meta_path) == finders
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestOdooTemplatesRender(common.TransactionCase):
+    """Real templates of the installed modules, through ``ir.qweb``."""
+
+    def test_origin_link_renders_loops_and_conditions(self):
+        partners = self.env["res.partner"].create({"name": "Origin A"}) \
+            | self.env["res.partner"].create({"name": "Origin B"})
+        html = self.env["ir.qweb"].render("mail.message_origin_link", {
+            "self": partners[0], "origin": partners, "edit": False})
+        self.assertIn(b"created", html)
+        self.assertNotIn(b"modified", html)
+        self.assertIn(b"Origin A</a><span>, </span>", html)
+        self.assertIn(b"Origin B</a>", html)
+
+    def test_assignment_notification_renders(self):
+        partner = self.env["res.partner"].create({"name": "Qweb Probe"})
+        html = self.env["ir.qweb"].render("mail.message_user_assigned", {"object": partner})
+        self.assertIn(b"Qweb Probe", html)
+        self.assertIn(("/mail/view?model=res.partner&amp;res_id=%d" % partner.id).encode(), html)

@@ -40,17 +40,19 @@ class ModernizeAst(ast.NodeTransformer):
 
 
 def modernize(tree):
-    tree = ModernizeAst().visit(tree)
+    tree = ast.fix_missing_locations(ModernizeAst().visit(tree))
     for node in ast.walk(tree):
-        # fix_missing_locations fills a node from its parent only where the
-        # attribute is missing; a node built with lineno but no end_lineno
-        # must get an end position of its own.
-        if "lineno" in node._attributes and getattr(node, "lineno", None) is not None:
-            if getattr(node, "end_lineno", None) is None:
-                node.end_lineno = node.lineno
-            if getattr(node, "end_col_offset", None) is None:
-                node.end_col_offset = getattr(node, "col_offset", 0)
-    return ast.fix_missing_locations(tree)
+        # QWeb copies locations between its own nodes and nodes parsed from
+        # template expressions, so a node can end up with an end position
+        # missing or before its start; the compiler rejects both since 3.8.
+        if "end_lineno" not in node._attributes:
+            continue
+        if getattr(node, "end_lineno", None) is None or node.end_lineno < node.lineno:
+            node.end_lineno = node.lineno
+        if node.end_lineno == node.lineno and \
+                (getattr(node, "end_col_offset", None) or 0) < node.col_offset:
+            node.end_col_offset = node.col_offset
+    return tree
 
 
 def compile_modern(source, filename, mode, *args, **kwargs):
