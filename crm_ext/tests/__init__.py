@@ -1,1 +1,2 @@
 from . import test_customer_insight_page
+from . import test_translations
