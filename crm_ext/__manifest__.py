@@ -12,7 +12,6 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "application": True,
-    "installable": True,
     "depends": [
         "sale_management",
         "crm",

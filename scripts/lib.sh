@@ -24,12 +24,21 @@ if [ -n "${ODOO_DB_HOST:-}" ]; then
   DB_PASSWORD=${ODOO_DB_PASSWORD:-}
 else
   PG_EMBEDDED=1
-  PGDATA_DIR="$LOCAL/pg/data"
-  PG_SOCKET_DIR="$LOCAL/pg/run"
+  checkout_id=$(printf %s "$ROOT" | sha1sum | cut -c1-12)
+  PG_BASE="$LOCAL/pg"
+  # As root the cluster runs as 'postgres', which must be able to enter the
+  # checkout; a checkout under a private directory (a mktemp -d, /root)
+  # keeps it in a directory of its own named after the checkout instead.
+  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 \
+      && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    PG_BASE="/var/tmp/crm_ext-pg-$checkout_id"
+  fi
+  PGDATA_DIR="$PG_BASE/data"
+  PG_SOCKET_DIR="$PG_BASE/run"
   # a Unix socket path is limited to 107 bytes: fall back to a short private
   # directory named after the checkout when the checkout's path is too long
   if [ $(( ${#PG_SOCKET_DIR} + 16 )) -gt 100 ]; then
-    PG_SOCKET_DIR="/tmp/crm_ext-pg-$(printf %s "$ROOT" | sha1sum | cut -c1-12)"
+    PG_SOCKET_DIR="/tmp/crm_ext-pg-$checkout_id"
   fi
   DB_HOST=$PG_SOCKET_DIR
   DB_PORT=5432

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Database helpers: odoo-db.sh exists DB | drop DB | install DB [--without-demo]
+# Database helpers: odoo-db.sh exists DB (exit 0 yes, 1 no, 2 no server) | drop DB
 source "$(dirname "$0")/lib.sh"
 
 psql_cmd() {
@@ -9,9 +9,14 @@ import psycopg2
 from odoo.tools import config
 config.parse_config(["-c", sys.argv[2]])
 action, _conf, dbname = sys.argv[1:4]
-conn = psycopg2.connect(
-    dbname="postgres", host=config["db_host"] or None, port=config["db_port"] or None,
-    user=config["db_user"] or None, password=config["db_password"] or None)
+try:
+    conn = psycopg2.connect(
+        dbname="postgres", host=config["db_host"] or None, port=config["db_port"] or None,
+        user=config["db_user"] or None, password=config["db_password"] or None)
+except psycopg2.OperationalError as exc:
+    sys.stderr.write("error: cannot connect to PostgreSQL at %s:%s as %s: %s\n" % (
+        config["db_host"], config["db_port"], config["db_user"], str(exc).strip()))
+    sys.exit(2)
 conn.autocommit = True
 cr = conn.cursor()
 if action == "exists":
@@ -23,7 +28,7 @@ if action == "drop":
 PYCODE
 }
 
-action=${1:?usage: odoo-db.sh exists|drop|install DB}
+action=${1:?usage: odoo-db.sh exists|drop DB}
 db=${2:?database name}
 case "$action" in
   exists|drop) psql_cmd "$action" "$CONF" "$db" ;;

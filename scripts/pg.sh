@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 [ "$PG_EMBEDDED" = 1 ] || { log "external PostgreSQL at $DB_HOST:$DB_PORT (ODOO_DB_HOST is set)"; exit 0; }
 
 BIN=$(pg_bindir)
-PGLOG="$LOCAL/pg/postgresql.log"
+PGLOG="$PG_BASE/postgresql.log"
 
 init_cluster() {
   [ -f "$PGDATA_DIR/PG_VERSION" ] && return
@@ -13,13 +13,12 @@ init_cluster() {
   mkdir -p "$PGDATA_DIR" "$PG_SOCKET_DIR"
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || die "running as root needs the 'postgres' system user (Debian: apt-get install postgresql)"
-    runuser -u postgres -- test -x "$ROOT" || die "user postgres cannot enter $ROOT; move the checkout or make its parents traversable"
-    chown -R postgres: "$LOCAL/pg" "$PG_SOCKET_DIR"
+    chown -R postgres: "$PG_BASE" "$PG_SOCKET_DIR"
   fi
-  chmod 700 "$PGDATA_DIR"
+  chmod 700 "$PGDATA_DIR" "$PG_SOCKET_DIR"
   as_pg_owner "$BIN/initdb" -D "$PGDATA_DIR" -U "$DB_USER" --auth=trust \
-    --encoding=UTF8 --locale=C.UTF-8 >"$LOCAL/pg/initdb.log" 2>&1 \
-    || { cat "$LOCAL/pg/initdb.log" >&2; die "initdb failed"; }
+    --encoding=UTF8 --locale=C.UTF-8 >"$LOCAL/pg-initdb.log" 2>&1 \
+    || { cat "$LOCAL/pg-initdb.log" >&2; die "initdb failed"; }
   # no TCP at all: the socket lives in the checkout, so two checkouts never collide
   cat >>"$PGDATA_DIR/postgresql.conf" <<CONF
 listen_addresses = ''

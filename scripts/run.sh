@@ -7,6 +7,8 @@ if "$ROOT/scripts/odoo-db.sh" exists "$ODOO_DB"; then
   log "upgrading crm_ext in $ODOO_DB"
   "$ODOO" -c "$CONF" -d "$ODOO_DB" -u crm_ext --stop-after-init --log-level=warn
 else
+  status=$?
+  [ "$status" = 1 ] || exit "$status"
   log "creating $ODOO_DB with demo data and crm_ext (a few minutes the first time)"
   "$ODOO" -c "$CONF" -d "$ODOO_DB" -i crm_ext --stop-after-init --log-level=warn
 fi
