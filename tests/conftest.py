@@ -92,3 +92,11 @@ def odoo_server(artifacts_dir):
         yield server
     finally:
         server.stop()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # expose each phase's report to fixtures (screenshots on failure)
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)

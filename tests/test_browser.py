@@ -49,16 +49,30 @@ def browser():
         shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.fixture
+def screenshot_on_failure(browser, artifacts_dir, request):
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        name = request.node.name
+        browser.save_screenshot(str(artifacts_dir / ("%s-failure.png" % name)))
+        (artifacts_dir / ("%s-failure.html" % name)).write_text(browser.page_source)
+
+
 def test_salesman_sees_customer_insight_page(odoo_server, salesman_and_customer, browser,
-                                             artifacts_dir):
-    wait = WebDriverWait(browser, 90)
+                                             artifacts_dir, screenshot_on_failure):
+    wait = WebDriverWait(browser, 120)
     browser.get(odoo_server.url + "/web/login")
     browser.find_element(By.NAME, "login").send_keys(SALESMAN_LOGIN)
     browser.find_element(By.NAME, "password").send_keys(SALESMAN_PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
-    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".o_main_navbar, .o_web_client")))
+    # the web client is ready once its menu is drawn (the first visit of a
+    # new database also compiles the backend assets)
+    wait.until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".oe_application_menu_placeholder > li")))
 
-    browser.get("%s/web#id=%d&model=res.partner&view_type=form" % (
+    # a full page load (the "?" makes it a new URL), not a hash change
+    browser.get("%s/web?#id=%d&model=res.partner&view_type=form" % (
         odoo_server.url, salesman_and_customer))
     wait.until(ec.text_to_be_present_in_element(
         (By.CSS_SELECTOR, ".o_form_view"), "Browser Test Customer"))
