@@ -17,7 +17,8 @@ LINE = re.compile(
     r"^\S+ \S+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>\S+): (?P<msg>.*)$")
 TEST_LOGGER = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.tests(\.|$)")
 RAN = re.compile(r"^Ran (?P<count>\d+) tests? in ")
-OUTCOME = re.compile(r"^(?P<status>OK|FAILED)(?: \((?P<details>[^)]*)\))?$")
+# unittest writes "FAILED" and " (failures=1, skipped=2)" as two log lines
+OUTCOME_DETAILS = re.compile(r"^\s*(?:OK|FAILED)?\s*\((?P<details>\w+=\d+(?:, \w+=\d+)*)\)$")
 FAILED_TEST = re.compile(r"^(?P<kind>FAIL|ERROR): (?P<test>\S+) \((?P<where>[^)]+)\)")
 
 
@@ -62,7 +63,7 @@ def summarise(log_path):
             module_match = TEST_LOGGER.match(logger)
             if not module_match:
                 if match.group("level") in ("ERROR", "CRITICAL") \
-                        and not msg.startswith("Module "):
+                        and not msg.startswith(("Module ", "At least one test failed")):
                     errors_outside_tests.append("%s: %s" % (logger, msg))
                 continue
             module = module_match.group("module")
@@ -70,16 +71,18 @@ def summarise(log_path):
             if ran:
                 stats[module]["ran"] += int(ran.group("count"))
                 continue
-            outcome = OUTCOME.match(msg)
-            if outcome and outcome.group("details"):
+            outcome = OUTCOME_DETAILS.match(msg)
+            if outcome:
                 for item in outcome.group("details").split(","):
                     key, _, value = item.strip().partition("=")
                     stats[module][key] += int(value)
                 continue
             failed = FAILED_TEST.match(msg)
             if failed:
-                failures.append((module, failed.group("kind"), "%s.%s" % (
-                    failed.group("where"), failed.group("test"))))
+                where, test = failed.group("where"), failed.group("test")
+                # Python 3.11 names the test inside the parentheses already
+                name = where if where.endswith("." + test) else "%s.%s" % (where, test)
+                failures.append((module, failed.group("kind"), name))
     return stats, failures, errors_outside_tests
 
 
