@@ -23,6 +23,15 @@
         "python": ["xlsxwriter"],
     },
     "data": [
+        "security/ir.model.access.csv",
+        "security/crm_customer_insight_security.xml",
+        "data/crm_customer_segment_data.xml",
+        "data/crm_customer_grade_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_customer_insight_views.xml",
+        "views/crm_customer_segment_views.xml",
+        "views/crm_customer_grade_views.xml",
+        "views/crm_customer_segment_history_views.xml",
         "views/res_partner_views.xml",
     ],
 }

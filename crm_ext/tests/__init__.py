@@ -1,2 +1,3 @@
 from . import test_customer_insight_page
+from . import test_customer_insight_metrics
 from . import test_translations

@@ -1,0 +1,27 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+
+class AccountInvoice(models.Model):
+    _inherit = "account.invoice"
+
+    @api.multi
+    def invoice_validate(self):
+        result = super(AccountInvoice, self).invoice_validate()
+        self._refresh_customer_insight()
+        return result
+
+    @api.multi
+    def action_invoice_cancel(self):
+        result = super(AccountInvoice, self).action_invoice_cancel()
+        self._refresh_customer_insight()
+        return result
+
+    def _refresh_customer_insight(self):
+        customer_invoices = self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
+        insight = self.env["crm.customer.insight"].sudo()
+        for company in customer_invoices.mapped("company_id"):
+            partners = customer_invoices.filtered(
+                lambda inv: inv.company_id == company).mapped("commercial_partner_id")
+            insight.refresh_partners(partners, company)

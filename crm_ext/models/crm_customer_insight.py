@@ -1,0 +1,241 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+from . import insight_queries
+
+_logger = logging.getLogger(__name__)
+
+LIFECYCLE_STAGES = [
+    ("prospect", "Prospect"),
+    ("new", "New"),
+    ("active", "Active"),
+    ("growing", "Growing"),
+    ("declining", "Declining"),
+    ("lost", "Lost"),
+    ("reactivated", "Reactivated"),
+]
+GRADES = [
+    ("strategic", "Strategic"),
+    ("key", "Key"),
+    ("general", "General"),
+]
+ABC_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
+
+SCORE_COLUMNS = (
+    "recency_days", "avg_interval_days", "r_score", "f_score", "m_score", "rfm_score",
+    "segment_id", "value_score", "grade", "abc_class", "lifecycle_stage",
+    "lifecycle_stage_date", "clv_run_rate", "clv_retention",
+)
+
+
+class CrmCustomerInsight(models.Model):
+    """What the ledger says about one customer (a commercial partner) in one
+    company.  Rows are written by set-based SQL (:meth:`recompute_company`),
+    never edited by hand."""
+
+    _name = "crm.customer.insight"
+    _description = "Customer Insight"
+    _order = "value_score desc, partner_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True,
+        ondelete="cascade")
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson",
+                              readonly=True)
+    computed_at = fields.Datetime(readonly=True)
+
+    # raw figures
+    first_invoice_date = fields.Date(readonly=True)
+    last_invoice_date = fields.Date(readonly=True)
+    invoice_count = fields.Integer(
+        "Invoices", readonly=True, help="Customer invoices in the analysis window.")
+    invoice_count_all = fields.Integer("Invoices (all time)", readonly=True)
+    net_invoiced = fields.Monetary(
+        readonly=True, help="Untaxed invoiced amount minus refunds in the analysis window, "
+                            "in the company currency.")
+    net_invoiced_all = fields.Monetary("Net Invoiced (all time)", readonly=True)
+    gross_invoiced = fields.Monetary(readonly=True)
+    refunded = fields.Monetary(readonly=True)
+    net_last_12m = fields.Monetary("Net Invoiced, Last 12 Months", readonly=True)
+    net_prev_12m = fields.Monetary("Net Invoiced, 12 Months Before", readonly=True)
+    gross_margin = fields.Monetary(
+        readonly=True, help="Invoiced untaxed amount minus the cost of the invoiced "
+                            "products, in the analysis window.")
+    gross_margin_all = fields.Monetary("Gross Margin (all time)", readonly=True)
+    discount_amount = fields.Monetary("Sales Discounts", readonly=True)
+    receivable_amount = fields.Monetary("Receivable", readonly=True)
+    overdue_amount = fields.Monetary("Overdue", readonly=True)
+    overdue_days = fields.Integer(readonly=True, help="Days since the oldest overdue due date.")
+    aging_1_30 = fields.Monetary("Overdue 1-30 Days", readonly=True)
+    aging_31_60 = fields.Monetary("Overdue 31-60 Days", readonly=True)
+    aging_61_90 = fields.Monetary("Overdue 61-90 Days", readonly=True)
+    aging_over_90 = fields.Monetary("Overdue Over 90 Days", readonly=True)
+    interaction_count = fields.Integer(
+        "Interactions (90 days)", readonly=True,
+        help="Messages, logged calls and meetings with the customer in the last 90 days.")
+    open_opportunity_count = fields.Integer("Open Opportunities", readonly=True)
+    open_quotation_count = fields.Integer("Open Quotations", readonly=True)
+    average_order_value = fields.Monetary(compute="_compute_ratios")
+    return_rate = fields.Float(compute="_compute_ratios", help="Refunded / invoiced.")
+
+    # scores
+    recency_days = fields.Integer("Recency (days)", readonly=True)
+    avg_interval_days = fields.Float("Days Between Purchases", readonly=True)
+    r_score = fields.Integer("R", readonly=True)
+    f_score = fields.Integer("F", readonly=True)
+    m_score = fields.Integer("M", readonly=True)
+    rfm_score = fields.Char("RFM", readonly=True, index=True)
+    segment_id = fields.Many2one("crm.customer.segment", readonly=True, index=True)
+    value_score = fields.Float(readonly=True, group_operator="avg")
+    grade = fields.Selection(GRADES, readonly=True, index=True)
+    abc_class = fields.Selection(ABC_CLASSES, "ABC Class", readonly=True, index=True)
+    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True, index=True)
+    lifecycle_stage_date = fields.Date("Stage Since", readonly=True)
+    clv_run_rate = fields.Monetary(
+        "Margin Run Rate", readonly=True, help="Gross margin of the analysis window, per year.")
+    clv_retention = fields.Float("Retention Factor", readonly=True)
+    clv_historical = fields.Monetary(
+        "Historical Value", compute="_compute_clv", help="All-time gross margin.")
+    clv_predicted = fields.Monetary(
+        "Predicted Value", compute="_compute_clv",
+        help="Expected gross margin of the next 12 months.")
+    clv_value = fields.Monetary("Lifetime Value", compute="_compute_clv")
+    clv_basis = fields.Char("Lifetime Value Basis", compute="_compute_clv")
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)",
+         "A customer has one insight row per company."),
+    ]
+
+    @api.depends("net_invoiced", "invoice_count", "refunded", "gross_invoiced")
+    def _compute_ratios(self):
+        for insight in self:
+            insight.average_order_value = (
+                insight.net_invoiced / insight.invoice_count if insight.invoice_count else 0.0)
+            insight.return_rate = (
+                insight.refunded / insight.gross_invoiced if insight.gross_invoiced else 0.0)
+
+    @api.depends("gross_margin_all", "clv_run_rate", "clv_retention", "lifecycle_stage")
+    def _compute_clv(self):
+        stages = dict(self._fields["lifecycle_stage"]._description_selection(self.env))
+        for insight in self:
+            insight.clv_historical = insight.gross_margin_all
+            insight.clv_predicted = insight.clv_run_rate * insight.clv_retention
+            insight.clv_value = insight.clv_historical + insight.clv_predicted
+            insight.clv_basis = _(
+                "%(run_rate).2f margin per year x %(retention).0f%% retention "
+                "(stage: %(stage)s), plus %(historical).2f margin so far") % {
+                    "run_rate": insight.clv_run_rate,
+                    "retention": insight.clv_retention * 100,
+                    "stage": stages.get(insight.lifecycle_stage, "-"),
+                    "historical": insight.clv_historical,
+            }
+
+    # business methods
+
+    @api.model
+    def _query_parameters(self, company, today=None, partner_ids=None):
+        today = fields.Date.from_string(today or fields.Date.context_today(self))
+        window = company.insight_window_days
+        cost_field = self.env["ir.model.fields"].search(
+            [("model", "=", "product.product"), ("name", "=", "standard_price")], limit=1)
+        return {
+            "company_id": company.id,
+            "today": today,
+            "window_days": window,
+            "window_start": today - timedelta(days=window - 1),
+            "d90": today - timedelta(days=90),
+            "y1_start": today - timedelta(days=365),
+            "y2_start": today - timedelta(days=730),
+            "cost_field_id": cost_field.id,
+            "partner_ids": list(partner_ids) if partner_ids is not None else None,
+            "uid": self.env.uid,
+            "abc_measure": company.insight_abc_measure,
+            "abc_a": company.insight_abc_a_share,
+            "abc_b": company.insight_abc_b_share,
+            "new_days": company.insight_new_days,
+            "lost_min_days": company.insight_lost_min_days,
+            "lost_factor": company.insight_lost_factor,
+            "rhythm_factor": company.insight_rhythm_factor,
+            "growth_pct": company.insight_growth_pct,
+            "decline_pct": company.insight_decline_pct,
+            "w_profit": company.insight_weight_profit,
+            "w_volume": company.insight_weight_volume,
+            "w_cost": company.insight_weight_marketing_cost,
+            "w_industry": company.insight_weight_industry,
+            "w_length": company.insight_weight_relationship,
+            "w_satisfaction": company.insight_weight_satisfaction,
+        }
+
+    @api.model
+    def _fill_raw_metrics(self, company, params):
+        source = (insight_queries.SALES_FROM_ORDERS if company.insight_source == "order"
+                  else insight_queries.SALES_FROM_INVOICES)
+        self.env.cr.execute("DROP TABLE IF EXISTS crm_ext_insight_raw")
+        self.env.cr.execute(
+            insight_queries.RAW_METRICS.format(sales_source=source), params)
+
+    @api.model
+    def _upsert(self, source_table, columns, params):
+        assignments = ", ".join("%s = EXCLUDED.%s" % (col, col) for col in columns)
+        self.env.cr.execute("""
+            INSERT INTO crm_customer_insight
+                   (partner_id, company_id, computed_at, {columns},
+                    create_uid, create_date, write_uid, write_date)
+            SELECT partner_id, %(company_id)s, NOW() AT TIME ZONE 'UTC', {columns},
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM {table}
+            ON CONFLICT (partner_id, company_id) DO UPDATE
+               SET computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
+                   write_date = EXCLUDED.write_date, {assignments}
+        """.format(columns=", ".join(columns), table=source_table,
+                   assignments=assignments), params)
+
+    @api.model
+    def recompute_company(self, company, today=None):
+        """Recompute every figure and score of ``company``: four statements
+        over the whole company, whatever its number of customers."""
+        params = self._query_parameters(company, today=today)
+        cr = self.env.cr
+        self._fill_raw_metrics(company, params)
+        cr.execute("DROP TABLE IF EXISTS crm_ext_insight_scored")
+        cr.execute(insight_queries.SCORES, params)
+        cr.execute(insight_queries.TRACKED_CHANGES, params)
+        cr.execute(insight_queries.CLEAR_VANISHED, params)
+        self._upsert("crm_ext_insight_scored",
+                     insight_queries.RAW_COLUMNS + SCORE_COLUMNS, params)
+        cr.execute("DROP TABLE crm_ext_insight_raw")
+        cr.execute("DROP TABLE crm_ext_insight_scored")
+        self.invalidate_cache()
+        self.env["res.partner"].invalidate_cache()
+
+    @api.model
+    def refresh_partners(self, partners, company):
+        """Refresh the raw figures of some customers at once (after an invoice
+        or a payment); scores, which compare customers, wait for the next
+        full recompute."""
+        commercial_ids = partners.mapped("commercial_partner_id").ids
+        if not commercial_ids:
+            return
+        params = self._query_parameters(company, partner_ids=commercial_ids)
+        self._fill_raw_metrics(company, params)
+        self._upsert("crm_ext_insight_raw", insight_queries.RAW_COLUMNS, params)
+        self.env.cr.execute("DROP TABLE crm_ext_insight_raw")
+        self.invalidate_cache()
+        self.env["res.partner"].invalidate_cache()
+
+    @api.model
+    def recompute_all(self):
+        """Entry point of the nightly cron and of the "Recompute" button."""
+        insight = self.sudo()
+        for company in self.env["res.company"].sudo().search([]):
+            insight.with_context(force_company=company.id).recompute_company(company)
+        return True
