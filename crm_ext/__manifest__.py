@@ -33,5 +33,6 @@
         "views/crm_customer_grade_views.xml",
         "views/crm_customer_segment_history_views.xml",
         "views/res_partner_views.xml",
+        "report/crm_customer_insight_report_views.xml",
     ],
 }

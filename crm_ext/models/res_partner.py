@@ -80,7 +80,7 @@ class ResPartner(models.Model):
         ABC_CLASSES, "ABC Class", compute="_compute_customer_insight",
         search=_search_insight_field("abc_class"))
     lifecycle_stage = fields.Selection(
-        LIFECYCLE_STAGES, "Lifecycle Stage", compute="_compute_customer_insight",
+        LIFECYCLE_STAGES, compute="_compute_customer_insight",
         search=_search_insight_field("lifecycle_stage"))
     clv_value = fields.Monetary(
         "Lifetime Value", currency_field="insight_currency_id",
