@@ -3,10 +3,11 @@
 #   make run         serve Odoo with crm_ext on http://127.0.0.1:$(ODOO_PORT)
 #   make test        fresh test database, then pytest over crm_ext/tests and tests/
 #   make host-check  Odoo's own test suites under the host compatibility layer
+#   make bench       the benchmarks in bench/ (prints 'bench …' lines)
 #   make stop        stop the private PostgreSQL
 SHELL := /bin/bash
 
-.PHONY: setup run test host-check stop i18n readme
+.PHONY: setup run test host-check bench stop i18n readme
 
 setup:
 	@scripts/setup.sh
@@ -19,6 +20,9 @@ test: setup
 
 host-check: setup
 	@scripts/host-check.sh
+
+bench: setup
+	@scripts/bench.sh
 
 stop:
 	@scripts/pg.sh stop

@@ -35,4 +35,7 @@
         "views/res_partner_views.xml",
         "report/crm_customer_insight_report_views.xml",
     ],
+    "demo": [
+        "demo/crm_customer_demo.xml",
+    ],
 }

@@ -72,3 +72,14 @@ as_pg_owner() {
     "$@"
   fi
 }
+
+# A new database with crm_ext: its dependencies first, so that the chart of
+# accounts they install automatically (l10n_*) is there when crm_ext's demo
+# data posts invoices.  Usage: install_crm_ext DB [odoo options...]
+install_crm_ext() {
+  local db=$1
+  shift
+  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail \
+    --stop-after-init "$@" && \
+  "$ODOO" -c "$CONF" -d "$db" -i crm_ext --stop-after-init "$@"
+}

@@ -10,7 +10,7 @@ else
   status=$?
   [ "$status" = 1 ] || exit "$status"
   log "creating $ODOO_DB with demo data and crm_ext (a few minutes the first time)"
-  "$ODOO" -c "$CONF" -d "$ODOO_DB" -i crm_ext --stop-after-init --log-level=warn
+  install_crm_ext "$ODOO_DB" --log-level=warn
 fi
 log "serving $ODOO_DB on http://127.0.0.1:$ODOO_PORT (login admin / admin; Ctrl-C stops)"
 exec "$ODOO" -c "$CONF" -d "$ODOO_DB" --db-filter="^${ODOO_DB}\$" --http-port="$ODOO_PORT" \

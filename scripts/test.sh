@@ -8,8 +8,7 @@ INSTALL_LOG="$LOCAL/log/test-install.log"
 
 log "creating test database $ODOO_TEST_DB with crm_ext"
 "$ROOT/scripts/odoo-db.sh" drop "$ODOO_TEST_DB"
-if ! "$ODOO" -c "$CONF" -d "$ODOO_TEST_DB" -i crm_ext --stop-after-init \
-    --log-level=warn --logfile="$INSTALL_LOG"; then
+if ! install_crm_ext "$ODOO_TEST_DB" --log-level=warn --logfile="$INSTALL_LOG"; then
   tail -40 "$INSTALL_LOG" >&2
   die "installing crm_ext in $ODOO_TEST_DB failed"
 fi

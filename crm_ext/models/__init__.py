@@ -7,3 +7,4 @@ from . import res_config_settings
 from . import res_partner
 from . import account_invoice
 from . import account_payment
+from . import crm_customer_demo

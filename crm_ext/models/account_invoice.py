@@ -19,6 +19,8 @@ class AccountInvoice(models.Model):
         return result
 
     def _refresh_customer_insight(self):
+        if self.env.context.get("crm_ext_no_insight_refresh"):
+            return
         customer_invoices = self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
         insight = self.env["crm.customer.insight"].sudo()
         for company in customer_invoices.mapped("company_id"):

@@ -9,6 +9,8 @@ class AccountPayment(models.Model):
     @api.multi
     def post(self):
         result = super(AccountPayment, self).post()
+        if self.env.context.get("crm_ext_no_insight_refresh"):
+            return result
         customer_payments = self.filtered(lambda pay: pay.partner_type == "customer"
                                           and pay.partner_id)
         insight = self.env["crm.customer.insight"].sudo()

@@ -258,8 +258,8 @@ RAW_COLUMNS = (
 )
 
 # Scores over the whole company, from the raw figures and the state the
-# previous run left (for "reactivated"): RFM quintiles (cume_dist, so equal
-# values always get equal scores), the weighted value score, ABC classes by
+# previous run left (for "reactivated"): RFM quintiles (1 + 5 x percent_rank:
+# equal values always get equal scores, the lowest value always 1), the weighted value score, ABC classes by
 # cumulative share, grade, segment, lifecycle stage and lifetime value.
 # The result fills the temporary table ``crm_ext_insight_scored``.
 SCORES = """
@@ -283,9 +283,12 @@ WITH base AS (
 ),
 customers AS (
     SELECT base.*,
-           CEIL(CUME_DIST() OVER (ORDER BY recency_days DESC) * 5)::int AS r_score,
-           CEIL(CUME_DIST() OVER (ORDER BY invoice_count) * 5)::int AS f_score,
-           CEIL(CUME_DIST() OVER (ORDER BY net_invoiced) * 5)::int AS m_score,
+           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY recency_days DESC) * 5))::int
+               AS r_score,
+           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY invoice_count) * 5))::int
+               AS f_score,
+           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY net_invoiced) * 5))::int
+               AS m_score,
            PERCENT_RANK() OVER (ORDER BY gross_margin) AS profit_rank,
            PERCENT_RANK() OVER (ORDER BY net_invoiced) AS volume_rank,
            PERCENT_RANK() OVER (ORDER BY discount_amount / NULLIF(gross_invoiced, 0)
