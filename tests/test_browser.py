@@ -85,3 +85,51 @@ def test_salesman_sees_customer_insight_page(odoo_server, salesman_and_customer,
     browser.save_screenshot(str(artifacts_dir / "customer_insight.png"))
 
     assert odoo_server.log_problems() == []
+
+
+def _login(browser, odoo_server, wait):
+    browser.get(odoo_server.url + "/web/login")
+    if browser.find_elements(By.NAME, "login"):
+        browser.find_element(By.NAME, "login").send_keys(SALESMAN_LOGIN)
+        browser.find_element(By.NAME, "password").send_keys(SALESMAN_PASSWORD)
+        browser.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
+    wait.until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".oe_application_menu_placeholder > li")))
+
+
+def test_insight_page_shows_the_figures_of_a_demo_customer(
+        odoo_server, salesman_and_customer, browser, artifacts_dir, screenshot_on_failure):
+    call = odoo_server.rpc()
+    insight = call("crm.customer.insight", "search_read", [("segment_id", "!=", False)],
+                   fields=["partner_id", "segment_id", "rfm_score"], limit=1)
+    assert insight, "the demo customer base has classified customers"
+    insight = insight[0]
+    wait = WebDriverWait(browser, 120)
+    _login(browser, odoo_server, wait)
+    browser.get("%s/web?#id=%d&model=res.partner&view_type=form" % (
+        odoo_server.url, insight["partner_id"][0]))
+    tab = wait.until(ec.element_to_be_clickable(
+        (By.XPATH, "//ul[contains(@class, 'nav-tabs')]//a[normalize-space()='Customer Insight']")))
+    tab.click()
+    pane = wait.until(ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".o_form_view .tab-pane.active")))
+    assert insight["segment_id"][1] in pane.text
+    assert insight["rfm_score"] in pane.text
+    browser.save_screenshot(str(artifacts_dir / "customer_insight_figures.png"))
+
+
+def test_customer_list_grouped_by_segment_and_analysis_over_time(
+        odoo_server, salesman_and_customer, browser, artifacts_dir, screenshot_on_failure):
+    wait = WebDriverWait(browser, 120)
+    _login(browser, odoo_server, wait)
+    browser.get(odoo_server.url + "/web?#action=crm_ext.crm_customer_insight_action")
+    groups = wait.until(ec.presence_of_all_elements_located(
+        (By.CSS_SELECTOR, ".o_list_view .o_group_header")))
+    assert len(groups) >= 2, "customers are grouped by segment"
+    browser.save_screenshot(str(artifacts_dir / "customer_insight_list.png"))
+    browser.get(odoo_server.url + "/web?#action=crm_ext.crm_customer_insight_report_action")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".o_pivot table")))
+    headers = browser.find_elements(By.CSS_SELECTOR, ".o_pivot thead th")
+    assert len(headers) > 2, "the pivot has columns by month"
+    browser.save_screenshot(str(artifacts_dir / "segments_over_time.png"))
+    assert odoo_server.log_problems() == []

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import common
 
 from .common import InsightCase
@@ -143,6 +144,46 @@ class TestCustomerInsightMetrics(InsightCase):
     def test_payment_refreshes_receivable(self):
         self._pay(self.single_invoice, date="2026-06-02")
         self.assertAlmostEqual(self._insight(self.single).receivable_amount, 0.0)
+
+    def test_rfm_scores_match_an_independent_computation(self):
+        self.env.cr.execute("""
+            SELECT commercial_partner_id,
+                   MAX(date_invoice) FILTER (WHERE type = 'out_invoice'),
+                   COUNT(*) FILTER (WHERE type = 'out_invoice' AND date_invoice > %s::date - 365),
+                   COALESCE(SUM(amount_untaxed_signed)
+                            FILTER (WHERE date_invoice > %s::date - 365), 0)
+              FROM account_invoice
+             WHERE company_id = %s AND state IN ('open', 'paid')
+               AND type IN ('out_invoice', 'out_refund') AND date_invoice <= %s
+             GROUP BY commercial_partner_id
+            HAVING COUNT(*) FILTER (WHERE type = 'out_invoice') > 0""",
+                            (self.TODAY, self.TODAY, self.company.id, self.TODAY))
+        rows = self.env.cr.fetchall()
+        today = fields.Date.from_string(self.TODAY)
+        recency = {r[0]: (today - fields.Date.from_string(r[1])).days for r in rows}
+        frequency = {r[0]: r[2] for r in rows}
+        monetary = {r[0]: float(r[3]) for r in rows}
+
+        def scores(values, higher_is_better=True):
+            # 1 + 5 x percent rank, equal values sharing the lowest rank
+            ordered = sorted(values.values(), reverse=not higher_is_better)
+            count = len(ordered)
+            result = {}
+            for partner_id, value in values.items():
+                rank = ordered.index(value)
+                result[partner_id] = min(5, 1 + int(rank * 5.0 / (count - 1))) if count > 1 else 1
+            return result
+
+        expected_r = scores(recency, higher_is_better=False)
+        expected_f = scores(frequency)
+        expected_m = scores(monetary)
+        for insight in self.insight_model.search([
+                ("company_id", "=", self.company.id), ("partner_id", "in", list(recency))]):
+            partner_id = insight.partner_id.id
+            self.assertEqual(
+                (insight.r_score, insight.f_score, insight.m_score),
+                (expected_r[partner_id], expected_f[partner_id], expected_m[partner_id]),
+                insight.partner_id.name)
 
     def test_values_match_plain_sql(self):
         self.env.cr.execute("""
