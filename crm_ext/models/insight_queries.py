@@ -113,27 +113,21 @@ receivable AS (
 interactions AS (
     SELECT partner_id, COUNT(*) AS interaction_count
       FROM (
-        SELECT partner.commercial_partner_id AS partner_id
+        SELECT document.partner_id
           FROM mail_message message
-          JOIN res_partner partner
-            ON message.model = 'res.partner' AND partner.id = message.res_id
+          JOIN (SELECT 'res.partner' AS model, partner.id AS res_id,
+                       partner.commercial_partner_id AS partner_id
+                  FROM res_partner partner
+                UNION ALL
+                SELECT 'crm.lead', lead.id, partner.commercial_partner_id
+                  FROM crm_lead lead JOIN res_partner partner ON partner.id = lead.partner_id
+                UNION ALL
+                SELECT 'sale.order', sale.id, partner.commercial_partner_id
+                  FROM sale_order sale JOIN res_partner partner ON partner.id = sale.partner_id
+                 WHERE sale.company_id = %(company_id)s) document
+            ON document.model = message.model AND document.res_id = message.res_id
          WHERE message.date >= %(d90)s
            AND message.message_type IN ('comment', 'email')
-        UNION ALL
-        SELECT partner.commercial_partner_id
-          FROM mail_message message
-          JOIN crm_lead lead ON message.model = 'crm.lead' AND lead.id = message.res_id
-          JOIN res_partner partner ON partner.id = lead.partner_id
-         WHERE message.date >= %(d90)s
-           AND message.message_type IN ('comment', 'email')
-        UNION ALL
-        SELECT partner.commercial_partner_id
-          FROM mail_message message
-          JOIN sale_order sale ON message.model = 'sale.order' AND sale.id = message.res_id
-          JOIN res_partner partner ON partner.id = sale.partner_id
-         WHERE message.date >= %(d90)s
-           AND message.message_type IN ('comment', 'email')
-           AND sale.company_id = %(company_id)s
         UNION ALL
         SELECT DISTINCT ON (event.id, partner.commercial_partner_id)
                partner.commercial_partner_id

@@ -36,6 +36,20 @@ class CrmCustomerInsightReport(models.Model):
                    1 AS customer_count
         """
 
+    @staticmethod
+    def _value_at_month_end(field_name, alias):
+        """The last value the history gave ``field_name`` by the end of the
+        month, joined as ``alias``."""
+        return """
+              LEFT JOIN LATERAL (
+                  SELECT new_value FROM crm_customer_segment_history history
+                   WHERE history.partner_id = customers.partner_id
+                     AND history.company_id = customers.company_id
+                     AND history.field_name = '%s'
+                     AND history.date < months.month + interval '1 month'
+                   ORDER BY history.date DESC, history.id DESC LIMIT 1) %s ON TRUE""" % (
+            field_name, alias)
+
     def _from(self):
         return """
               FROM (SELECT generate_series(date_trunc('month', MIN(date)),
@@ -47,21 +61,10 @@ class CrmCustomerInsightReport(models.Model):
                      GROUP BY partner_id, company_id) customers
                 ON customers.first_date < months.month + interval '1 month'
               JOIN res_partner partner ON partner.id = customers.partner_id
-              LEFT JOIN LATERAL (
-                  SELECT new_value FROM crm_customer_segment_history history
-                   WHERE history.partner_id = customers.partner_id
-                     AND history.company_id = customers.company_id
-                     AND history.field_name = 'segment'
-                     AND history.date < months.month + interval '1 month'
-                   ORDER BY history.date DESC, history.id DESC LIMIT 1) segment ON TRUE
-              LEFT JOIN LATERAL (
-                  SELECT new_value FROM crm_customer_segment_history history
-                   WHERE history.partner_id = customers.partner_id
-                     AND history.company_id = customers.company_id
-                     AND history.field_name = 'lifecycle_stage'
-                     AND history.date < months.month + interval '1 month'
-                   ORDER BY history.date DESC, history.id DESC LIMIT 1) stage ON TRUE
-        """
+              {segment}
+              {stage}
+        """.format(segment=self._value_at_month_end("segment", "segment"),
+                   stage=self._value_at_month_end("lifecycle_stage", "stage"))
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
