@@ -76,12 +76,12 @@ def generate(env, customers, invoices):
     cr.execute("""
         INSERT INTO account_invoice (partner_id, commercial_partner_id, date_invoice,
                                      amount_untaxed, amount_untaxed_signed, {cols})
-        SELECT p, p, CURRENT_DATE - ((k * 7919) %% 730),
+        SELECT p, p, CURRENT_DATE - ((k::bigint * 7919) %% 730)::int,
                amt, amt, {cols}
           FROM account_invoice,
                LATERAL (SELECT k, %(first)s + (((k::bigint * k) %% 1000003) %% %(customers)s)::int
                                AS p,
-                               (50 + (k * 31) %% 950)::numeric AS amt
+                               (50 + (k::bigint * 31) %% 950)::numeric AS amt
                           FROM generate_series(1, %(invoices)s) k) gen
          WHERE account_invoice.id = %(template)s
     """.format(cols=", ".join(invoice_cols)),

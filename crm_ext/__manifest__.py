@@ -33,6 +33,7 @@
         "views/crm_customer_grade_views.xml",
         "views/crm_customer_segment_history_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "report/crm_customer_insight_report_views.xml",
     ],
     "demo": [

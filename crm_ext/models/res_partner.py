@@ -118,6 +118,20 @@ class ResPartner(models.Model):
             partner.customer_history_count = by_partner.get(partner.commercial_partner_id.id, 0)
 
     @api.multi
+    def action_view_open_receivable(self):
+        """The open receivable journal items behind the ledger summary."""
+        self.ensure_one()
+        action = self.env.ref("account.action_account_moves_all_a").read()[0]
+        action["domain"] = [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("account_id.internal_type", "=", "receivable"),
+            ("reconciled", "=", False),
+            ("company_id", "=", self.env.user.company_id.id),
+        ]
+        action["context"] = {}
+        return action
+
+    @api.multi
     def action_view_customer_history(self):
         self.ensure_one()
         action = self.env.ref("crm_ext.crm_customer_segment_history_action").read()[0]

@@ -78,6 +78,29 @@ class TestCustomerInsightRules(InsightCase):
         self.assertFalse(self.env["mail.activity"].search([
             ("res_model", "=", "res.partner"), ("res_id", "=", self.decliner.id)]))
 
+    def test_confirmed_orders_as_the_source(self):
+        late = self._customer("Invoices Late")
+        order = self.env["sale.order"].create({
+            "partner_id": late.id, "date_order": "2026-06-10 10:00:00",
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 3,
+                                   "price_unit": 100.0, "tax_id": [(6, 0, [])]})]})
+        order.action_confirm()
+        self._recompute()
+        self.assertFalse(self._insight(late).invoice_count)
+        self.company.insight_source = "order"
+        self._recompute()
+        insight = self._insight(late)
+        self.assertEqual(insight.invoice_count, 1)
+        self.assertAlmostEqual(insight.net_invoiced, 300.0)
+        self.assertEqual(insight.last_invoice_date, "2026-06-10")
+
+    def test_receivable_items_action(self):
+        self._recompute()
+        action = self.grower.action_view_open_receivable()
+        lines = self.env["account.move.line"].search(action["domain"])
+        self.assertAlmostEqual(sum(lines.mapped("amount_residual")),
+                               self._insight(self.grower).receivable_amount)
+
     def test_a_company_without_sales_has_no_figures(self):
         other = self.env["res.company"].create({"name": "Empty Subsidiary"})
         self.insight_model.recompute_company(other, today=self.TODAY)
