@@ -36,8 +36,21 @@ class OdooServer(object):
              "--max-cron-threads", "0", "--workers", "0"],
             stdout=self._log, stderr=subprocess.STDOUT, env=env)
 
+    def _registry_loaded(self):
+        self._log.flush()
+        with open(str(self.log_path), encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+        return "Modules loaded." in text or "Failed to load registry" in text
+
     def wait_ready(self, timeout=120):
         deadline = time.time() + timeout
+        # no request before the server has preloaded the database: a request
+        # during the preload loads the registry a second time in another
+        # thread, which Odoo 11 does not always survive
+        while time.time() < deadline and not self._registry_loaded():
+            if self.process.poll() is not None:
+                raise RuntimeError("Odoo exited: see %s" % self.log_path)
+            time.sleep(0.2)
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("Odoo exited: see %s" % self.log_path)

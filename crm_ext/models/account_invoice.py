@@ -1,10 +1,18 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, models, tools
 
 
 class AccountInvoice(models.Model):
     _inherit = "account.invoice"
+
+    @api.model_cr_context
+    def _auto_init(self):
+        result = super(AccountInvoice, self)._auto_init()
+        # the refresh after each invoice reads one customer's invoices
+        tools.create_index(self._cr, "account_invoice_commercial_partner_company_index",
+                           self._table, ["commercial_partner_id", "company_id"])
+        return result
 
     @api.multi
     def invoice_validate(self):

@@ -107,7 +107,8 @@ receivable AS (
        AND NOT aml.reconciled
        AND aml.amount_residual <> 0
        AND (%(partner_ids)s::int[] IS NULL
-            OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[]))
+            OR aml.partner_id IN (SELECT id FROM res_partner
+                                   WHERE commercial_partner_id = ANY(%(partner_ids)s::int[])))
      GROUP BY partner.commercial_partner_id
 ),
 interactions AS (
@@ -118,13 +119,20 @@ interactions AS (
           JOIN (SELECT 'res.partner' AS model, partner.id AS res_id,
                        partner.commercial_partner_id AS partner_id
                   FROM res_partner partner
+                 WHERE %(partner_ids)s::int[] IS NULL
+                    OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[])
                 UNION ALL
                 SELECT 'crm.lead', lead.id, partner.commercial_partner_id
                   FROM crm_lead lead JOIN res_partner partner ON partner.id = lead.partner_id
+                 WHERE %(partner_ids)s::int[] IS NULL
+                    OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[])
                 UNION ALL
                 SELECT 'sale.order', sale.id, partner.commercial_partner_id
                   FROM sale_order sale JOIN res_partner partner ON partner.id = sale.partner_id
-                 WHERE sale.company_id = %(company_id)s) document
+                 WHERE sale.company_id = %(company_id)s
+                   AND (%(partner_ids)s::int[] IS NULL
+                        OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[]))
+               ) document
             ON document.model = message.model AND document.res_id = message.res_id
          WHERE message.date >= %(d90)s
            AND message.message_type IN ('comment', 'email')
