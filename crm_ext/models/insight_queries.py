@@ -119,20 +119,13 @@ interactions AS (
           JOIN (SELECT 'res.partner' AS model, partner.id AS res_id,
                        partner.commercial_partner_id AS partner_id
                   FROM res_partner partner
-                 WHERE %(partner_ids)s::int[] IS NULL
-                    OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[])
                 UNION ALL
                 SELECT 'crm.lead', lead.id, partner.commercial_partner_id
                   FROM crm_lead lead JOIN res_partner partner ON partner.id = lead.partner_id
-                 WHERE %(partner_ids)s::int[] IS NULL
-                    OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[])
                 UNION ALL
                 SELECT 'sale.order', sale.id, partner.commercial_partner_id
                   FROM sale_order sale JOIN res_partner partner ON partner.id = sale.partner_id
-                 WHERE sale.company_id = %(company_id)s
-                   AND (%(partner_ids)s::int[] IS NULL
-                        OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[]))
-               ) document
+                 WHERE sale.company_id = %(company_id)s) document
             ON document.model = message.model AND document.res_id = message.res_id
          WHERE message.date >= %(d90)s
            AND message.message_type IN ('comment', 'email')
