@@ -5,7 +5,6 @@
 # first without tests, so the suites that run are those of the six modules
 # (and of the modules their installation pulls in automatically).
 source "$(dirname "$0")/lib.sh"
-export PATH="$ROOT/node_modules/.bin:$PATH"
 MODULES=${HOST_CHECK_MODULES:-crm,sale,sale_stock,stock,account,mail}
 DB=${HOST_CHECK_DB:-crm_ext_hostcheck}
 mkdir -p "$LOCAL/log"

@@ -9,6 +9,8 @@ PY="$VENV/bin/python"
 ODOO="$VENV/bin/odoo"
 CONF="$LOCAL/odoo.conf"
 PYTHON_BIN=${PYTHON:-python3.11}
+# lessc (npm) compiles Odoo 11's backend stylesheets wherever Odoo runs
+export PATH="$ROOT/node_modules/.bin:$PATH"
 
 ODOO_PORT=${ODOO_PORT:-8069}
 ODOO_DB=${ODOO_DB:-crm_ext_demo}

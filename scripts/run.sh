@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # make run: create (or upgrade) the demo database, then serve it.
 source "$(dirname "$0")/lib.sh"
-export PATH="$ROOT/node_modules/.bin:$PATH"
 
 if "$ROOT/scripts/odoo-db.sh" exists "$ODOO_DB"; then
   log "upgrading crm_ext in $ODOO_DB"

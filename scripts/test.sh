@@ -2,7 +2,6 @@
 # make test: a fresh test database with crm_ext (and demo data) installed,
 # then pytest (with pytest-odoo) over crm_ext/tests and tests/.
 source "$(dirname "$0")/lib.sh"
-export PATH="$ROOT/node_modules/.bin:$PATH"
 mkdir -p "$LOCAL/log"
 INSTALL_LOG="$LOCAL/log/test-install.log"
 

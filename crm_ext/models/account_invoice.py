@@ -27,11 +27,6 @@ class AccountInvoice(models.Model):
         return result
 
     def _refresh_customer_insight(self):
-        if self.env.context.get("crm_ext_no_insight_refresh"):
-            return
-        customer_invoices = self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
-        insight = self.env["crm.customer.insight"].sudo()
-        for company in customer_invoices.mapped("company_id"):
-            partners = customer_invoices.filtered(
-                lambda inv: inv.company_id == company).mapped("commercial_partner_id")
-            insight.refresh_partners(partners, company)
+        self.env["crm.customer.insight"].refresh_documents(
+            self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund")),
+            "commercial_partner_id")

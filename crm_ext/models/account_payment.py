@@ -9,13 +9,7 @@ class AccountPayment(models.Model):
     @api.multi
     def post(self):
         result = super(AccountPayment, self).post()
-        if self.env.context.get("crm_ext_no_insight_refresh"):
-            return result
-        customer_payments = self.filtered(lambda pay: pay.partner_type == "customer"
-                                          and pay.partner_id)
-        insight = self.env["crm.customer.insight"].sudo()
-        for company in customer_payments.mapped("company_id"):
-            partners = customer_payments.filtered(
-                lambda pay: pay.company_id == company).mapped("partner_id")
-            insight.refresh_partners(partners, company)
+        self.env["crm.customer.insight"].refresh_documents(
+            self.filtered(lambda pay: pay.partner_type == "customer" and pay.partner_id),
+            "partner_id")
         return result

@@ -1,13 +1,10 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 
 from . import insight_queries
-
-_logger = logging.getLogger(__name__)
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
@@ -231,6 +228,18 @@ class CrmCustomerInsight(models.Model):
         self.env.cr.execute("DROP TABLE crm_ext_insight_raw")
         self.invalidate_cache()
         self.env["res.partner"].invalidate_cache()
+
+    @api.model
+    def refresh_documents(self, documents, partner_field):
+        """Refresh the customers of some invoices or payments, company by
+        company, unless the context says the caller recomputes anyway."""
+        if self.env.context.get("crm_ext_no_insight_refresh"):
+            return
+        insight = self.sudo()
+        for company in documents.mapped("company_id"):
+            partners = documents.filtered(
+                lambda document: document.company_id == company).mapped(partner_field)
+            insight.refresh_partners(partners, company)
 
     @api.model
     def recompute_all(self):
