@@ -10,76 +10,85 @@ company property) and ``partner_ids`` (an array restricting the figures to
 some commercial partners, or NULL for all).
 """
 
-# Raw figures per commercial partner, from posted customer invoices and
-# refunds (company currency, untaxed, refunds negative), their lines (margin,
-# discounts), open receivable journal items, messages and meetings, and open
-# opportunities and quotations.  The result fills the temporary table
-# ``crm_ext_insight_raw``.
-RAW_METRICS = """
-CREATE TEMP TABLE crm_ext_insight_raw ON COMMIT DROP AS
-WITH sales AS (
-    {sales_source}
-),
-sales_agg AS (
-    SELECT partner_id,
-           MIN(doc_date) FILTER (WHERE amount > 0) AS first_invoice_date,
-           MAX(doc_date) FILTER (WHERE amount > 0) AS last_invoice_date,
-           COUNT(*) FILTER (WHERE amount > 0 AND doc_date >= %(window_start)s)
-               AS invoice_count,
-           COUNT(*) FILTER (WHERE amount > 0) AS invoice_count_all,
-           COALESCE(SUM(amount) FILTER (WHERE doc_date >= %(window_start)s), 0)
-               AS net_invoiced,
-           COALESCE(SUM(amount), 0) AS net_invoiced_all,
-           COALESCE(SUM(amount) FILTER (
-               WHERE amount > 0 AND doc_date >= %(window_start)s), 0) AS gross_invoiced,
-           COALESCE(-SUM(amount) FILTER (
-               WHERE amount < 0 AND doc_date >= %(window_start)s), 0) AS refunded,
-           COALESCE(SUM(amount) FILTER (WHERE doc_date > %(y1_start)s), 0)
-               AS net_last_12m,
-           COALESCE(SUM(amount) FILTER (
-               WHERE doc_date > %(y2_start)s AND doc_date <= %(y1_start)s), 0)
-               AS net_prev_12m
-      FROM sales
-     GROUP BY partner_id
-),
-line_agg AS (
-    SELECT inv.commercial_partner_id AS partner_id,
-           COALESCE(SUM(line.price_subtotal_signed) FILTER (
-               WHERE inv.date_invoice >= %(window_start)s), 0) AS line_revenue,
-           COALESCE(SUM(line.price_subtotal_signed), 0) AS line_revenue_all,
-           COALESCE(SUM(sign.value * line.quantity / NULLIF(COALESCE(line_uom.factor, product_uom.factor), 0)
-                        * product_uom.factor * COALESCE(cost.value_float, cost_default.value_float, 0))
-                    FILTER (WHERE inv.date_invoice >= %(window_start)s), 0) AS cost,
-           COALESCE(SUM(sign.value * line.quantity / NULLIF(COALESCE(line_uom.factor, product_uom.factor), 0)
-                        * product_uom.factor * COALESCE(cost.value_float, cost_default.value_float, 0)),
-                    0) AS cost_all,
-           COALESCE(SUM(line.price_unit * line.quantity * line.discount / 100.0
-                        * COALESCE(line.price_subtotal_signed / NULLIF(line.price_subtotal, 0),
-                                   sign.value))
-                    FILTER (WHERE inv.date_invoice >= %(window_start)s), 0) AS discount
+# Cost of goods and discounts of posted customer invoices, in the company
+# currency and signed like ``amount_untaxed_signed`` (refunds negative), kept
+# on the invoice when it is validated: the margin of a sale is the one at the
+# cost of its day, and the nightly recompute reads invoices, not their lines.
+INVOICE_FIGURES = """
+UPDATE account_invoice inv
+   SET insight_cost_signed = COALESCE(figures.cost, 0),
+       insight_discount_signed = COALESCE(figures.discount, 0)
+  FROM (
+    SELECT line.invoice_id,
+           SUM(sign.value * line.quantity
+               / NULLIF(COALESCE(line_uom.factor, product_uom.factor), 0) * product_uom.factor
+               * COALESCE(cost.value_float, cost_default.value_float, 0)) AS cost,
+           -- the discount, like the line, in the company currency
+           SUM(line.price_unit * line.quantity * line.discount / 100.0
+               * COALESCE(line.price_subtotal_signed / NULLIF(line.price_subtotal, 0),
+                          sign.value)) AS discount
       FROM account_invoice_line line
-      JOIN account_invoice inv ON inv.id = line.invoice_id
-      JOIN LATERAL (SELECT CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END AS value) sign
-           ON TRUE
+      JOIN account_invoice line_inv ON line_inv.id = line.invoice_id
+      JOIN LATERAL (SELECT CASE WHEN line_inv.type = 'out_refund' THEN -1 ELSE 1 END AS value)
+           sign ON TRUE
       LEFT JOIN product_product product ON product.id = line.product_id
       LEFT JOIN product_template template ON template.id = product.product_tmpl_id
       LEFT JOIN product_uom line_uom ON line_uom.id = line.uom_id
       LEFT JOIN product_uom product_uom ON product_uom.id = template.uom_id
       LEFT JOIN ir_property cost
              ON cost.fields_id = %(cost_field_id)s
-            AND cost.company_id = inv.company_id
+            AND cost.company_id = line_inv.company_id
             AND cost.res_id = 'product.product,' || line.product_id
       LEFT JOIN ir_property cost_default
              ON cost_default.fields_id = %(cost_field_id)s
-            AND cost_default.company_id = inv.company_id
+            AND cost_default.company_id = line_inv.company_id
             AND cost_default.res_id IS NULL
-     WHERE inv.company_id = %(company_id)s
-       AND inv.type IN ('out_invoice', 'out_refund')
-       AND inv.state IN ('open', 'paid')
-       AND inv.date_invoice <= %(today)s
-       AND (%(partner_ids)s::int[] IS NULL
-            OR inv.commercial_partner_id = ANY(%(partner_ids)s::int[]))
-     GROUP BY inv.commercial_partner_id
+     WHERE line.invoice_id = ANY(%(invoice_ids)s::int[])
+     GROUP BY line.invoice_id
+  ) figures
+ WHERE inv.id = figures.invoice_id
+"""
+
+# The same for every posted customer invoice, when the module is installed.
+INVOICE_FIGURES_ALL = """
+SELECT id FROM account_invoice
+ WHERE type IN ('out_invoice', 'out_refund') AND state IN ('open', 'paid')
+ ORDER BY id
+"""
+
+# Raw figures per commercial partner, from posted customer invoices and
+# refunds (company currency, untaxed, refunds negative) with their cost and
+# discounts, open receivable journal items, financial expenses booked on the
+# customer, messages and meetings, and open opportunities and quotations.
+# The result fills the temporary table ``crm_ext_insight_raw``.
+RAW_METRICS = """
+CREATE TEMP TABLE crm_ext_insight_raw ON COMMIT DROP AS
+WITH sales AS (
+    {sales_source}
+),
+sales_agg AS (
+    -- summed as floats, much faster than numeric, and rounded back to 4
+    -- decimals: an exact and stable figure at any realistic amount
+    SELECT partner_id,
+           MIN(doc_date) FILTER (WHERE amount > 0) AS first_invoice_date,
+           MAX(doc_date) FILTER (WHERE amount > 0) AS last_invoice_date,
+           COUNT(*) FILTER (WHERE amount > 0 AND doc_date >= %(window_start)s)
+               AS invoice_count,
+           COUNT(*) FILTER (WHERE amount > 0) AS invoice_count_all,
+           SUM(amount) FILTER (WHERE doc_date >= %(window_start)s) AS net_invoiced,
+           SUM(amount) AS net_invoiced_all,
+           -SUM(amount) FILTER (WHERE amount < 0 AND doc_date >= %(window_start)s)
+               AS refunded,
+           SUM(amount) FILTER (WHERE doc_date > %(y1_start)s) AS net_last_12m,
+           SUM(amount) FILTER (WHERE doc_date > %(y2_start)s AND doc_date <= %(y1_start)s)
+               AS net_prev_12m,
+           SUM(margin) FILTER (WHERE doc_date >= %(window_start)s) AS gross_margin,
+           SUM(margin) AS gross_margin_all,
+           SUM(discount) FILTER (WHERE doc_date >= %(window_start)s) AS discount_amount
+      FROM (SELECT partner_id, doc_date, amount::float AS amount, margin::float AS margin,
+                   discount::float AS discount
+              FROM sales) sales
+     GROUP BY partner_id
 ),
 receivable AS (
     SELECT partner.commercial_partner_id AS partner_id,
@@ -109,6 +118,20 @@ receivable AS (
        AND (%(partner_ids)s::int[] IS NULL
             OR aml.partner_id IN (SELECT id FROM res_partner
                                    WHERE commercial_partner_id = ANY(%(partner_ids)s::int[])))
+     GROUP BY partner.commercial_partner_id
+),
+finance AS (
+    SELECT partner.commercial_partner_id AS partner_id,
+           SUM(aml.debit - aml.credit) AS financial_expense
+      FROM account_move_line aml
+      JOIN account_move move ON move.id = aml.move_id
+      JOIN res_partner partner ON partner.id = aml.partner_id
+     WHERE aml.company_id = %(company_id)s
+       AND aml.account_id = ANY(%(finance_account_ids)s::int[])
+       AND move.state = 'posted'
+       AND aml.date BETWEEN %(window_start)s AND %(today)s
+       AND (%(partner_ids)s::int[] IS NULL
+            OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[]))
      GROUP BY partner.commercial_partner_id
 ),
 interactions AS (
@@ -171,15 +194,17 @@ SELECT partners.partner_id,
        sales_agg.last_invoice_date,
        COALESCE(sales_agg.invoice_count, 0) AS invoice_count,
        COALESCE(sales_agg.invoice_count_all, 0) AS invoice_count_all,
-       COALESCE(sales_agg.net_invoiced, 0) AS net_invoiced,
-       COALESCE(sales_agg.net_invoiced_all, 0) AS net_invoiced_all,
-       COALESCE(sales_agg.gross_invoiced, 0) AS gross_invoiced,
-       COALESCE(sales_agg.refunded, 0) AS refunded,
-       COALESCE(sales_agg.net_last_12m, 0) AS net_last_12m,
-       COALESCE(sales_agg.net_prev_12m, 0) AS net_prev_12m,
-       COALESCE(line_agg.line_revenue - line_agg.cost, 0) AS gross_margin,
-       COALESCE(line_agg.line_revenue_all - line_agg.cost_all, 0) AS gross_margin_all,
-       COALESCE(line_agg.discount, 0) AS discount_amount,
+       COALESCE(ROUND(sales_agg.net_invoiced::numeric, 4), 0) AS net_invoiced,
+       COALESCE(ROUND(sales_agg.net_invoiced_all::numeric, 4), 0) AS net_invoiced_all,
+       COALESCE(ROUND((COALESCE(sales_agg.net_invoiced, 0)
+                       + COALESCE(sales_agg.refunded, 0))::numeric, 4), 0) AS gross_invoiced,
+       COALESCE(ROUND(sales_agg.refunded::numeric, 4), 0) AS refunded,
+       COALESCE(ROUND(sales_agg.net_last_12m::numeric, 4), 0) AS net_last_12m,
+       COALESCE(ROUND(sales_agg.net_prev_12m::numeric, 4), 0) AS net_prev_12m,
+       COALESCE(ROUND(sales_agg.gross_margin::numeric, 4), 0) AS gross_margin,
+       COALESCE(ROUND(sales_agg.gross_margin_all::numeric, 4), 0) AS gross_margin_all,
+       COALESCE(ROUND(sales_agg.discount_amount::numeric, 4), 0) AS discount_amount,
+       COALESCE(finance.financial_expense, 0) AS financial_expense,
        COALESCE(receivable.receivable_amount, 0) AS receivable_amount,
        COALESCE(receivable.overdue_amount, 0) AS overdue_amount,
        COALESCE(receivable.overdue_days, 0) AS overdue_days,
@@ -192,8 +217,8 @@ SELECT partners.partner_id,
        COALESCE(pipeline.open_quotation_count, 0) AS open_quotation_count
   FROM partners
   LEFT JOIN sales_agg ON sales_agg.partner_id = partners.partner_id
-  LEFT JOIN line_agg ON line_agg.partner_id = partners.partner_id
   LEFT JOIN receivable ON receivable.partner_id = partners.partner_id
+  LEFT JOIN finance ON finance.partner_id = partners.partner_id
   LEFT JOIN interactions ON interactions.partner_id = partners.partner_id
   LEFT JOIN pipeline ON pipeline.partner_id = partners.partner_id
 """
@@ -202,24 +227,28 @@ SELECT partners.partner_id,
 SALES_FROM_INVOICES = """
     SELECT inv.commercial_partner_id AS partner_id,
            inv.date_invoice AS doc_date,
-           inv.amount_untaxed_signed AS amount
+           inv.amount_untaxed_signed AS amount,
+           inv.amount_untaxed_signed - COALESCE(inv.insight_cost_signed, 0) AS margin,
+           COALESCE(inv.insight_discount_signed, 0) AS discount
       FROM account_invoice inv
      WHERE inv.company_id = %(company_id)s
        AND inv.type IN ('out_invoice', 'out_refund')
        AND inv.state IN ('open', 'paid')
        AND inv.date_invoice <= %(today)s
-       AND inv.amount_untaxed_signed <> 0
        AND (%(partner_ids)s::int[] IS NULL
             OR inv.commercial_partner_id = ANY(%(partner_ids)s::int[]))
 """
 
 # ... or, for companies that invoice late, confirmed sale orders, converted
-# to the company currency at the rate of the order date.
+# to the company currency at the rate of the order date (margins and
+# discounts still come from the invoices).
 SALES_FROM_ORDERS = """
     SELECT partner.commercial_partner_id AS partner_id,
            sale.date_order::date AS doc_date,
            sale.amount_untaxed * COALESCE(company_rate.rate, 1)
-               / COALESCE(NULLIF(order_rate.rate, 0), 1) AS amount
+               / COALESCE(NULLIF(order_rate.rate, 0), 1) AS amount,
+           0 AS margin,
+           0 AS discount
       FROM sale_order sale
       JOIN res_partner partner ON partner.id = sale.partner_id
       JOIN res_company company ON company.id = sale.company_id
@@ -240,6 +269,17 @@ SALES_FROM_ORDERS = """
        AND sale.amount_untaxed <> 0
        AND (%(partner_ids)s::int[] IS NULL
             OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[]))
+    UNION ALL
+    SELECT inv.commercial_partner_id, inv.date_invoice, 0,
+           inv.amount_untaxed_signed - COALESCE(inv.insight_cost_signed, 0),
+           COALESCE(inv.insight_discount_signed, 0)
+      FROM account_invoice inv
+     WHERE inv.company_id = %(company_id)s
+       AND inv.type IN ('out_invoice', 'out_refund')
+       AND inv.state IN ('open', 'paid')
+       AND inv.date_invoice <= %(today)s
+       AND (%(partner_ids)s::int[] IS NULL
+            OR inv.commercial_partner_id = ANY(%(partner_ids)s::int[]))
 """
 
 # Upsert of the raw figures (the refresh after an invoice or a payment).
@@ -247,9 +287,9 @@ RAW_COLUMNS = (
     "first_invoice_date", "last_invoice_date", "invoice_count", "invoice_count_all",
     "net_invoiced", "net_invoiced_all", "gross_invoiced", "refunded", "net_last_12m",
     "net_prev_12m", "gross_margin", "gross_margin_all", "discount_amount",
-    "receivable_amount", "overdue_amount", "overdue_days", "aging_1_30", "aging_31_60",
-    "aging_61_90", "aging_over_90", "interaction_count", "open_opportunity_count",
-    "open_quotation_count",
+    "financial_expense", "receivable_amount", "overdue_amount", "overdue_days", "aging_1_30",
+    "aging_31_60", "aging_61_90", "aging_over_90", "interaction_count",
+    "open_opportunity_count", "open_quotation_count",
 )
 
 # Scores over the whole company, from the raw figures and the state the
@@ -259,10 +299,63 @@ RAW_COLUMNS = (
 # The result fills the temporary table ``crm_ext_insight_scored``.
 SCORES = """
 CREATE TEMP TABLE crm_ext_insight_scored ON COMMIT DROP AS
-WITH base AS (
+WITH ranked AS (
+    -- the ranks sort narrow rows: the partner and the measures only
+    SELECT partner_id,
+           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (
+               ORDER BY last_invoice_date) * 5))::int AS r_score,
+           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY invoice_count) * 5))::int
+               AS f_score,
+           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY net_invoiced) * 5))::int
+               AS m_score,
+           PERCENT_RANK() OVER (ORDER BY net_invoiced) AS volume_rank,
+           PERCENT_RANK() OVER (ORDER BY gross_margin) AS profit_rank,
+           PERCENT_RANK() OVER (ORDER BY (discount_amount + financial_expense)
+                                         / NULLIF(gross_invoiced, 0) NULLS FIRST) AS cost_rank,
+           PERCENT_RANK() OVER (ORDER BY first_invoice_date DESC) AS length_rank,
+           CASE %(abc_measure)s WHEN 'revenue' THEN net_invoiced ELSE gross_margin END
+               AS abc_value
+      FROM crm_ext_insight_raw
+     WHERE invoice_count_all > 0
+),
+valued AS (
+    SELECT ranked.*,
+           ROUND((100.0 * (%(w_profit)s * profit_rank
+                    + %(w_volume)s * volume_rank
+                    + %(w_cost)s * (1 - cost_rank)
+                    + %(w_industry)s * COALESCE(NULLIF(partner.industry_rating, ''), '0')::float / 5
+                    + %(w_length)s * length_rank
+                    + %(w_satisfaction)s
+                      * COALESCE(NULLIF(partner.customer_satisfaction, 0)::float / 5, 0.5))
+           / NULLIF(%(w_profit)s + %(w_volume)s + %(w_cost)s + %(w_industry)s
+                    + %(w_length)s + %(w_satisfaction)s, 0))::numeric, 2)::float AS value_score,
+           COALESCE(SUM(GREATEST(abc_value, 0)) OVER (
+               ORDER BY abc_value DESC, ranked.partner_id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+           / NULLIF(SUM(GREATEST(abc_value, 0)) OVER (), 0) AS abc_share_before
+      FROM ranked
+      JOIN res_partner partner ON partner.id = ranked.partner_id
+),
+segments AS (
+    -- the first segment (by sequence) of each of the 125 possible scores
+    SELECT r, f, m,
+           (SELECT id FROM crm_customer_segment
+             WHERE active AND r BETWEEN r_min AND r_max AND f BETWEEN f_min AND f_max
+               AND m BETWEEN m_min AND m_max
+               AND (company_id IS NULL OR company_id = %(company_id)s)
+             ORDER BY sequence, id LIMIT 1) AS segment_id
+      FROM generate_series(1, 5) r, generate_series(1, 5) f, generate_series(1, 5) m
+),
+grades AS (
+    -- each grade from its threshold up to the next one (the first by id
+    -- among equal thresholds)
+    SELECT code, min_score,
+           LEAD(min_score) OVER (ORDER BY min_score, id DESC) AS next_min_score
+      FROM crm_customer_grade
+     WHERE active AND (company_id IS NULL OR company_id = %(company_id)s)
+),
+customers AS (
     SELECT raw.*,
-           partner.industry_rating,
-           partner.customer_satisfaction,
            %(today)s::date - raw.last_invoice_date AS recency_days,
            CASE WHEN raw.invoice_count_all > 1
                 THEN (raw.last_invoice_date - raw.first_invoice_date)::float
@@ -271,107 +364,60 @@ WITH base AS (
            previous.lifecycle_stage AS previous_stage,
            previous.lifecycle_stage_date AS previous_stage_date
       FROM crm_ext_insight_raw raw
-      JOIN res_partner partner ON partner.id = raw.partner_id
       LEFT JOIN crm_customer_insight previous
              ON previous.partner_id = raw.partner_id
             AND previous.company_id = %(company_id)s
 ),
-customers AS (
-    SELECT base.*,
-           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY recency_days DESC) * 5))::int
-               AS r_score,
-           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY invoice_count) * 5))::int
-               AS f_score,
-           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY net_invoiced) * 5))::int
-               AS m_score,
-           PERCENT_RANK() OVER (ORDER BY gross_margin) AS profit_rank,
-           PERCENT_RANK() OVER (ORDER BY net_invoiced) AS volume_rank,
-           PERCENT_RANK() OVER (ORDER BY discount_amount / NULLIF(gross_invoiced, 0)
-                                NULLS FIRST) AS cost_rank,
-           PERCENT_RANK() OVER (ORDER BY first_invoice_date DESC) AS length_rank,
-           CASE %(abc_measure)s WHEN 'revenue' THEN net_invoiced ELSE gross_margin END
-               AS abc_value
-      FROM base
-     WHERE invoice_count_all > 0
-),
-valued AS (
-    SELECT customers.*,
-           100.0 * (%(w_profit)s * profit_rank
-                    + %(w_volume)s * volume_rank
-                    + %(w_cost)s * (1 - cost_rank)
-                    + %(w_industry)s * COALESCE(NULLIF(industry_rating, ''), '0')::float / 5
-                    + %(w_length)s * length_rank
-                    + %(w_satisfaction)s * COALESCE(NULLIF(customer_satisfaction, 0)::float / 5, 0.5))
-           / NULLIF(%(w_profit)s + %(w_volume)s + %(w_cost)s + %(w_industry)s
-                    + %(w_length)s + %(w_satisfaction)s, 0) AS value_score,
-           COALESCE(SUM(GREATEST(abc_value, 0)) OVER (
-               ORDER BY abc_value DESC, partner_id
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-           / NULLIF(SUM(GREATEST(abc_value, 0)) OVER (), 0) AS abc_share_before
-      FROM customers
-),
 staged AS (
-    SELECT base.partner_id,
+    SELECT customers.*,
            CASE
-             WHEN base.invoice_count_all = 0 THEN
-               CASE WHEN base.open_opportunity_count + base.open_quotation_count > 0
+             WHEN invoice_count_all = 0 THEN
+               CASE WHEN open_opportunity_count + open_quotation_count > 0
                     THEN 'prospect' END
-             WHEN base.first_invoice_date > %(today)s::date - %(new_days)s THEN 'new'
-             WHEN base.recency_days >= GREATEST(%(lost_min_days)s::float,
-                                               %(lost_factor)s * COALESCE(base.avg_interval_days, 0))
+             WHEN first_invoice_date > %(today)s::date - %(new_days)s THEN 'new'
+             WHEN recency_days >= GREATEST(%(lost_min_days)s::float,
+                                           %(lost_factor)s * COALESCE(avg_interval_days, 0))
                THEN 'lost'
-             WHEN base.previous_stage = 'lost'
-                  OR (base.previous_stage = 'reactivated'
-                      AND base.previous_stage_date > %(today)s::date - %(new_days)s)
+             WHEN previous_stage = 'lost'
+                  OR (previous_stage = 'reactivated'
+                      AND previous_stage_date > %(today)s::date - %(new_days)s)
                THEN 'reactivated'
-             WHEN base.recency_days > %(rhythm_factor)s * base.avg_interval_days
-                  OR (base.net_prev_12m > 0
-                      AND base.net_last_12m <= base.net_prev_12m * (1 - %(decline_pct)s / 100.0))
+             WHEN recency_days > %(rhythm_factor)s * avg_interval_days
+                  OR (net_prev_12m > 0
+                      AND net_last_12m <= net_prev_12m * (1 - %(decline_pct)s / 100.0))
                THEN 'declining'
-             WHEN base.net_prev_12m > 0
-                  AND base.net_last_12m >= base.net_prev_12m * (1 + %(growth_pct)s / 100.0)
+             WHEN net_prev_12m > 0
+                  AND net_last_12m >= net_prev_12m * (1 + %(growth_pct)s / 100.0)
                THEN 'growing'
              ELSE 'active'
            END AS lifecycle_stage
-      FROM base
+      FROM customers
 )
-SELECT base.*,
+SELECT staged.*,
        valued.r_score, valued.f_score, valued.m_score,
-       CASE WHEN valued.partner_id IS NOT NULL
-            THEN valued.r_score::text || valued.f_score::text || valued.m_score::text
-       END AS rfm_score,
-       segment.id AS segment_id,
-       ROUND(valued.value_score::numeric, 2)::float AS value_score,
-       grade.code AS grade,
+       valued.r_score::text || valued.f_score::text || valued.m_score::text AS rfm_score,
+       segments.segment_id,
+       valued.value_score,
+       grades.code AS grade,
        CASE WHEN valued.partner_id IS NULL THEN NULL
             WHEN valued.abc_value > 0 AND valued.abc_share_before < %(abc_a)s / 100.0 THEN 'A'
             WHEN valued.abc_value > 0
                  AND valued.abc_share_before < (%(abc_a)s + %(abc_b)s) / 100.0 THEN 'B'
             ELSE 'C'
        END AS abc_class,
-       staged.lifecycle_stage,
-       CASE WHEN staged.lifecycle_stage IS DISTINCT FROM base.previous_stage
-            THEN %(today)s::date ELSE base.previous_stage_date END AS lifecycle_stage_date,
+       CASE WHEN staged.lifecycle_stage IS DISTINCT FROM staged.previous_stage
+            THEN %(today)s::date ELSE staged.previous_stage_date END AS lifecycle_stage_date,
        CASE staged.lifecycle_stage
             WHEN 'lost' THEN 0.0 WHEN 'declining' THEN 0.5 ELSE 1.0 END AS clv_retention,
-       base.gross_margin * 365.0 / %(window_days)s AS clv_run_rate
-  FROM base
-  JOIN staged ON staged.partner_id = base.partner_id
-  LEFT JOIN valued ON valued.partner_id = base.partner_id
-  LEFT JOIN LATERAL (
-      SELECT id FROM crm_customer_segment
-       WHERE active AND valued.partner_id IS NOT NULL
-         AND valued.r_score BETWEEN r_min AND r_max
-         AND valued.f_score BETWEEN f_min AND f_max
-         AND valued.m_score BETWEEN m_min AND m_max
-         AND (company_id IS NULL OR company_id = %(company_id)s)
-       ORDER BY sequence, id LIMIT 1) segment ON TRUE
-  LEFT JOIN LATERAL (
-      SELECT code FROM crm_customer_grade
-       WHERE active AND valued.partner_id IS NOT NULL
-         AND valued.value_score >= min_score
-         AND (company_id IS NULL OR company_id = %(company_id)s)
-       ORDER BY min_score DESC, id LIMIT 1) grade ON TRUE
+       staged.gross_margin * 365.0 / %(window_days)s AS clv_run_rate
+  FROM staged
+  LEFT JOIN valued ON valued.partner_id = staged.partner_id
+  LEFT JOIN segments
+         ON segments.r = valued.r_score AND segments.f = valued.f_score
+        AND segments.m = valued.m_score
+  LEFT JOIN grades
+         ON valued.value_score >= grades.min_score
+        AND (grades.next_min_score IS NULL OR valued.value_score < grades.next_min_score)
 """
 
 # What changed since the previous run, for the history.

@@ -30,6 +30,13 @@ class ResCompany(models.Model):
     insight_weight_industry = fields.Float("Weight: Industry Position", default=15.0)
     insight_weight_relationship = fields.Float("Weight: Relationship Length", default=15.0)
     insight_weight_satisfaction = fields.Float("Weight: Satisfaction", default=10.0)
+    insight_financial_account_ids = fields.Many2many(
+        "account.account", "res_company_insight_financial_account_rel", "company_id",
+        "account_id", "Financial Expense Accounts",
+        help="Expenses booked on these accounts with a customer as partner (cash discounts, "
+             "bank charges, payment write-offs...) count in the customer's marketing cost, "
+             "with the sales discounts.")
+    insight_last_recompute = fields.Datetime("Customer Insight Computed On", readonly=True)
 
     @api.constrains(
         "insight_window_days", "insight_abc_a_share", "insight_abc_b_share",

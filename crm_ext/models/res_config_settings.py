@@ -26,3 +26,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.insight_weight_relationship")
     insight_weight_satisfaction = fields.Float(
         related="company_id.insight_weight_satisfaction")
+    insight_financial_account_ids = fields.Many2many(
+        related="company_id.insight_financial_account_ids")
+    insight_last_recompute = fields.Datetime(related="company_id.insight_last_recompute")

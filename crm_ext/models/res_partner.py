@@ -1,6 +1,11 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from lxml import etree
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
+from odoo.osv.orm import setup_modifiers
 
 from .crm_customer_insight import ABC_CLASSES, GRADES, LIFECYCLE_STAGES
 
@@ -19,6 +24,10 @@ INSIGHT_FIELDS = {
     "receivable_amount": "receivable_amount",
     "overdue_amount": "overdue_amount",
 }
+# insight fields the customer views can group by (see ResPartner.read_group)
+INSIGHT_GROUPBYS = ("customer_segment_id", "customer_grade", "abc_class", "lifecycle_stage")
+# rated by the account manager: only salespeople may change them
+MANUAL_RATINGS = ("industry_rating", "customer_satisfaction")
 
 
 def _search_insight_field(insight_field):
@@ -95,10 +104,13 @@ class ResPartner(models.Model):
 
     def _compute_customer_insight(self):
         company = self.env.user.company_id
-        insights = self.env["crm.customer.insight"].search([
-            ("partner_id", "in", self.mapped("commercial_partner_id").ids),
-            ("company_id", "=", company.id),
-        ])
+        insights = self.env["crm.customer.insight"]
+        # the partner form holds the (hidden) insight page for every user
+        if insights.check_access_rights("read", raise_exception=False):
+            insights = insights.search([
+                ("partner_id", "in", self.mapped("commercial_partner_id").ids),
+                ("company_id", "=", company.id),
+            ])
         by_partner = {insight.partner_id.id: insight for insight in insights}
         empty = self.env["crm.customer.insight"]
         for partner in self:
@@ -109,10 +121,13 @@ class ResPartner(models.Model):
                 partner[partner_field] = insight[insight_field]
 
     def _compute_customer_history_count(self):
-        counts = self.env["crm.customer.segment.history"].read_group(
-            [("partner_id", "in", self.mapped("commercial_partner_id").ids),
-             ("company_id", "=", self.env.user.company_id.id)],
-            ["partner_id"], ["partner_id"])
+        history = self.env["crm.customer.segment.history"]
+        counts = []
+        if history.check_access_rights("read", raise_exception=False):
+            counts = history.read_group(
+                [("partner_id", "in", self.mapped("commercial_partner_id").ids),
+                 ("company_id", "=", self.env.user.company_id.id)],
+                ["partner_id"], ["partner_id"])
         by_partner = {row["partner_id"][0]: row["partner_id_count"] for row in counts}
         for partner in self:
             partner.customer_history_count = by_partner.get(partner.commercial_partner_id.id, 0)
@@ -137,3 +152,139 @@ class ResPartner(models.Model):
         action = self.env.ref("crm_ext.crm_customer_segment_history_action").read()[0]
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
+
+    @api.model
+    def _can_edit_manual_ratings(self):
+        return (self.env.uid == SUPERUSER_ID
+                or self.user_has_groups("sales_team.group_sale_salesman"))
+
+    @api.multi
+    def write(self, vals):
+        if set(vals) & set(MANUAL_RATINGS) and not self._can_edit_manual_ratings():
+            raise AccessError(_("Only salespeople can change the industry position and the "
+                                "satisfaction of a customer."))
+        return super(ResPartner, self).write(vals)
+
+    @api.model
+    def fields_view_get(self, view_id=None, view_type="form", toolbar=False, submenu=False):
+        """Show the manual ratings read-only to the other users who see them
+        (accountants): a view cannot make a field read-only by group."""
+        res = super(ResPartner, self).fields_view_get(
+            view_id=view_id, view_type=view_type, toolbar=toolbar, submenu=submenu)
+        if view_type != "form" or self._can_edit_manual_ratings():
+            return res
+        arch = etree.fromstring(res["arch"])
+        nodes = arch.xpath("//field[@name='%s' or @name='%s']" % MANUAL_RATINGS)
+        for node in nodes:
+            node.set("readonly", "1")
+            setup_modifiers(node, res["fields"].get(node.get("name")))
+        if nodes:
+            res["arch"] = etree.tostring(arch, encoding="unicode")
+        return res
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """Also group by the insight fields, which are not stored on the
+        partner: see :meth:`_read_group_insight`."""
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby)
+        if not lazy and len(groupby) > 1 and set(groupby) & set(INSIGHT_GROUPBYS):
+            groups = self._read_group_nested(domain, fields, groupby, orderby)
+        elif groupby and groupby[0] in INSIGHT_GROUPBYS:
+            groups = self._read_group_insight(domain, fields, groupby, orderby, lazy)
+        else:
+            return super(ResPartner, self).read_group(
+                domain, fields, groupby, offset=offset, limit=limit, orderby=orderby,
+                lazy=lazy)
+        return groups[offset:offset + limit if limit else None]
+
+    @api.model
+    def _read_group_nested(self, domain, fields, groupby, orderby):
+        """Eager grouping (pivot, graph) by several fields: the groups of the
+        first field, each split by the other fields."""
+        result = []
+        for group in self.read_group(domain, fields, groupby[:1], orderby=orderby, lazy=False):
+            for subgroup in self.read_group(group["__domain"], fields, groupby[1:],
+                                            orderby=orderby, lazy=False):
+                subgroup[groupby[0]] = group[groupby[0]]
+                result.append(subgroup)
+        return result
+
+    @api.model
+    def _read_group_insight(self, domain, fields, groupby, orderby, lazy):
+        """Group the partners of ``domain`` by an insight field of the user's
+        company in one query; contacts follow their company and customers
+        without figures fall in the group without value."""
+        self.check_access_rights("read")
+        self.env["crm.customer.insight"].check_access_rights("read")
+        name = groupby[0]
+        field = self._fields[name]
+        aggregates = self._read_group_insight_aggregates(fields or [], name)
+        query = self._where_calc(domain)
+        self._apply_ir_rules(query, "read")
+        from_clause, where_clause, where_params = query.get_sql()
+        self.env.cr.execute("""
+            SELECT insight.{column}, COUNT(partner.id){aggregates}
+              FROM res_partner partner
+              LEFT JOIN crm_customer_insight insight
+                     ON insight.partner_id = partner.commercial_partner_id
+                    AND insight.company_id = %s
+             WHERE partner.id IN (SELECT res_partner.id FROM {from_clause} WHERE {where})
+             GROUP BY insight.{column}
+        """.format(column=INSIGHT_FIELDS[name], from_clause=from_clause,
+                   where=where_clause or "TRUE",
+                   aggregates="".join(", " + sql for _name, sql in aggregates)),
+            [self.env.user.company_id.id] + where_params)
+        rows = self.env.cr.fetchall()
+
+        values, labels = [row[0] for row in rows if row[0] is not None], {}
+        if field.type == "many2one":
+            # the comodel's order (segments by priority), whatever their state
+            records = self.env[field.comodel_name].sudo().with_context(active_test=False)
+            records = records.search([("id", "in", values)])
+            values, labels = records.ids, dict(records.name_get())
+        else:
+            values = field.get_values(self.env)
+        position = {value: index for index, value in enumerate(values)}
+        rows.sort(key=lambda row: position.get(row[0], len(position)))
+        order = (orderby or "").split(",")[0].split()
+        if order[:1] == [name] and order[1:2] and order[1].lower() == "desc":
+            rows.reverse()
+
+        count_key = "__count"
+        if lazy and not self.env.context.get("group_by_no_leaf"):
+            count_key = name + "_count"
+        aggregated = [aggregated_name for aggregated_name, _sql in aggregates]
+        groups = []
+        for row in rows:
+            value = row[0] if row[0] is not None else False
+            group = {key: False if result is None else result
+                     for key, result in zip(aggregated, row[2:])}
+            group.update({
+                name: (value, labels[value]) if value and field.type == "many2one" else value,
+                count_key: row[1],
+                "__domain": expression.AND([[(name, "=", value)], domain]),
+            })
+            if lazy and len(groupby) > 1:
+                group["__context"] = {"group_by": groupby[1:]}
+            groups.append(group)
+        return groups
+
+    @api.model
+    def _read_group_insight_aggregates(self, fields, groupby):
+        """(field, SQL aggregate) of the requested fields that aggregate:
+        stored partner fields and the insight figures."""
+        insight_fields = self.env["crm.customer.insight"]._fields
+        aggregates = []
+        for name in fields:
+            field = self._fields.get(name)
+            if name in (groupby, "sequence") or not field or not field.group_operator:
+                continue
+            if field.store and field.column_type:
+                column = 'partner."%s"' % name
+            elif name in INSIGHT_FIELDS and insight_fields[INSIGHT_FIELDS[name]].store:
+                column = 'insight."%s"' % INSIGHT_FIELDS[name]
+            else:
+                continue
+            aggregates.append((name, "%s(%s)" % (field.group_operator, column)))
+        return aggregates

@@ -36,12 +36,27 @@ class TestCustomerInsightMetrics(InsightCase):
         super(TestCustomerInsightMetrics, self).setUp()
         self._recompute()
 
+    @staticmethod
+    def _days_since(day):
+        return (fields.Date.from_string(fields.Date.today()) - fields.Date.from_string(day)).days
+
+    def test_recency_search_compares_the_last_purchase_date(self):
+        days = self._days_since("2026-05-15")
+        partners = self.regular | self.single | self.old_timer
+        for operator, expected in (("=", self.regular), (">=", self.regular | self.old_timer),
+                                   (">", self.old_timer), ("<", self.single),
+                                   ("<=", self.regular | self.single)):
+            found = self.env["res.partner"].search([
+                ("rfm_recency_days", operator, days), ("id", "in", partners.ids)])
+            self.assertEqual(found, expected, operator)
+
     def test_invoice_figures_of_a_regular_customer(self):
         insight = self._insight(self.regular)
         self.assertEqual(insight.invoice_count, 3)
         self.assertEqual(insight.first_invoice_date, "2026-01-15")
         self.assertEqual(insight.last_invoice_date, "2026-05-15")
-        self.assertEqual(insight.recency_days, 46)
+        # recency is counted up to the real today, the scores up to TODAY
+        self.assertEqual(insight.recency_days, self._days_since("2026-05-15"))
         self.assertAlmostEqual(insight.net_invoiced, 3 * 180.0)
         self.assertAlmostEqual(insight.average_order_value, 180.0)
         self.assertAlmostEqual(insight.avg_interval_days, (120 / 2.0))
@@ -83,7 +98,7 @@ class TestCustomerInsightMetrics(InsightCase):
 
     def test_lost_after_twice_the_rhythm_and_180_days(self):
         insight = self._insight(self.old_timer)
-        self.assertEqual(insight.recency_days, 477)
+        self.assertEqual(insight.recency_days, self._days_since("2025-03-10"))
         self.assertEqual(insight.lifecycle_stage, "lost")
         self.assertEqual(insight.clv_retention, 0.0)
         self.assertAlmostEqual(insight.clv_predicted, 0.0)
