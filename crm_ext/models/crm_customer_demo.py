@@ -9,19 +9,26 @@ from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
-# profile: (customers, first purchase (days ago), last purchase (days ago),
-#           purchases, invoice size, size trend from first to last purchase)
+# profile: (name, customers, first purchase (days ago), last purchase (days ago),
+#           purchases, invoice size, size trend from first to last purchase,
+#           comeback purchase after a long break (days ago))
+# RFM scores rank the customers against each other.  Few customers go without
+# any invoice in the analysis window, so that those with a single one still
+# get the lowest frequency score (segments New, Promising, About to sleep);
+# "cant_lose" orders big and often within the window, then stops; "won_back"
+# is lost at the month-end recomputes, then buys again: reactivated.
 PROFILES = [
-    ("champion", 15, (500, 720), (0, 15), (4, 6), (2000, 6000), 1.0),
-    ("loyal", 20, (400, 700), (5, 40), (3, 4), (800, 2500), 1.0),
-    ("growing", 12, (450, 700), (0, 30), (3, 5), (300, 900), 2.5),
-    ("declining", 12, (450, 720), (60, 150), (3, 5), (1000, 3000), 0.3),
-    ("new", 15, (3, 25), None, (1, 1), (200, 1500), 1.0),
-    ("promising", 10, (30, 60), None, (1, 1), (100, 400), 1.0),
-    ("sleeping", 15, (300, 600), (120, 170), (2, 3), (200, 800), 1.0),
-    ("cant_lose", 8, (600, 720), (200, 300), (4, 5), (3000, 8000), 1.0),
-    ("lost", 20, (600, 720), (400, 550), (1, 3), (300, 2000), 1.0),
-    ("one_timer", 13, (200, 700), None, (1, 1), (100, 600), 1.0),
+    ("champion", 15, (500, 720), (0, 15), (4, 6), (2000, 6000), 1.0, None),
+    ("loyal", 20, (300, 500), (5, 40), (3, 4), (800, 2500), 1.0, None),
+    ("growing", 12, (450, 700), (0, 30), (3, 5), (300, 900), 2.5, None),
+    ("declining", 12, (450, 720), (60, 150), (3, 5), (1000, 3000), 0.3, None),
+    ("new", 15, (3, 25), None, (1, 1), (200, 1500), 1.0, None),
+    ("promising", 10, (30, 60), None, (1, 1), (100, 400), 1.0, None),
+    ("sleeping", 15, (300, 600), (120, 170), (2, 3), (200, 800), 1.0, None),
+    ("cant_lose", 8, (300, 360), (180, 220), (4, 5), (3000, 8000), 1.0, None),
+    ("lost", 15, (600, 720), (400, 550), (1, 3), (300, 2000), 1.0, None),
+    ("won_back", 5, (600, 700), (500, 560), (2, 3), (300, 2000), 1.0, (10, 45)),
+    ("one_timer", 13, (150, 450), None, (1, 1), (100, 600), 1.0, None),
 ]
 PROSPECTS = 15
 COMPANY_NAMES = [
@@ -113,16 +120,20 @@ class CrmCustomerDemo(models.AbstractModel):
 
     @api.model
     def _demo_history(self, env, partner, profile, rng, today, products, journal, bank):
-        name, _count, first_range, last_range, purchases, sizes, trend = profile
+        name, _count, first_range, last_range, purchases, sizes, trend, comeback = profile
         first = rng.randint(*first_range)
         last = rng.randint(*last_range) if last_range else first
         count = rng.randint(*purchases)
-        to_pay = env["account.invoice"]
+        sales = []  # (days ago, amount)
         for number in range(count):
             position = number / float(count - 1) if count > 1 else 0.0
-            days_ago = int(round(first - (first - last) * position))
+            sales.append((int(round(first - (first - last) * position)),
+                          rng.uniform(*sizes) * (1 + (trend - 1) * position)))
+        if comeback:
+            sales.append((rng.randint(*comeback), rng.uniform(*sizes)))
+        to_pay = env["account.invoice"]
+        for days_ago, amount in sales:
             day = today - timedelta(days=days_ago)
-            amount = rng.uniform(*sizes) * (1 + (trend - 1) * position)
             invoice = self._demo_invoice(env, partner, day, products, amount, rng, journal)
             if rng.random() < 0.06:
                 refund = invoice.refund(

@@ -296,23 +296,34 @@ class CrmCustomerInsight(models.Model):
                    "WHERE id = %s", (company.id,))
         company.invalidate_cache(["insight_last_recompute"], company.ids)
         self._tune_session(previous_settings)
-        self.invalidate_cache()
-        self.env["res.partner"].invalidate_cache()
+        self._invalidate_insight_cache()
 
     @api.model
     def refresh_partners(self, partners, company):
         """Refresh the raw figures of some customers at once (after an invoice
         or a payment); scores, which compare customers, wait for the next
         full recompute."""
-        commercial_ids = partners.mapped("commercial_partner_id").ids
+        # plain SQL: mapped() would prefetch every field of the partners
+        self.env.cr.execute("SELECT DISTINCT commercial_partner_id FROM res_partner "
+                            "WHERE id = ANY(%s) AND commercial_partner_id IS NOT NULL",
+                            (partners.ids,))
+        commercial_ids = [row[0] for row in self.env.cr.fetchall()]
         if not commercial_ids:
             return
         params = self._query_parameters(company, partner_ids=commercial_ids)
         self._fill_raw_metrics(company, params)
         self._write_rows("crm_ext_insight_raw", insight_queries.RAW_COLUMNS, params)
         self.env.cr.execute("DROP TABLE crm_ext_insight_raw")
-        self.invalidate_cache()
-        self.env["res.partner"].invalidate_cache()
+        self._invalidate_insight_cache()
+
+    def _invalidate_insight_cache(self):
+        """Forget the insight rows and the partner fields that show them,
+        and nothing else (no arguments would clear the whole cache)."""
+        self.invalidate_cache(list(self._fields))
+        partners = self.env["res.partner"]
+        partners.invalidate_cache([
+            name for name, field in partners._fields.items()
+            if field.compute == "_compute_customer_insight"])
 
     @api.model
     def refresh_documents(self, documents, partner_field):
