@@ -306,14 +306,14 @@ WITH ranked AS (
                ORDER BY last_invoice_date) * 5))::int AS r_score,
            LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY invoice_count) * 5))::int
                AS f_score,
-           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY net_invoiced) * 5))::int
+           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY net_invoiced::float) * 5))::int
                AS m_score,
-           PERCENT_RANK() OVER (ORDER BY net_invoiced) AS volume_rank,
-           PERCENT_RANK() OVER (ORDER BY gross_margin) AS profit_rank,
-           PERCENT_RANK() OVER (ORDER BY (discount_amount + financial_expense)
+           PERCENT_RANK() OVER (ORDER BY net_invoiced::float) AS volume_rank,
+           PERCENT_RANK() OVER (ORDER BY gross_margin::float) AS profit_rank,
+           PERCENT_RANK() OVER (ORDER BY (discount_amount + financial_expense)::float
                                          / NULLIF(gross_invoiced, 0) NULLS FIRST) AS cost_rank,
            PERCENT_RANK() OVER (ORDER BY first_invoice_date DESC) AS length_rank,
-           CASE %(abc_measure)s WHEN 'revenue' THEN net_invoiced ELSE gross_margin END
+           (CASE %(abc_measure)s WHEN 'revenue' THEN net_invoiced ELSE gross_margin END)::float
                AS abc_value
       FROM crm_ext_insight_raw
      WHERE invoice_count_all > 0
