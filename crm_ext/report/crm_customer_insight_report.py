@@ -24,47 +24,43 @@ class CrmCustomerInsightReport(models.Model):
     customer_count = fields.Integer("Customers", readonly=True)
 
     def _select(self):
+        # an id computed from the row's key: numbering the rows would sort
+        # the whole report on every read
         return """
-            SELECT ROW_NUMBER() OVER (ORDER BY months.month, customers.partner_id,
-                                      customers.company_id) AS id,
-                   months.month AS date,
-                   customers.partner_id,
-                   customers.company_id,
+            SELECT (in_force.partner_id::bigint * 1000 + in_force.company_id) * 100000
+                   + EXTRACT(YEAR FROM in_force.month)::int * 12
+                   + EXTRACT(MONTH FROM in_force.month)::int AS id,
+                   in_force.month AS date,
+                   in_force.partner_id,
+                   in_force.company_id,
                    partner.user_id,
-                   segment.new_value AS segment,
-                   stage.new_value AS lifecycle_stage,
+                   MAX(in_force.new_value) FILTER (WHERE in_force.field_name = 'segment')
+                       AS segment,
+                   MAX(in_force.new_value) FILTER (WHERE in_force.field_name = 'lifecycle_stage')
+                       AS lifecycle_stage,
                    1 AS customer_count
         """
 
-    @staticmethod
-    def _value_at_month_end(field_name, alias):
-        """The last value the history gave ``field_name`` by the end of the
-        month, joined as ``alias``."""
-        return """
-              LEFT JOIN LATERAL (
-                  SELECT new_value FROM crm_customer_segment_history history
-                   WHERE history.partner_id = customers.partner_id
-                     AND history.company_id = customers.company_id
-                     AND history.field_name = '%s'
-                     AND history.date < months.month + interval '1 month'
-                   ORDER BY history.date DESC, history.id DESC LIMIT 1) %s ON TRUE""" % (
-            field_name, alias)
-
     def _from(self):
+        # each change is in force at the end of every month from its own
+        # until the month before the next change of the same field
         return """
-              FROM (SELECT generate_series(date_trunc('month', MIN(date)),
-                                           date_trunc('month', NOW()),
-                                           interval '1 month')::date AS month
-                      FROM crm_customer_segment_history) months
-              JOIN (SELECT partner_id, company_id, MIN(date) AS first_date
-                      FROM crm_customer_segment_history
-                     GROUP BY partner_id, company_id) customers
-                ON customers.first_date < months.month + interval '1 month'
-              JOIN res_partner partner ON partner.id = customers.partner_id
-              {segment}
-              {stage}
-        """.format(segment=self._value_at_month_end("segment", "segment"),
-                   stage=self._value_at_month_end("lifecycle_stage", "stage"))
+              FROM (SELECT partner_id, company_id, field_name, new_value,
+                           generate_series(
+                               date_trunc('month', date),
+                               COALESCE(date_trunc('month', next_date) - interval '1 month',
+                                        date_trunc('month', NOW())),
+                               interval '1 month')::date AS month
+                      FROM (SELECT history.*,
+                                   LEAD(date) OVER (
+                                       PARTITION BY partner_id, company_id, field_name
+                                       ORDER BY date, id) AS next_date
+                              FROM crm_customer_segment_history history
+                             WHERE field_name IN ('segment', 'lifecycle_stage')) changes
+                   ) in_force
+              JOIN res_partner partner ON partner.id = in_force.partner_id
+             GROUP BY in_force.partner_id, in_force.company_id, in_force.month, partner.user_id
+        """
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import common
 
@@ -153,3 +154,9 @@ class TestCustomerInsightRules(InsightCase):
         june = report.filtered(lambda row: row.date == "2026-06-01")
         self.assertEqual(june.lifecycle_stage, self._insight(self.grower).lifecycle_stage)
         self.assertEqual(june.segment, self._insight(self.grower).segment_id.name)
+        # later months without a change carry June's classification, up to this month
+        this_month = fields.Date.today()[:8] + "01"
+        later = report.filtered(lambda row: row.date > "2026-06-01")
+        self.assertEqual(max(report.mapped("date")), max(this_month, "2026-06-01"))
+        self.assertEqual(set(later.mapped("segment")) | {june.segment}, {june.segment})
+        self.assertEqual(len(report), len(set(report.mapped("date"))), "one row a month")
