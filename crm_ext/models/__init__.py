@@ -8,3 +8,11 @@ from . import res_partner
 from . import account_invoice
 from . import account_payment
 from . import crm_customer_demo
+from . import crm_loyalty_program
+from . import crm_loyalty_program_category
+from . import crm_loyalty_tier
+from . import crm_loyalty_member
+from . import crm_loyalty_tier_history
+from . import crm_loyalty_entry
+from . import account_move_line
+from . import sale_order

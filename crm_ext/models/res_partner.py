@@ -59,6 +59,13 @@ class ResPartner(models.Model):
     ], "Industry Position", default="0",
         help="The customer's standing in its industry, rated by the account manager; "
              "part of the customer value score (future value).")
+    birthdate = fields.Date("Birthday", help="The loyalty program's birthday bonus is "
+                                             "awarded on this day.")
+    referred_by_id = fields.Many2one(
+        "res.partner", "Referred By", index=True,
+        help="The customer who brought this one: it earns the referral bonus of the "
+             "loyalty program when this customer's first invoice is paid.")
+    loyalty_member_ids = fields.One2many("crm.loyalty.member", "partner_id", "Loyalty")
     customer_satisfaction = fields.Float(
         "Satisfaction", help="Satisfaction of the customer from 1 to 5 (0: unknown); part of "
                              "the customer value score.")

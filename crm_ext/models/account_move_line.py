@@ -1,0 +1,23 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    @api.multi
+    def reconcile(self, writeoff_acc_id=False, writeoff_journal_id=False):
+        result = super(AccountMoveLine, self).reconcile(
+            writeoff_acc_id=writeoff_acc_id, writeoff_journal_id=writeoff_journal_id)
+        # payments and credit notes settle invoices: their points follow
+        self.mapped("invoice_id")._sync_loyalty_points()
+        return result
+
+    @api.multi
+    def remove_move_reconcile(self):
+        invoices = (self | self.mapped("matched_debit_ids.debit_move_id")
+                    | self.mapped("matched_credit_ids.credit_move_id")).mapped("invoice_id")
+        result = super(AccountMoveLine, self).remove_move_reconcile()
+        invoices._sync_loyalty_points()
+        return result

@@ -1,0 +1,179 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+ENTRY_TYPES = [
+    ("earn", "Earned"),
+    ("redeem", "Redeemed"),
+    ("expire", "Expired"),
+    ("adjust", "Adjustment"),
+    ("bonus", "Bonus"),
+    ("reversal", "Reversal"),
+]
+BONUS_REASONS = [
+    ("birthday", "Birthday"),
+    ("referral", "Referral"),
+    ("compensation", "Compensation"),
+    ("other", "Other"),
+]
+
+
+class CrmLoyaltyEntry(models.Model):
+    """The points ledger: append-only.  Every movement of points is an
+    entry; corrections are new entries (reversals, adjustments).  Positive
+    entries keep the points not yet used (``remaining_points``); negative
+    ones use them up, soonest-expiring first."""
+
+    _name = "crm.loyalty.entry"
+    _description = "Loyalty Points Entry"
+    _order = "date desc, id desc"
+
+    member_id = fields.Many2one(
+        "crm.loyalty.member", required=True, readonly=True, index=True, ondelete="restrict")
+    partner_id = fields.Many2one(
+        related="member_id.partner_id", store=True, readonly=True, string="Customer")
+    program_id = fields.Many2one(
+        related="member_id.program_id", store=True, readonly=True)
+    company_id = fields.Many2one(
+        related="member_id.program_id.company_id", store=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    date = fields.Date(required=True, readonly=True, index=True,
+                       default=fields.Date.context_today)
+    entry_type = fields.Selection(ENTRY_TYPES, "Type", required=True, readonly=True, index=True)
+    bonus_reason = fields.Selection(BONUS_REASONS, readonly=True)
+    points = fields.Float(required=True, readonly=True, group_operator="sum")
+    value = fields.Monetary(compute="_compute_value", help="Points x value of a point.")
+    remaining_points = fields.Float(
+        readonly=True, group_operator="sum",
+        help="Points of this entry not yet redeemed, reversed or expired.")
+    expiry_date = fields.Date(readonly=True, index=True)
+    invoice_id = fields.Many2one("account.invoice", readonly=True, index=True,
+                                 ondelete="restrict")
+    sale_order_id = fields.Many2one("sale.order", readonly=True, index=True,
+                                    ondelete="restrict")
+    referred_partner_id = fields.Many2one(
+        "res.partner", "Referred Customer", readonly=True, ondelete="restrict")
+    origin = fields.Char("Source", readonly=True)
+    reversed_entry_id = fields.Many2one(
+        "crm.loyalty.entry", "Reverses", readonly=True, index=True, ondelete="restrict")
+    earn_multiplier = fields.Float(readonly=True, default=1.0)
+    move_id = fields.Many2one("account.move", "Journal Entry", readonly=True,
+                              ondelete="restrict")
+    user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
+    note = fields.Text(readonly=True)
+
+    @api.depends("points", "program_id.point_value")
+    def _compute_value(self):
+        for entry in self:
+            entry.value = entry.points * entry.program_id.point_value
+
+    @api.model
+    def create(self, vals):
+        if not self.env.context.get("crm_loyalty_ledger"):
+            raise UserError(_("Loyalty points are only moved by the program (earning, "
+                              "redemption, expiry) or the adjustment wizard."))
+        return super(CrmLoyaltyEntry, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        raise UserError(_("Loyalty ledger entries are never changed: record a correction "
+                          "instead."))
+
+    @api.multi
+    def unlink(self):
+        raise UserError(_("Loyalty ledger entries are never deleted: record a correction "
+                          "instead."))
+
+    # the ledger
+
+    @api.model
+    def _record(self, vals_list):
+        """Add entries to the ledger, in order: lock their members, let
+        positive entries settle any debt first, let negative ones use up
+        points (the entry they reverse first, then soonest-expiring), and
+        book them in accounting when the program does."""
+        members = self.env["crm.loyalty.member"].browse(
+            sorted({vals["member_id"] for vals in vals_list}))
+        members._lock()
+        entries = self.browse()
+        ledger = self.sudo().with_context(crm_loyalty_ledger=True)
+        for vals in vals_list:
+            vals = dict(vals)
+            member = members.browse(vals["member_id"])
+            program = member.program_id
+            points = vals["points"]
+            if not points or not program._is_whole_points(points):
+                raise UserError(_("Points move by multiples of %s: %s is not one.")
+                                % (program.points_rounding, points))
+            vals.setdefault("date", fields.Date.context_today(self))
+            if points > 0:
+                vals["remaining_points"] = max(0.0, points - self._debt(member))
+                if "expiry_date" not in vals:
+                    vals["expiry_date"] = program._expiry_date(vals["date"])
+            else:
+                vals["remaining_points"] = 0.0
+                self._use_up(member, -points, vals.get("reversed_entry_id"))
+            if program.journal_id:
+                vals["move_id"] = self._book(program, member, vals).id
+            entries |= ledger.create(vals)
+        return entries
+
+    @api.model
+    def _debt(self, member):
+        """Points the member owes (reversals of points already spent):
+        what the remaining points exceed the balance by."""
+        self.env.cr.execute("""
+            SELECT COALESCE(SUM(remaining_points), 0) - COALESCE(SUM(points), 0)
+              FROM crm_loyalty_entry WHERE member_id = %s
+        """, (member.id,))
+        return max(0.0, self.env.cr.fetchone()[0])
+
+    @api.model
+    def _use_up(self, member, points, first_entry_id=None):
+        """Use up ``points`` of the member's remaining points: those of
+        ``first_entry_id`` first, then soonest-expiring, oldest first.  What
+        cannot be used up becomes a debt."""
+        cr = self.env.cr
+        cr.execute("""
+            SELECT id, remaining_points FROM crm_loyalty_entry
+             WHERE member_id = %s AND remaining_points > 0
+             ORDER BY id = %s DESC, expiry_date NULLS LAST, date, id
+        """, (member.id, first_entry_id or 0))
+        for entry_id, remaining in cr.fetchall():
+            if points <= 0:
+                break
+            used = min(points, remaining)
+            cr.execute("UPDATE crm_loyalty_entry SET remaining_points = remaining_points - %s "
+                       "WHERE id = %s", (used, entry_id))
+            points -= used
+        self.invalidate_cache(["remaining_points"])
+
+    @api.model
+    def _book(self, program, member, vals):
+        """The journal entry of a movement of points: earning (positive)
+        debits the loyalty expense and credits the points liability;
+        a negative movement releases the liability, to income when points
+        expire, against the expense otherwise."""
+        amount = program.currency_id.round(abs(vals["points"]) * program.point_value)
+        if vals["points"] > 0:
+            debit_account, credit_account = program.expense_account_id, program.liability_account_id
+        else:
+            debit_account = program.liability_account_id
+            credit_account = (program.income_account_id if vals["entry_type"] == "expire"
+                              else program.expense_account_id)
+        label = _("Loyalty points: %s %s") % (
+            dict(self._fields["entry_type"]._description_selection(self.env))[
+                vals["entry_type"]], member.card_number)
+        common = {"name": label, "partner_id": member.partner_id.id}
+        move = self.env["account.move"].sudo().create({
+            "journal_id": program.journal_id.id,
+            "date": vals["date"],
+            "ref": vals.get("origin") or member.card_number,
+            "line_ids": [
+                (0, 0, dict(common, account_id=debit_account.id, debit=amount, credit=0.0)),
+                (0, 0, dict(common, account_id=credit_account.id, debit=0.0, credit=amount)),
+            ],
+        })
+        move.post()
+        return move

@@ -1,0 +1,188 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmLoyaltyMember(models.Model):
+    """A customer (commercial partner) enrolled in a loyalty program.  The
+    balance is always the sum of the member's ledger entries."""
+
+    _name = "crm.loyalty.member"
+    _description = "Loyalty Member"
+    _inherit = ["mail.thread"]
+    _order = "program_id, card_number"
+    _rec_name = "card_number"
+
+    program_id = fields.Many2one(
+        "crm.loyalty.program", required=True, index=True, ondelete="restrict",
+        track_visibility="onchange")
+    company_id = fields.Many2one(related="program_id.company_id", store=True, readonly=True)
+    currency_id = fields.Many2one(related="program_id.currency_id", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, ondelete="restrict",
+        domain=[("parent_id", "=", False)])
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", readonly=True)
+    card_number = fields.Char(
+        required=True, readonly=True, copy=False, index=True,
+        default=lambda self: self.env["ir.sequence"].next_by_code("crm.loyalty.member") or "/")
+    enrol_date = fields.Date(
+        "Enrolment Date", required=True, default=fields.Date.context_today)
+    tier_id = fields.Many2one("crm.loyalty.tier", readonly=True, track_visibility="onchange")
+    tier_since = fields.Date(readonly=True)
+    tier_grace_until = fields.Date(
+        "Tier Kept Until", readonly=True,
+        help="The member no longer qualifies for the tier at the last review and keeps it "
+             "until this date.")
+    expiry_reminder_date = fields.Date(
+        "Expiry Reminder Sent On", readonly=True, copy=False)
+    entry_ids = fields.One2many("crm.loyalty.entry", "member_id", "Ledger", readonly=True)
+    tier_history_ids = fields.One2many(
+        "crm.loyalty.tier.history", "member_id", "Tier History", readonly=True)
+    balance = fields.Float(compute="_compute_points", help="Sum of the ledger entries.")
+    balance_value = fields.Monetary("Balance Value", compute="_compute_points")
+    expiring_points = fields.Float(
+        "Expiring in 30 Days", compute="_compute_points",
+        help="Points that expire within the next 30 days.")
+    lifetime_earned = fields.Float(compute="_compute_points")
+    lifetime_redeemed = fields.Float(compute="_compute_points")
+    qualifying_spend = fields.Monetary(
+        "Spend, Last 12 Months", compute="_compute_qualifying_spend")
+
+    _sql_constraints = [
+        ("partner_program_uniq", "unique(program_id, partner_id)",
+         "A customer is enrolled once per program."),
+        ("card_number_uniq", "unique(card_number)", "Card numbers are unique."),
+    ]
+
+    def _compute_points(self):
+        if not self.ids:
+            return
+        in_30_days = fields.Date.to_string(
+            fields.Date.from_string(fields.Date.context_today(self)) + timedelta(days=30))
+        self.env.cr.execute("""
+            SELECT member_id,
+                   SUM(points),
+                   SUM(remaining_points) FILTER (WHERE expiry_date <= %s),
+                   SUM(points) FILTER (WHERE points > 0 AND entry_type <> 'reversal'),
+                   -SUM(points) FILTER (WHERE entry_type = 'redeem')
+              FROM crm_loyalty_entry
+             WHERE member_id IN %s
+             GROUP BY member_id
+        """, (in_30_days, tuple(self.ids)))
+        figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for member in self:
+            balance, expiring, earned, redeemed = figures.get(member.id, (0, 0, 0, 0))
+            member.balance = balance or 0.0
+            member.balance_value = (balance or 0.0) * member.program_id.point_value
+            member.expiring_points = expiring or 0.0
+            member.lifetime_earned = earned or 0.0
+            member.lifetime_redeemed = redeemed or 0.0
+
+    def _compute_qualifying_spend(self):
+        spend = self._qualifying_spends()
+        for member in self:
+            member.qualifying_spend = spend.get(member.id, 0.0)
+
+    @api.constrains("partner_id")
+    def _check_commercial_partner(self):
+        for member in self:
+            if member.partner_id != member.partner_id.commercial_partner_id:
+                raise UserError(_(
+                    "%s is a contact of %s: enrol the company, its contacts earn with it.")
+                    % (member.partner_id.name, member.partner_id.commercial_partner_id.name))
+
+    @api.multi
+    def unlink(self):
+        if self.env["crm.loyalty.entry"].search_count([("member_id", "in", self.ids)]):
+            raise UserError(_("A member with ledger entries cannot be deleted: archive the "
+                              "customer or adjust the balance to zero."))
+        return super(CrmLoyaltyMember, self).unlink()
+
+    # business methods
+
+    @api.model
+    def _member_of(self, program, partner, enrol=True, day=None):
+        """The member of ``program`` for ``partner``'s commercial entity,
+        enrolled now if the program enrols it automatically."""
+        commercial = partner.commercial_partner_id
+        member = self.sudo().search([
+            ("program_id", "=", program.id), ("partner_id", "=", commercial.id)], limit=1)
+        if not member and enrol and program._enrolment_allowed(commercial):
+            member = self.sudo().create({
+                "program_id": program.id, "partner_id": commercial.id,
+                "enrol_date": day or fields.Date.context_today(self)})
+            member._update_tiers(upgrade_only=True)
+        return member
+
+    def _lock(self):
+        """Lock the members' rows until the end of the transaction: two
+        movements of the same balance never interleave."""
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM crm_loyalty_member WHERE id IN %s ORDER BY id FOR UPDATE",
+                (tuple(self.ids),))
+
+    def _qualifying_spends(self, day=None):
+        """{member id: untaxed amount invoiced over the 12 months up to
+        ``day``, refunds subtracted, company currency}."""
+        if not self.ids:
+            return {}
+        day = fields.Date.from_string(day or fields.Date.context_today(self))
+        self.env.cr.execute("""
+            SELECT member.id, COALESCE(SUM(inv.amount_untaxed_signed), 0)
+              FROM crm_loyalty_member member
+              JOIN crm_loyalty_program program ON program.id = member.program_id
+              JOIN account_invoice inv
+                ON inv.commercial_partner_id = member.partner_id
+               AND inv.company_id = program.company_id
+               AND inv.type IN ('out_invoice', 'out_refund')
+               AND inv.state IN ('open', 'paid')
+               AND inv.date_invoice > %s AND inv.date_invoice <= %s
+             WHERE member.id IN %s
+             GROUP BY member.id
+        """, (day - timedelta(days=365), day, tuple(self.ids)))
+        return dict(self.env.cr.fetchall())
+
+    def _update_tiers(self, upgrade_only=False, day=None):
+        """Move members to the tier their spend reaches: upgrades at once;
+        downgrades (``upgrade_only=False``, the yearly review) after the
+        grace period."""
+        day = day or fields.Date.context_today(self)
+        spends = self._qualifying_spends(day)
+        history = self.env["crm.loyalty.tier.history"].sudo()
+        for member in self:
+            target = self.env["crm.loyalty.tier"]._for_spend(
+                member.program_id, spends.get(member.id, 0.0))
+            current = member.tier_id
+            if target == current:
+                if member.tier_grace_until:
+                    member.sudo().write({"tier_grace_until": False})
+                continue
+            upgrade = not current or (target and target.min_spend > current.min_spend)
+            if not upgrade:
+                if upgrade_only:
+                    continue
+                grace_days = member.program_id.tier_grace_days
+                if not member.tier_grace_until and grace_days:
+                    member.sudo().write({"tier_grace_until": fields.Date.to_string(
+                        fields.Date.from_string(day) + timedelta(days=grace_days))})
+                    continue
+                if member.tier_grace_until and member.tier_grace_until > day:
+                    continue
+            history.create({
+                "member_id": member.id, "date": day, "old_tier_id": current.id,
+                "new_tier_id": target.id, "qualifying_spend": spends.get(member.id, 0.0),
+                "reason": "upgrade" if upgrade else "review"})
+            member.sudo().write({"tier_id": target.id, "tier_since": day,
+                                 "tier_grace_until": False})
+
+    @api.multi
+    def action_view_entries(self):
+        self.ensure_one()
+        action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
+        action["domain"] = [("member_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_type": 0}
+        return action

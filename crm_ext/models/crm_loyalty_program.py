@@ -1,0 +1,428 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_round
+
+
+class CrmLoyaltyProgram(models.Model):
+    """A loyalty program of one company: how customers earn points on their
+    invoices, what a point is worth when redeemed, when points expire, and
+    how they are booked in accounting."""
+
+    _name = "crm.loyalty.program"
+    _description = "Loyalty Program"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True, track_visibility="onchange")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, track_visibility="onchange")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True,
+        default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    date_start = fields.Date("Start Date")
+    date_end = fields.Date("End Date")
+    earn_on = fields.Selection([
+        ("posted", "Invoice posted"),
+        ("paid", "Invoice paid"),
+    ], "Earn Points When", default="paid", required=True, track_visibility="onchange",
+        help="Paid: points follow the payments (a partial payment earns its share).")
+    points_per_unit = fields.Float(
+        "Points per Currency Unit", default=1.0, required=True, track_visibility="onchange",
+        help="Points earned per unit of untaxed amount, in the company currency.")
+    category_rule_ids = fields.One2many(
+        "crm.loyalty.program.category", "program_id", "Category Multipliers", copy=True)
+    excluded_product_ids = fields.Many2many(
+        "product.product", "crm_loyalty_program_excluded_product_rel", "program_id",
+        "product_id", "Excluded Products",
+        help="Invoice lines of these products earn no points.")
+    min_amount = fields.Monetary(
+        "Minimum Invoice Amount", help="Untaxed invoices below this amount earn no points.")
+    points_rounding = fields.Float(
+        "Rounding", default=1.0, required=True,
+        help="Points earned are rounded down to a multiple of this step.")
+    point_value = fields.Monetary(
+        "Value of a Point", default=0.01, required=True, track_visibility="onchange",
+        help="Discount granted per point redeemed, in the company currency.")
+    min_redeem_points = fields.Float("Minimum Points to Redeem", default=100.0)
+    max_redeem_share = fields.Float(
+        "Maximum Share Paid with Points (%)", default=50.0,
+        help="Largest part of an order's total that points can pay.")
+    expiry_months = fields.Integer(
+        "Points Expire After (months)", default=12,
+        help="0: points never expire.")
+    enrol_mode = fields.Selection([
+        ("all", "All customers"),
+        ("classified", "Customers of some segments or grades"),
+        ("manual", "Enrolled by hand"),
+    ], "Automatic Enrolment", default="all", required=True,
+        help="Customers are enrolled when they first earn points.")
+    enrol_segment_ids = fields.Many2many(
+        "crm.customer.segment", "crm_loyalty_program_segment_rel", "program_id",
+        "segment_id", "Enrolled Segments")
+    enrol_grade_ids = fields.Many2many(
+        "crm.customer.grade", "crm_loyalty_program_grade_rel", "program_id", "grade_id",
+        "Enrolled Grades")
+    birthday_bonus = fields.Float("Birthday Bonus (points)")
+    referral_bonus = fields.Float(
+        "Referral Bonus (points)",
+        help="Points for the referrer when the referred customer's first invoice is paid.")
+    tier_ids = fields.One2many("crm.loyalty.tier", "program_id", "Tiers", copy=True)
+    tier_review_date = fields.Date(
+        "Next Tier Review", help="Once a year, members who no longer qualify for their "
+                                 "tier enter the grace period; upgrades apply at once.")
+    tier_grace_days = fields.Integer("Grace Period (days)", default=90)
+    discount_product_id = fields.Many2one(
+        "product.product", "Discount Product", domain=[("type", "=", "service")],
+        help="The service product of the discount line added to sale orders when points "
+             "are redeemed.")
+    journal_id = fields.Many2one(
+        "account.journal", "Journal",
+        help="Set the journal and the accounts to book the points in accounting.")
+    expense_account_id = fields.Many2one(
+        "account.account", "Loyalty Expense Account",
+        help="Debited when points are earned, credited when they are redeemed or "
+             "reversed.")
+    liability_account_id = fields.Many2one(
+        "account.account", "Points Liability Account",
+        help="Holds the value of the points outstanding.")
+    income_account_id = fields.Many2one(
+        "account.account", "Expired Points Income Account",
+        help="Credited with the value of the points that expire.")
+    member_ids = fields.One2many("crm.loyalty.member", "program_id", "Members")
+    member_count = fields.Integer(compute="_compute_member_count")
+    outstanding_points = fields.Float(compute="_compute_liability_check")
+    outstanding_value = fields.Monetary(
+        "Points Liability", compute="_compute_liability_check",
+        help="Outstanding points x value of a point.")
+    liability_balance = fields.Monetary(
+        "Liability Account Balance", compute="_compute_liability_check")
+    liability_difference = fields.Monetary(compute="_compute_liability_check")
+
+    _sql_constraints = [
+        ("points_per_unit_positive", "CHECK (points_per_unit > 0)",
+         "Points per currency unit must be above zero."),
+        ("point_value_positive", "CHECK (point_value > 0)",
+         "The value of a point must be above zero."),
+        ("rounding_positive", "CHECK (points_rounding > 0)", "The rounding must be above zero."),
+        ("min_amount_positive", "CHECK (min_amount IS NULL OR min_amount >= 0)",
+         "The minimum invoice amount cannot be negative."),
+        ("min_redeem_positive", "CHECK (min_redeem_points >= 0)",
+         "The minimum points to redeem cannot be negative."),
+        ("max_share_range", "CHECK (max_redeem_share > 0 AND max_redeem_share <= 100)",
+         "The maximum share paid with points is above 0% and at most 100%."),
+        ("expiry_positive", "CHECK (expiry_months >= 0)",
+         "The expiry cannot be negative."),
+        ("bonus_positive", "CHECK (COALESCE(birthday_bonus, 0) >= 0 "
+                           "AND COALESCE(referral_bonus, 0) >= 0)",
+         "Bonuses cannot be negative."),
+        ("grace_positive", "CHECK (tier_grace_days >= 0)",
+         "The grace period cannot be negative."),
+    ]
+
+    def _compute_member_count(self):
+        groups = self.env["crm.loyalty.member"].read_group(
+            [("program_id", "in", self.ids)], ["program_id"], ["program_id"])
+        counts = {group["program_id"][0]: group["program_id_count"] for group in groups}
+        for program in self:
+            program.member_count = counts.get(program.id, 0)
+
+    def _compute_liability_check(self):
+        for program in self:
+            check = program.check_liability()
+            program.outstanding_points = check["outstanding_points"]
+            program.outstanding_value = check["outstanding_value"]
+            program.liability_balance = check["liability_balance"]
+            program.liability_difference = check["difference"]
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for program in self:
+            if program.date_start and program.date_end and program.date_end < program.date_start:
+                raise ValidationError(_("A loyalty program cannot end before it starts."))
+
+    @api.constrains("journal_id", "expense_account_id", "liability_account_id",
+                    "income_account_id", "company_id")
+    def _check_accounting(self):
+        for program in self:
+            accounts = (program.expense_account_id | program.liability_account_id
+                        | program.income_account_id)
+            if program.journal_id and len(accounts) < 3:
+                raise ValidationError(_(
+                    "To book the points, set the expense, liability and income accounts "
+                    "(three different accounts) with the journal."))
+            if [record for record in (accounts, program.journal_id)
+                    for record in record if record.company_id != program.company_id]:
+                raise ValidationError(_(
+                    "The journal and accounts must belong to the program's company."))
+
+    @api.constrains("point_value", "points_rounding", "birthday_bonus", "referral_bonus")
+    def _check_exact_values(self):
+        """Points move by multiples of the rounding step, so that every
+        movement is worth an exact amount of money and the liability account
+        always equals the points outstanding x their value."""
+        for program in self:
+            step_value = program.point_value * program.points_rounding
+            cents = step_value / program.currency_id.rounding
+            if abs(cents - round(cents)) > 1e-6:
+                raise ValidationError(_(
+                    "The value of a point x the rounding step (%(value)s) must be a whole "
+                    "number of %(rounding)s, so that points are always worth an exact "
+                    "amount.") % {"value": step_value,
+                                  "rounding": program.currency_id.rounding})
+            for bonus in (program.birthday_bonus, program.referral_bonus):
+                steps = (bonus or 0.0) / program.points_rounding
+                if abs(steps - round(steps)) > 1e-6:
+                    raise ValidationError(_(
+                        "Bonuses must be multiples of the rounding step (%s points).")
+                        % program.points_rounding)
+
+    @api.model
+    def _active_program(self, company, day=None):
+        """The program that applies to ``company`` on ``day`` (the first by
+        sequence), or an empty recordset."""
+        day = day or fields.Date.context_today(self)
+        return self.search([
+            ("company_id", "=", company.id),
+            "|", ("date_start", "=", False), ("date_start", "<=", day),
+            "|", ("date_end", "=", False), ("date_end", ">=", day),
+        ], limit=1)
+
+    def _round_points(self, points):
+        """Points rounded towards zero to a multiple of the rounding step."""
+        self.ensure_one()
+        rounded = float_round(abs(points), precision_rounding=self.points_rounding,
+                              rounding_method="DOWN")
+        return rounded if points >= 0 else -rounded
+
+    def _is_whole_points(self, points):
+        self.ensure_one()
+        steps = points / self.points_rounding
+        return abs(steps - round(steps)) < 1e-6
+
+    def _expiry_date(self, day):
+        self.ensure_one()
+        if not self.expiry_months:
+            return False
+        return fields.Date.to_string(
+            fields.Date.from_string(day) + relativedelta(months=self.expiry_months))
+
+    def _category_multipliers(self):
+        """{product category id: multiplier}, children inheriting the rule of
+        their nearest ancestor."""
+        self.ensure_one()
+        rules = {rule.categ_id.id: rule.multiplier for rule in self.category_rule_ids}
+        if not rules:
+            return {}
+        result = {}
+        for category in self.env["product.category"].search(
+                [("id", "child_of", list(rules))]):
+            node = category
+            while node and node.id not in rules:
+                node = node.parent_id
+            result[category.id] = rules[node.id]
+        return result
+
+    def _enrolment_allowed(self, partner):
+        self.ensure_one()
+        if self.enrol_mode == "all":
+            return True
+        if self.enrol_mode == "manual":
+            return False
+        insight = self.env["crm.customer.insight"].sudo().search([
+            ("partner_id", "=", partner.commercial_partner_id.id),
+            ("company_id", "=", self.company_id.id)], limit=1)
+        return bool(
+            (insight.segment_id and insight.segment_id in self.enrol_segment_ids)
+            or (insight.grade and insight.grade in self.enrol_grade_ids.mapped("code")))
+
+    def check_liability(self):
+        """The liability account's balance against the points outstanding x
+        the value of a point: equal whenever the program books its points."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT COALESCE(SUM(points), 0) FROM crm_loyalty_entry WHERE program_id = %s",
+            (self.id,))
+        outstanding_points = self.env.cr.fetchone()[0]
+        liability = 0.0
+        if self.liability_account_id:
+            self.env.cr.execute("""
+                SELECT COALESCE(SUM(aml.credit - aml.debit), 0)
+                  FROM account_move_line aml
+                  JOIN account_move move ON move.id = aml.move_id
+                 WHERE aml.account_id = %s AND move.state = 'posted'
+            """, (self.liability_account_id.id,))
+            liability = self.env.cr.fetchone()[0]
+        outstanding_value = self.currency_id.round(outstanding_points * self.point_value)
+        return {
+            "outstanding_points": outstanding_points,
+            "outstanding_value": outstanding_value,
+            "liability_balance": liability,
+            "difference": self.currency_id.round(liability - outstanding_value),
+            "balanced": self.currency_id.is_zero(liability - outstanding_value),
+        }
+
+    @api.multi
+    def action_view_members(self):
+        self.ensure_one()
+        action = self.env.ref("crm_ext.crm_loyalty_member_action").read()[0]
+        action["domain"] = [("program_id", "=", self.id)]
+        action["context"] = {"default_program_id": self.id}
+        return action
+
+    # daily run
+
+    @api.model
+    def run_daily(self, today=None):
+        """The daily cron: expire points, award birthday bonuses, review
+        tiers, remind members of points about to expire.  Running it twice
+        the same day changes nothing the second time."""
+        today = today or fields.Date.context_today(self)
+        for program in self.sudo().search([]):
+            program._expire_points(today)
+            program._award_birthday_bonuses(today)
+            program._review_tiers(today)
+            program._send_expiry_reminders(today)
+        return True
+
+    def _expire_points(self, today):
+        """Expire, in three statements whatever their number, the points of
+        every earning whose expiry date has come; book their value as
+        income in one journal entry."""
+        self.ensure_one()
+        cr = self.env.cr
+        # the members first, like any other movement of their points
+        cr.execute("""
+            SELECT id FROM crm_loyalty_member
+             WHERE id IN (SELECT DISTINCT member_id FROM crm_loyalty_entry
+                           WHERE program_id = %s AND remaining_points > 0
+                             AND expiry_date <= %s)
+             ORDER BY id FOR UPDATE
+        """, (self.id, today))
+        if not cr.rowcount:
+            return 0
+        cr.execute("""
+            WITH due AS (
+                UPDATE crm_loyalty_entry entry SET remaining_points = 0
+                  FROM crm_loyalty_entry before
+                 WHERE entry.id = before.id AND before.program_id = %(program)s
+                   AND before.remaining_points > 0 AND before.expiry_date <= %(today)s
+                RETURNING before.id, before.member_id, before.partner_id,
+                          before.company_id, before.remaining_points
+            )
+            INSERT INTO crm_loyalty_entry
+                   (member_id, partner_id, program_id, company_id, date, entry_type, points,
+                    remaining_points, reversed_entry_id, earn_multiplier, origin, user_id,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT member_id, partner_id, %(program)s, company_id, %(today)s, 'expire',
+                   -remaining_points, 0, id, 1, %(origin)s, %(uid)s,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM due
+        """, {"program": self.id, "today": today, "uid": self.env.uid,
+              "origin": _("Expiry")})
+        expired = cr.rowcount
+        if self.journal_id:
+            cr.execute("""
+                SELECT COALESCE(-SUM(points), 0) FROM crm_loyalty_entry
+                 WHERE program_id = %s AND entry_type = 'expire' AND date = %s
+                   AND move_id IS NULL
+            """, (self.id, today))
+            points = cr.fetchone()[0]
+            if points:
+                move = self._book_expiry(points, today)
+                cr.execute("""
+                    UPDATE crm_loyalty_entry SET move_id = %s
+                     WHERE program_id = %s AND entry_type = 'expire' AND date = %s
+                       AND move_id IS NULL
+                """, (move.id, self.id, today))
+        self.env["crm.loyalty.entry"].invalidate_cache()
+        return expired
+
+    def _book_expiry(self, points, today):
+        amount = self.currency_id.round(points * self.point_value)
+        label = _("Loyalty points expired: %s points") % points
+        move = self.env["account.move"].sudo().create({
+            "journal_id": self.journal_id.id,
+            "date": today,
+            "ref": self.name,
+            "line_ids": [
+                (0, 0, {"name": label, "account_id": self.liability_account_id.id,
+                        "debit": amount, "credit": 0.0}),
+                (0, 0, {"name": label, "account_id": self.income_account_id.id,
+                        "debit": 0.0, "credit": amount}),
+            ],
+        })
+        move.post()
+        return move
+
+    def _award_birthday_bonuses(self, today):
+        """The birthday bonus, once a year, to members born on this day (on
+        28 February for those born on 29 February, in other years)."""
+        self.ensure_one()
+        if not self.birthday_bonus:
+            return
+        day = fields.Date.from_string(today)
+        days = [(day.month, day.day)]
+        if (day.month, day.day) == (2, 28) and (day.replace(day=1) + timedelta(days=28)).day != 29:
+            days.append((2, 29))
+        self.env.cr.execute("""
+            SELECT member.id
+              FROM crm_loyalty_member member
+              JOIN res_partner partner ON partner.id = member.partner_id
+             WHERE member.program_id = %s AND partner.active
+               AND (EXTRACT(MONTH FROM partner.birthdate), EXTRACT(DAY FROM partner.birthdate))
+                   IN %s
+               AND NOT EXISTS (
+                   SELECT 1 FROM crm_loyalty_entry entry
+                    WHERE entry.member_id = member.id AND entry.bonus_reason = 'birthday'
+                      AND EXTRACT(YEAR FROM entry.date) = %s)
+        """, (self.id, tuple(days), day.year))
+        member_ids = [row[0] for row in self.env.cr.fetchall()]
+        if member_ids:
+            self.env["crm.loyalty.entry"]._record([{
+                "member_id": member_id, "entry_type": "bonus", "bonus_reason": "birthday",
+                "points": self.birthday_bonus, "date": today, "origin": _("Birthday"),
+            } for member_id in member_ids])
+
+    def _review_tiers(self, today):
+        """The yearly review starts the grace period of members who no
+        longer reach their tier; members whose grace has ended move down."""
+        self.ensure_one()
+        members = self.env["crm.loyalty.member"]
+        if self.tier_review_date and self.tier_review_date <= today:
+            members.search([("program_id", "=", self.id), ("tier_id", "!=", False)])._update_tiers(
+                upgrade_only=False, day=today)
+            self.write({"tier_review_date": fields.Date.to_string(
+                fields.Date.from_string(self.tier_review_date) + relativedelta(years=1))})
+        members.search([("program_id", "=", self.id),
+                        ("tier_grace_until", "!=", False),
+                        ("tier_grace_until", "<=", today)])._update_tiers(
+            upgrade_only=False, day=today)
+
+    def _send_expiry_reminders(self, today):
+        """Email members with points expiring in the next 30 days, at most
+        once every 30 days."""
+        self.ensure_one()
+        template = self.env.ref("crm_ext.crm_loyalty_member_mail_template_expiring",
+                                raise_if_not_found=False)
+        if not template:
+            return
+        day = fields.Date.from_string(today)
+        self.env.cr.execute("""
+            SELECT DISTINCT entry.member_id
+              FROM crm_loyalty_entry entry
+              JOIN crm_loyalty_member member ON member.id = entry.member_id
+             WHERE entry.program_id = %s AND entry.remaining_points > 0
+               AND entry.expiry_date > %s AND entry.expiry_date <= %s
+               AND (member.expiry_reminder_date IS NULL OR member.expiry_reminder_date <= %s)
+        """, (self.id, today, day + timedelta(days=30), day - timedelta(days=30)))
+        members = self.env["crm.loyalty.member"].browse([row[0] for row in self.env.cr.fetchall()])
+        for member in members.filtered(lambda member: member.partner_id.email):
+            template.send_mail(member.id)
+        members.write({"expiry_reminder_date": today})
