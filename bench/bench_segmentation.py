@@ -118,6 +118,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--base-database", help="unused: the same Odoo without crm_ext")
+    parser.add_argument("--small-database", help="unused: a small database with crm_ext")
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--invoices", type=int, default=1000000)
     args = parser.parse_args()

@@ -10,6 +10,21 @@ if ! "$ROOT/scripts/odoo-db.sh" exists "$DB"; then
 else
   "$ODOO" -c "$CONF" -d "$DB" -u crm_ext --stop-after-init --log-level=warn
 fi
+BASE_DB=${BENCH_BASE_DB:-crm_ext_bench_base}
+if ! "$ROOT/scripts/odoo-db.sh" exists "$BASE_DB"; then
+  log "creating $BASE_DB (the same Odoo without crm_ext)"
+  install_crm_ext_dependencies "$BASE_DB" --log-level=warn
+fi
+# and the same again with crm_ext: invoice validation with and without it
+SMALL_DB=${BENCH_SMALL_DB:-crm_ext_bench_small}
+if ! "$ROOT/scripts/odoo-db.sh" exists "$SMALL_DB"; then
+  log "creating $SMALL_DB (a copy of $BASE_DB with crm_ext)"
+  "$ROOT/scripts/odoo-db.sh" copy "$BASE_DB" "$SMALL_DB"
+  CRM_EXT_DEMO_CUSTOMERS=1 "$ODOO" -c "$CONF" -d "$SMALL_DB" -i crm_ext --stop-after-init \
+    --log-level=warn
+else
+  "$ODOO" -c "$CONF" -d "$SMALL_DB" -u crm_ext --stop-after-init --log-level=warn
+fi
 for bench in "$ROOT"/bench/bench_*.py; do
-  "$PY" "$bench" -c "$CONF" -d "$DB"
+  "$PY" "$bench" -c "$CONF" -d "$DB" --base-database "$BASE_DB" --small-database "$SMALL_DB"
 done

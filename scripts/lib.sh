@@ -81,7 +81,15 @@ as_pg_owner() {
 install_crm_ext() {
   local db=$1
   shift
-  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail \
-    --stop-after-init "$@" && \
+  install_crm_ext_dependencies "$db" "$@" && \
   "$ODOO" -c "$CONF" -d "$db" -i crm_ext --stop-after-init "$@"
+}
+
+# The Odoo modules crm_ext depends on, without crm_ext (the benchmarks'
+# "without the module" database).  Usage: install_crm_ext_dependencies DB [options...]
+install_crm_ext_dependencies() {
+  local db=$1
+  shift
+  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail \
+    --stop-after-init "$@"
 }

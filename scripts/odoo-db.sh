@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Database helpers: odoo-db.sh exists DB (exit 0 yes, 1 no, 2 no server) | drop DB
+#                   | copy DB NEW (the database and its filestore, as Odoo duplicates)
 source "$(dirname "$0")/lib.sh"
 
 psql_cmd() {
@@ -28,9 +29,20 @@ if action == "drop":
 PYCODE
 }
 
-action=${1:?usage: odoo-db.sh exists|drop DB}
+copy_db() {
+  "$PY" - "$CONF" "$1" "$2" <<'PYCODE'
+import sys
+import odoo
+odoo.tools.config.parse_config(["-c", sys.argv[1]])
+with odoo.api.Environment.manage():
+    odoo.service.db.exp_duplicate_database(sys.argv[2], sys.argv[3])
+PYCODE
+}
+
+action=${1:?usage: odoo-db.sh exists|drop|copy DB [NEW]}
 db=${2:?database name}
 case "$action" in
   exists|drop) psql_cmd "$action" "$CONF" "$db" ;;
+  copy) copy_db "$db" "${3:?new database name}" ;;
   *) die "unknown action $action" ;;
 esac

@@ -28,6 +28,9 @@ class AccountInvoice(models.Model):
         # the refresh after each invoice reads one customer's invoices
         tools.create_index(cr, "account_invoice_commercial_partner_company_index",
                            self._table, ["commercial_partner_id", "company_id"])
+        # the loyalty points of an invoice depend on its credit notes
+        tools.create_index(cr, "account_invoice_refund_invoice_id_index",
+                           self._table, ["refund_invoice_id"])
         if new_columns:
             cr.execute(insight_queries.INVOICE_FIGURES_ALL)
             invoice_ids = [row[0] for row in cr.fetchall()]

@@ -63,6 +63,14 @@ class CrmLoyaltyEntry(models.Model):
     user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
     note = fields.Text(readonly=True)
 
+    @api.model_cr_context
+    def _auto_init(self):
+        result = super(CrmLoyaltyEntry, self)._auto_init()
+        # earnings are updated in place (their remaining points) as they are
+        # used or expire: room in each page keeps the indexes untouched
+        self._cr.execute("ALTER TABLE crm_loyalty_entry SET (fillfactor = 70)")
+        return result
+
     @api.depends("points", "program_id.point_value")
     def _compute_value(self):
         for entry in self:
@@ -77,13 +85,17 @@ class CrmLoyaltyEntry(models.Model):
 
     @api.multi
     def write(self, vals):
-        raise UserError(_("Loyalty ledger entries are never changed: record a correction "
-                          "instead."))
+        if self:
+            raise UserError(_("Loyalty ledger entries are never changed: record a "
+                              "correction instead."))
+        return super(CrmLoyaltyEntry, self).write(vals)
 
     @api.multi
     def unlink(self):
-        raise UserError(_("Loyalty ledger entries are never deleted: record a correction "
-                          "instead."))
+        if self:
+            raise UserError(_("Loyalty ledger entries are never deleted: record a "
+                              "correction instead."))
+        return super(CrmLoyaltyEntry, self).unlink()
 
     # the ledger
 
@@ -104,9 +116,11 @@ class CrmLoyaltyEntry(models.Model):
             program = member.program_id
             points = vals["points"]
             if not points or not program._is_whole_points(points):
-                raise UserError(_("Points move by multiples of %s: %s is not one.")
-                                % (program.points_rounding, points))
+                raise UserError(_("Points move by multiples of %(step)s: %(points)s is "
+                                  "not one.") % {"step": program.points_rounding,
+                                                 "points": points})
             vals.setdefault("date", fields.Date.context_today(self))
+            vals.setdefault("user_id", self.env.uid)
             if points > 0:
                 vals["remaining_points"] = max(0.0, points - self._debt(member))
                 if "expiry_date" not in vals:
@@ -162,9 +176,10 @@ class CrmLoyaltyEntry(models.Model):
             debit_account = program.liability_account_id
             credit_account = (program.income_account_id if vals["entry_type"] == "expire"
                               else program.expense_account_id)
-        label = _("Loyalty points: %s %s") % (
-            dict(self._fields["entry_type"]._description_selection(self.env))[
-                vals["entry_type"]], member.card_number)
+        label = _("Loyalty points: %(type)s %(card)s") % {
+            "type": dict(self._fields["entry_type"]._description_selection(self.env))[
+                vals["entry_type"]],
+            "card": member.card_number}
         common = {"name": label, "partner_id": member.partner_id.id}
         move = self.env["account.move"].sudo().create({
             "journal_id": program.journal_id.id,

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CrmLoyaltyMember(models.Model):
@@ -40,9 +40,9 @@ class CrmLoyaltyMember(models.Model):
         "Expiry Reminder Sent On", readonly=True, copy=False)
     entry_ids = fields.One2many("crm.loyalty.entry", "member_id", "Ledger", readonly=True)
     tier_history_ids = fields.One2many(
-        "crm.loyalty.tier.history", "member_id", "Tier History", readonly=True)
+        "crm.loyalty.tier.history", "member_id", readonly=True)
     balance = fields.Float(compute="_compute_points", help="Sum of the ledger entries.")
-    balance_value = fields.Monetary("Balance Value", compute="_compute_points")
+    balance_value = fields.Monetary(compute="_compute_points")
     expiring_points = fields.Float(
         "Expiring in 30 Days", compute="_compute_points",
         help="Points that expire within the next 30 days.")
@@ -90,9 +90,11 @@ class CrmLoyaltyMember(models.Model):
     def _check_commercial_partner(self):
         for member in self:
             if member.partner_id != member.partner_id.commercial_partner_id:
-                raise UserError(_(
-                    "%s is a contact of %s: enrol the company, its contacts earn with it.")
-                    % (member.partner_id.name, member.partner_id.commercial_partner_id.name))
+                raise ValidationError(_(
+                    "%(contact)s is a contact of %(company)s: enrol the company, its contacts "
+                    "earn with it.") % {
+                        "contact": member.partner_id.name,
+                        "company": member.partner_id.commercial_partner_id.name})
 
     @api.multi
     def unlink(self):
@@ -111,7 +113,8 @@ class CrmLoyaltyMember(models.Model):
         member = self.sudo().search([
             ("program_id", "=", program.id), ("partner_id", "=", commercial.id)], limit=1)
         if not member and enrol and program._enrolment_allowed(commercial):
-            member = self.sudo().create({
+            member = self.sudo().with_context(
+                tracking_disable=True, mail_create_nolog=True).create({
                 "program_id": program.id, "partner_id": commercial.id,
                 "enrol_date": day or fields.Date.context_today(self)})
             member._update_tiers(upgrade_only=True)
@@ -119,11 +122,17 @@ class CrmLoyaltyMember(models.Model):
 
     def _lock(self):
         """Lock the members' rows until the end of the transaction: two
-        movements of the same balance never interleave."""
+        movements of the same balance never interleave.  The rows are
+        updated, not only locked: a transaction that waited for the lock
+        with a snapshot older than the other's commit then fails with a
+        serialization error, which Odoo retries, instead of reading the
+        ledger as it was before (repeatable read)."""
         if self.ids:
-            self.env.cr.execute(
-                "SELECT id FROM crm_loyalty_member WHERE id IN %s ORDER BY id FOR UPDATE",
-                (tuple(self.ids),))
+            self.env.cr.execute("""
+                UPDATE crm_loyalty_member SET write_date = write_date
+                 WHERE id IN (SELECT id FROM crm_loyalty_member WHERE id IN %s
+                               ORDER BY id FOR UPDATE)
+            """, (tuple(self.ids),))
 
     def _qualifying_spends(self, day=None):
         """{member id: untaxed amount invoiced over the 12 months up to

@@ -79,11 +79,11 @@ class CrmLoyaltyProgram(models.Model):
                                  "tier enter the grace period; upgrades apply at once.")
     tier_grace_days = fields.Integer("Grace Period (days)", default=90)
     discount_product_id = fields.Many2one(
-        "product.product", "Discount Product", domain=[("type", "=", "service")],
+        "product.product", domain=[("type", "=", "service")],
         help="The service product of the discount line added to sale orders when points "
              "are redeemed.")
     journal_id = fields.Many2one(
-        "account.journal", "Journal",
+        "account.journal",
         help="Set the journal and the accounts to book the points in accounting.")
     expense_account_id = fields.Many2one(
         "account.account", "Loyalty Expense Account",
@@ -284,7 +284,8 @@ class CrmLoyaltyProgram(models.Model):
         tiers, remind members of points about to expire.  Running it twice
         the same day changes nothing the second time."""
         today = today or fields.Date.context_today(self)
-        for program in self.sudo().search([]):
+        # a database has a handful of programs
+        for program in self.sudo().search([]):  # pylint: disable=no-search-all
             program._expire_points(today)
             program._award_birthday_bonuses(today)
             program._review_tiers(today)
@@ -292,57 +293,59 @@ class CrmLoyaltyProgram(models.Model):
         return True
 
     def _expire_points(self, today):
-        """Expire, in three statements whatever their number, the points of
-        every earning whose expiry date has come; book their value as
-        income in one journal entry."""
+        """Expire, in a few statements whatever their number, the points of
+        every earning whose expiry date has come: one expiry entry per
+        member, and their value booked as income in one journal entry."""
         self.ensure_one()
         cr = self.env.cr
-        # the members first, like any other movement of their points
+        # the members first, like any other movement of their points; the
+        # points due, to book them before the entries that point to the move
+        previous_settings = self.env["crm.customer.insight"]._tune_session()
         cr.execute("""
-            SELECT id FROM crm_loyalty_member
-             WHERE id IN (SELECT DISTINCT member_id FROM crm_loyalty_entry
-                           WHERE program_id = %s AND remaining_points > 0
-                             AND expiry_date <= %s)
-             ORDER BY id FOR UPDATE
+            WITH locked AS (
+                SELECT id FROM crm_loyalty_member
+                 WHERE id IN (SELECT member_id FROM crm_loyalty_entry
+                               WHERE program_id = %s AND remaining_points > 0
+                                 AND expiry_date <= %s)
+                 ORDER BY id FOR UPDATE
+            )
+            SELECT COUNT(*) FROM locked
         """, (self.id, today))
-        if not cr.rowcount:
+        if not cr.fetchone()[0]:
+            self.env["crm.customer.insight"]._tune_session(previous_settings)
             return 0
         cr.execute("""
+            SELECT SUM(remaining_points) FROM crm_loyalty_entry
+             WHERE program_id = %s AND remaining_points > 0 AND expiry_date <= %s
+        """, (self.id, today))
+        points = cr.fetchone()[0]
+        move = self._book_expiry(points, today) if self.journal_id else None
+        cr.execute("""
             WITH due AS (
+                SELECT id, member_id, partner_id, company_id, remaining_points
+                  FROM crm_loyalty_entry
+                 WHERE program_id = %(program)s AND remaining_points > 0
+                   AND expiry_date <= %(today)s
+            ),
+            used_up AS (
                 UPDATE crm_loyalty_entry entry SET remaining_points = 0
-                  FROM crm_loyalty_entry before
-                 WHERE entry.id = before.id AND before.program_id = %(program)s
-                   AND before.remaining_points > 0 AND before.expiry_date <= %(today)s
-                RETURNING before.id, before.member_id, before.partner_id,
-                          before.company_id, before.remaining_points
+                  FROM due WHERE entry.id = due.id
             )
             INSERT INTO crm_loyalty_entry
                    (member_id, partner_id, program_id, company_id, date, entry_type, points,
-                    remaining_points, reversed_entry_id, earn_multiplier, origin, user_id,
+                    remaining_points, earn_multiplier, origin, move_id, user_id,
                     create_uid, create_date, write_uid, write_date)
             SELECT member_id, partner_id, %(program)s, company_id, %(today)s, 'expire',
-                   -remaining_points, 0, id, 1, %(origin)s, %(uid)s,
+                   -SUM(remaining_points), 0, 1, %(origin)s, %(move)s, %(uid)s,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM due
+             GROUP BY member_id, partner_id, company_id
         """, {"program": self.id, "today": today, "uid": self.env.uid,
-              "origin": _("Expiry")})
+              "origin": _("Expiry"), "move": move.id if move else None})
         expired = cr.rowcount
-        if self.journal_id:
-            cr.execute("""
-                SELECT COALESCE(-SUM(points), 0) FROM crm_loyalty_entry
-                 WHERE program_id = %s AND entry_type = 'expire' AND date = %s
-                   AND move_id IS NULL
-            """, (self.id, today))
-            points = cr.fetchone()[0]
-            if points:
-                move = self._book_expiry(points, today)
-                cr.execute("""
-                    UPDATE crm_loyalty_entry SET move_id = %s
-                     WHERE program_id = %s AND entry_type = 'expire' AND date = %s
-                       AND move_id IS NULL
-                """, (move.id, self.id, today))
+        self.env["crm.customer.insight"]._tune_session(previous_settings)
         self.env["crm.loyalty.entry"].invalidate_cache()
-        return expired
+        return expired  # members whose points expired
 
     def _book_expiry(self, points, today):
         amount = self.currency_id.round(points * self.point_value)

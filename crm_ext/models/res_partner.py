@@ -3,7 +3,7 @@
 from lxml import etree
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.osv.orm import setup_modifiers
 
@@ -28,6 +28,8 @@ INSIGHT_FIELDS = {
 INSIGHT_GROUPBYS = ("customer_segment_id", "customer_grade", "abc_class", "lifecycle_stage")
 # rated by the account manager: only salespeople may change them
 MANUAL_RATINGS = ("industry_rating", "customer_satisfaction")
+# who reads the loyalty cards and ledger (ir.model.access.csv)
+LOYALTY_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
 
 
 def _search_insight_field(insight_field):
@@ -62,7 +64,7 @@ class ResPartner(models.Model):
     birthdate = fields.Date("Birthday", help="The loyalty program's birthday bonus is "
                                              "awarded on this day.")
     referred_by_id = fields.Many2one(
-        "res.partner", "Referred By", index=True,
+        "res.partner", index=True,
         help="The customer who brought this one: it earns the referral bonus of the "
              "loyalty program when this customer's first invoice is paid.")
     loyalty_member_ids = fields.One2many("crm.loyalty.member", "partner_id", "Loyalty")
@@ -108,6 +110,20 @@ class ResPartner(models.Model):
         "Overdue", currency_field="insight_currency_id",
         compute="_compute_customer_insight", search=_search_insight_field("overdue_amount"))
     customer_history_count = fields.Integer(compute="_compute_customer_history_count")
+    # the loyalty page of the customer form: only for the users who see the
+    # loyalty program (the form holds the page for every user)
+    loyalty_card_ids = fields.Many2many(
+        "crm.loyalty.member", string="Loyalty Cards", compute="_compute_loyalty_card_ids",
+        groups=LOYALTY_READERS,
+        help="The loyalty cards of this customer (or of its company) in your companies.")
+    loyalty_balance = fields.Float(
+        "Loyalty Points", compute="_compute_loyalty_balance", groups=LOYALTY_READERS,
+        help="Points of the loyalty cards of this customer (or of its company) in your "
+             "companies.")
+    loyalty_entry_ids = fields.Many2many(
+        "crm.loyalty.entry", string="Points Ledger", compute="_compute_loyalty_entry_ids",
+        groups=LOYALTY_READERS,
+        help="The loyalty points moved for this customer (or its company).")
 
     def _compute_customer_insight(self):
         company = self.env.user.company_id
@@ -139,6 +155,56 @@ class ResPartner(models.Model):
         for partner in self:
             partner.customer_history_count = by_partner.get(partner.commercial_partner_id.id, 0)
 
+    def _loyalty_partner_ids(self):
+        """Commercial partners of ``self`` already in the database: members
+        belong to the commercial entity."""
+        return [partner_id for partner_id in self.mapped("commercial_partner_id").ids
+                if isinstance(partner_id, int)]
+
+    def _compute_loyalty_card_ids(self):
+        members = self.env["crm.loyalty.member"]
+        partner_ids = self._loyalty_partner_ids()
+        if partner_ids:
+            members = members.search([("partner_id", "in", partner_ids)])
+        by_partner = {}
+        for member in members:
+            by_partner.setdefault(member.partner_id.id, []).append(member.id)
+        for partner in self:
+            partner.loyalty_card_ids = [
+                (6, 0, by_partner.get(partner.commercial_partner_id.id, []))]
+
+    def _compute_loyalty_balance(self):
+        entries = self.env["crm.loyalty.entry"]
+        partner_ids = self._loyalty_partner_ids()
+        balances = {}
+        if partner_ids:
+            groups = entries.read_group(
+                [("partner_id", "in", partner_ids)], ["partner_id", "points"], ["partner_id"])
+            balances = {group["partner_id"][0]: group["points"] for group in groups}
+        for partner in self:
+            partner.loyalty_balance = balances.get(partner.commercial_partner_id.id, 0.0)
+
+    def _compute_loyalty_entry_ids(self):
+        entries = self.env["crm.loyalty.entry"]
+        partner_ids = self._loyalty_partner_ids()
+        if partner_ids:
+            entries = entries.search([("partner_id", "in", partner_ids)])
+        by_partner = {}
+        for entry in entries:
+            by_partner.setdefault(entry.partner_id.id, []).append(entry.id)
+        for partner in self:
+            partner.loyalty_entry_ids = [
+                (6, 0, by_partner.get(partner.commercial_partner_id.id, []))]
+
+    @api.constrains("referred_by_id", "parent_id")
+    def _check_referred_by(self):
+        for partner in self.filtered("referred_by_id"):
+            if partner.referred_by_id.commercial_partner_id == partner.commercial_partner_id:
+                raise ValidationError(_(
+                    "%s cannot be referred by itself or by a contact of its own company: "
+                    "the referral bonus rewards bringing in another customer.")
+                    % partner.display_name)
+
     @api.multi
     def action_view_open_receivable(self):
         """The open receivable journal items behind the ledger summary."""
@@ -158,6 +224,20 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env.ref("crm_ext.crm_customer_segment_history_action").read()[0]
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    @api.multi
+    def action_view_loyalty_members(self):
+        """The loyalty card of the customer's commercial entity (the list
+        when it is a member of several programs)."""
+        self.ensure_one()
+        members = self.loyalty_card_ids
+        action = self.env.ref("crm_ext.crm_loyalty_member_action").read()[0]
+        if len(members) == 1:
+            action.update(res_id=members.id, view_mode="form", views=[(False, "form")])
+        else:
+            action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
     @api.model

@@ -36,8 +36,9 @@ class SaleOrder(models.Model):
         member = self.env["crm.loyalty.member"]._member_of(
             program, self.partner_id, enrol=False)
         if not member:
-            raise UserError(_("%s is not a member of %s.") % (
-                self.partner_id.commercial_partner_id.name, program.name))
+            raise UserError(_("%(customer)s is not a member of %(program)s.") % {
+                "customer": self.partner_id.commercial_partner_id.name,
+                "program": program.name})
         if points <= 0 or not program._is_whole_points(points):
             raise UserError(_("Redeem a positive number of points, in multiples of %s.")
                             % program.points_rounding)
@@ -53,8 +54,12 @@ class SaleOrder(models.Model):
         loyalty_lines = self.order_line.filtered("loyalty_points")
         order_total = sum((self.order_line - loyalty_lines).mapped("price_total"))
         redeemed = sum(loyalty_lines.mapped("loyalty_points")) + points
-        value = self.currency_id.round(points * program.point_value)
-        if redeemed * program.point_value > order_total * program.max_redeem_share / 100.0 + 1e-6:
+        # points are worth their value in the company currency
+        rate_currency = program.currency_id.with_context(
+            date=self.date_order or fields.Datetime.now())
+        value = rate_currency.compute(points * program.point_value, self.currency_id)
+        redeemed_value = rate_currency.compute(redeemed * program.point_value, self.currency_id)
+        if redeemed_value > order_total * program.max_redeem_share / 100.0 + 1e-6:
             raise UserError(_("Points can pay at most %(share)s%% of this order "
                               "(%(limit).2f).") % {
                 "share": program.max_redeem_share,
@@ -65,7 +70,7 @@ class SaleOrder(models.Model):
         self.env["sale.order.line"].sudo().create({
             "order_id": self.id,
             "product_id": program.discount_product_id.id,
-            "name": _("Loyalty points: %s points redeemed") % points,
+            "name": _("Loyalty points: %s points redeemed") % ("%g" % points),
             "product_uom_qty": 1.0,
             "price_unit": -value,
             "tax_id": [(6, 0, [])],

@@ -1,1 +1,2 @@
 from . import crm_customer_insight_report
+from . import crm_loyalty_statement

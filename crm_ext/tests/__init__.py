@@ -4,3 +4,11 @@ from . import test_customer_insight_rules
 from . import test_translations
 from . import test_customer_insight_partner
 from . import test_customer_insight_margin
+from . import test_loyalty_ui
+from . import test_loyalty_access
+from . import test_loyalty_concurrency
+from . import test_loyalty_daily
+from . import test_loyalty_earning
+from . import test_loyalty_liability
+from . import test_loyalty_program
+from . import test_loyalty_redemption

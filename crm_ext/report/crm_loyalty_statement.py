@@ -1,0 +1,116 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import io
+import re
+from datetime import date
+
+import xlsxwriter
+
+from odoo import _, api, fields, models
+
+
+class CrmLoyaltyStatement(models.TransientModel):
+    """A member's statement as a spreadsheet: the card, then every entry of
+    the ledger.  Built for the user who asks for it, with their access
+    rights, and downloaded from this short-lived record (only its creator
+    can read it)."""
+
+    _name = "crm.loyalty.statement"
+    _description = "Loyalty Statement"
+
+    member_id = fields.Many2one(
+        "crm.loyalty.member", "Card", required=True, readonly=True, ondelete="cascade")
+    filename = fields.Char(readonly=True)
+    data = fields.Binary("Statement", readonly=True, attachment=False)
+
+    @api.model
+    def create(self, vals):
+        member = self.env["crm.loyalty.member"].browse(vals.get("member_id"))
+        # the statement shows the member's data to whoever asks for it
+        member.check_access_rights("read")
+        member.check_access_rule("read")
+        vals = dict(vals, filename=_("Statement %s.xlsx") % member.card_number,
+                    data=base64.b64encode(self._xlsx(member)))
+        return super(CrmLoyaltyStatement, self).create(vals)
+
+    @api.multi
+    def action_download(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/web/content/?model=%s&id=%d&field=data&filename_field=filename"
+                   "&download=true" % (self._name, self.id),
+            "target": "self",
+        }
+
+    @api.model
+    def _rows(self, member):
+        """(label, value) of the card, then the ledger's header and rows,
+        oldest first."""
+        member.ensure_one()
+        card = [
+            (_("Card"), member.card_number),
+            (_("Customer"), member.partner_id.display_name),
+            (_("Program"), member.program_id.name),
+            (_("Tier"), member.tier_id.name or ""),
+            (_("Balance"), member.balance),
+            (_("Value"), member.balance_value),
+            (_("Expiring in 30 Days"), member.expiring_points),
+            (_("Statement Date"), _date(fields.Date.context_today(self))),
+        ]
+        header = [_("Date"), _("Type"), _("Points"), _("Remaining"), _("Expiry"),
+                  _("Source"), _("Note")]
+        types = dict(self.env["crm.loyalty.entry"]._fields["entry_type"]
+                     ._description_selection(self.env))
+        entries = self.env["crm.loyalty.entry"].search(
+            [("member_id", "=", member.id)], order="date, id")
+        ledger = [[
+            _date(entry.date), types.get(entry.entry_type, entry.entry_type), entry.points,
+            entry.remaining_points, _date(entry.expiry_date),
+            entry.origin or entry.invoice_id.number or entry.sale_order_id.name or "",
+            entry.note or "",
+        ] for entry in entries]
+        return card, header, ledger
+
+    @api.model
+    def _xlsx(self, member):
+        card, header, ledger = self._rows(member)
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", member.card_number)[:31])
+        bold = book.add_format({"bold": True})
+        title = book.add_format({"bold": True, "font_size": 14})
+        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet.write(0, 0, _("Loyalty Statement"), title)
+        row = 2
+        for label, value in card:
+            sheet.write(row, 0, label, bold)
+            self._write(sheet, row, 1, value, date_format)
+            row += 1
+        row += 1
+        sheet.write_row(row, 0, header, bold)
+        for line in ledger:
+            row += 1
+            for col, value in enumerate(line):
+                self._write(sheet, row, col, value, date_format)
+        sheet.set_column(0, 0, 22)
+        sheet.set_column(1, 1, 28)
+        sheet.set_column(2, 4, 12)
+        sheet.set_column(5, 6, 30)
+        book.close()
+        return output.getvalue()
+
+    @staticmethod
+    def _write(sheet, row, col, value, date_format):
+        if isinstance(value, float):
+            sheet.write_number(row, col, value)
+        elif isinstance(value, date):
+            sheet.write_datetime(row, col, value, date_format)
+        else:
+            sheet.write_string(row, col, value or "")
+
+
+def _date(value):
+    """A date of the ORM (a string in Odoo 11) as a date, or ""."""
+    return fields.Date.from_string(value) if value else ""

@@ -1,0 +1,2 @@
+from . import crm_loyalty_redeem_wizard
+from . import crm_loyalty_adjust_wizard

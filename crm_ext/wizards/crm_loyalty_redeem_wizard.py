@@ -1,0 +1,100 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+
+class CrmLoyaltyRedeemWizard(models.TransientModel):
+    """Redeem some of the customer's points on a quotation: shows the
+    balance, the most the order accepts and what the points are worth, then
+    lets :meth:`sale.order.apply_loyalty_points` check and book them."""
+
+    _name = "crm.loyalty.redeem.wizard"
+    _description = "Redeem Loyalty Points"
+
+    order_id = fields.Many2one(
+        "sale.order", required=True, readonly=True, ondelete="cascade",
+        default=lambda self: self._default_order_id())
+    partner_id = fields.Many2one(related="order_id.partner_id", readonly=True)
+    currency_id = fields.Many2one(related="order_id.currency_id", readonly=True)
+    program_id = fields.Many2one(
+        "crm.loyalty.program", compute="_compute_figures")
+    member_id = fields.Many2one("crm.loyalty.member", "Card", compute="_compute_figures")
+    balance = fields.Float(compute="_compute_figures", help="Points the customer has.")
+    max_points = fields.Float(
+        "Redeemable on this Order", compute="_compute_figures",
+        help="The balance, within the share of the order that points can pay, less the "
+             "points already redeemed on it.")
+    min_points = fields.Float(
+        "Minimum to Redeem", compute="_compute_figures",
+        help="The fewest points redeemed at once.")
+    points = fields.Float(
+        "Points to Redeem", default=lambda self: self._default_points())
+    value = fields.Monetary(
+        "Discount", compute="_compute_value", help="Points x the value of a point.")
+
+    def _default_order_id(self):
+        context = self.env.context
+        if context.get("active_model") == "sale.order" and context.get("active_id"):
+            return context["active_id"]
+        return False
+
+    def _default_points(self):
+        order = self.env["sale.order"].browse(
+            self.env.context.get("default_order_id") or self._default_order_id())
+        return self._redeem_figures(order)["max_points"] if order else 0.0
+
+    @api.depends("order_id")
+    def _compute_figures(self):
+        for wizard in self:
+            figures = self._redeem_figures(wizard.order_id)
+            wizard.program_id = figures["program"]
+            wizard.member_id = figures["member"]
+            wizard.balance = figures["balance"]
+            wizard.max_points = figures["max_points"]
+            wizard.min_points = figures["min_points"]
+
+    @api.depends("points", "order_id")
+    def _compute_value(self):
+        for wizard in self:
+            value = wizard.points * wizard.program_id.point_value
+            # the discount line's amount, as sale.order.apply_loyalty_points rounds it
+            wizard.value = wizard.currency_id.round(value) if wizard.currency_id else value
+
+    @api.multi
+    def action_apply(self):
+        self.ensure_one()
+        if not self.user_has_groups("sales_team.group_sale_salesman"):
+            raise AccessError(_("Only salespeople can redeem loyalty points on an order."))
+        # the discount line is written with the program's rights: the user
+        # must be allowed to change this order
+        self.order_id.check_access_rights("write")
+        self.order_id.check_access_rule("write")
+        self.order_id.apply_loyalty_points(self.points)
+        return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _redeem_figures(self, order):
+        """The program, member, balance and the most points redeemable on
+        ``order``, by the rules of :meth:`sale.order.apply_loyalty_points`."""
+        program = self.env["crm.loyalty.program"].sudo().browse()
+        if order:
+            program = program._active_program(order.company_id)
+        member = self.env["crm.loyalty.member"].sudo().browse()
+        if program:
+            member = member._member_of(program, order.partner_id, enrol=False)
+        balance = member.balance if member else 0.0
+        max_points = 0.0
+        if member:
+            loyalty_lines = order.order_line.filtered("loyalty_points")
+            order_total = sum((order.order_line - loyalty_lines).mapped("price_total"))
+            limit = (order_total * program.max_redeem_share / 100.0 / program.point_value
+                     - sum(loyalty_lines.mapped("loyalty_points")))
+            max_points = max(0.0, program._round_points(min(balance, limit)))
+        return {
+            "program": program,
+            "member": member,
+            "balance": balance,
+            "max_points": max_points,
+            "min_points": program.min_redeem_points if program else 0.0,
+        }
