@@ -96,7 +96,11 @@ class AccountInvoice(models.Model):
                 if not program or invoice.state not in ("open", "paid"):
                     continue
                 member = self.env["crm.loyalty.member"]._member_of(
-                    program, invoice.commercial_partner_id)
+                    program, invoice.commercial_partner_id, enrol=False)
+                # customers are enrolled by the first invoice that earns points
+                if not member and invoice._loyalty_points_due(program, 1.0) > 0:
+                    member = self.env["crm.loyalty.member"]._member_of(
+                        program, invoice.commercial_partner_id)
                 if not member:
                     continue
             multiplier = (first_earning.earn_multiplier if first_earning
