@@ -223,13 +223,8 @@ SELECT partners.partner_id,
   LEFT JOIN pipeline ON pipeline.partner_id = partners.partner_id
 """
 
-# Sales documents counted: posted customer invoices and refunds ...
-SALES_FROM_INVOICES = """
-    SELECT inv.commercial_partner_id AS partner_id,
-           inv.date_invoice AS doc_date,
-           inv.amount_untaxed_signed AS amount,
-           inv.amount_untaxed_signed - COALESCE(inv.insight_cost_signed, 0) AS margin,
-           COALESCE(inv.insight_discount_signed, 0) AS discount
+# The company's posted customer invoices and refunds up to today.
+POSTED_CUSTOMER_INVOICES = """
       FROM account_invoice inv
      WHERE inv.company_id = %(company_id)s
        AND inv.type IN ('out_invoice', 'out_refund')
@@ -238,6 +233,15 @@ SALES_FROM_INVOICES = """
        AND (%(partner_ids)s::int[] IS NULL
             OR inv.commercial_partner_id = ANY(%(partner_ids)s::int[]))
 """
+
+# Sales documents counted: posted customer invoices and refunds ...
+SALES_FROM_INVOICES = """
+    SELECT inv.commercial_partner_id AS partner_id,
+           inv.date_invoice AS doc_date,
+           inv.amount_untaxed_signed AS amount,
+           inv.amount_untaxed_signed - COALESCE(inv.insight_cost_signed, 0) AS margin,
+           COALESCE(inv.insight_discount_signed, 0) AS discount
+""" + POSTED_CUSTOMER_INVOICES
 
 # ... or, for companies that invoice late, confirmed sale orders, converted
 # to the company currency at the rate of the order date (margins and
@@ -273,14 +277,7 @@ SALES_FROM_ORDERS = """
     SELECT inv.commercial_partner_id, inv.date_invoice, 0,
            inv.amount_untaxed_signed - COALESCE(inv.insight_cost_signed, 0),
            COALESCE(inv.insight_discount_signed, 0)
-      FROM account_invoice inv
-     WHERE inv.company_id = %(company_id)s
-       AND inv.type IN ('out_invoice', 'out_refund')
-       AND inv.state IN ('open', 'paid')
-       AND inv.date_invoice <= %(today)s
-       AND (%(partner_ids)s::int[] IS NULL
-            OR inv.commercial_partner_id = ANY(%(partner_ids)s::int[]))
-"""
+""" + POSTED_CUSTOMER_INVOICES
 
 # Upsert of the raw figures (the refresh after an invoice or a payment).
 RAW_COLUMNS = (
