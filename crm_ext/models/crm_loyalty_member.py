@@ -193,5 +193,5 @@ class CrmLoyaltyMember(models.Model):
         self.ensure_one()
         action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
         action["domain"] = [("member_id", "=", self.id)]
-        action["context"] = {"search_default_group_by_type": 0}
+        action["context"] = {"default_member_id": self.id}
         return action

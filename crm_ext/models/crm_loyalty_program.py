@@ -47,8 +47,10 @@ class CrmLoyaltyProgram(models.Model):
     points_rounding = fields.Float(
         "Rounding", default=1.0, required=True,
         help="Points earned are rounded down to a multiple of this step.")
-    point_value = fields.Monetary(
-        "Value of a Point", default=0.01, required=True, track_visibility="onchange",
+    # a float with its own precision: a point may be worth less than a cent
+    point_value = fields.Float(
+        "Value of a Point", digits=(16, 6), default=0.01, required=True,
+        track_visibility="onchange",
         help="Discount granted per point redeemed, in the company currency.")
     min_redeem_points = fields.Float("Minimum Points to Redeem", default=100.0)
     max_redeem_share = fields.Float(

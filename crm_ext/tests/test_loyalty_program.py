@@ -77,6 +77,13 @@ class TestLoyaltyProgram(LoyaltyCase):
             {"points_rounding": 10.0, "birthday_bonus": 55.0}), "multiples of the rounding")
         self.program.write({"points_rounding": 5.0})
 
+    def test_a_point_may_be_worth_less_than_a_cent(self):
+        self.assertRefused(ValidationError, lambda: self.program.write(
+            {"point_value": 0.005, "points_rounding": 1.0}), "whole number of 0.01")
+        self.program.write({"point_value": 0.005, "points_rounding": 2.0,
+                            "birthday_bonus": 0.0, "referral_bonus": 0.0})
+        self.assertEqual(self.program.point_value, 0.005, "kept, not rounded to the cent")
+
     def test_accounting_needs_three_accounts_of_the_company(self):
         self.assertRefused(ValidationError, lambda: self.program.write(
             {"income_account_id": self.expense_account.id}), "three different accounts")
