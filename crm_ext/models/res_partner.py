@@ -67,7 +67,6 @@ class ResPartner(models.Model):
         "res.partner", index=True,
         help="The customer who brought this one: it earns the referral bonus of the "
              "loyalty program when this customer's first invoice is paid.")
-    loyalty_member_ids = fields.One2many("crm.loyalty.member", "partner_id", "Loyalty")
     customer_satisfaction = fields.Float(
         "Satisfaction", help="Satisfaction of the customer from 1 to 5 (0: unknown); part of "
                              "the customer value score.")
@@ -161,14 +160,20 @@ class ResPartner(models.Model):
         return [partner_id for partner_id in self.mapped("commercial_partner_id").ids
                 if isinstance(partner_id, int)]
 
-    def _compute_loyalty_card_ids(self):
-        members = self.env["crm.loyalty.member"]
+    def _loyalty_records_by_partner(self, model):
+        """{commercial partner id: ids of its ``model`` records} (members or
+        ledger entries), in one search."""
+        records = self.env[model]
         partner_ids = self._loyalty_partner_ids()
         if partner_ids:
-            members = members.search([("partner_id", "in", partner_ids)])
+            records = records.search([("partner_id", "in", partner_ids)])
         by_partner = {}
-        for member in members:
-            by_partner.setdefault(member.partner_id.id, []).append(member.id)
+        for record in records:
+            by_partner.setdefault(record.partner_id.id, []).append(record.id)
+        return by_partner
+
+    def _compute_loyalty_card_ids(self):
+        by_partner = self._loyalty_records_by_partner("crm.loyalty.member")
         for partner in self:
             partner.loyalty_card_ids = [
                 (6, 0, by_partner.get(partner.commercial_partner_id.id, []))]
@@ -185,13 +190,7 @@ class ResPartner(models.Model):
             partner.loyalty_balance = balances.get(partner.commercial_partner_id.id, 0.0)
 
     def _compute_loyalty_entry_ids(self):
-        entries = self.env["crm.loyalty.entry"]
-        partner_ids = self._loyalty_partner_ids()
-        if partner_ids:
-            entries = entries.search([("partner_id", "in", partner_ids)])
-        by_partner = {}
-        for entry in entries:
-            by_partner.setdefault(entry.partner_id.id, []).append(entry.id)
+        by_partner = self._loyalty_records_by_partner("crm.loyalty.entry")
         for partner in self:
             partner.loyalty_entry_ids = [
                 (6, 0, by_partner.get(partner.commercial_partner_id.id, []))]

@@ -51,19 +51,12 @@ class SaleOrder(models.Model):
         if points < program.min_redeem_points:
             raise UserError(_("At least %s points must be redeemed at once.")
                             % program.min_redeem_points)
-        loyalty_lines = self.order_line.filtered("loyalty_points")
-        order_total = sum((self.order_line - loyalty_lines).mapped("price_total"))
-        redeemed = sum(loyalty_lines.mapped("loyalty_points")) + points
-        # points are worth their value in the company currency
-        rate_currency = program.currency_id.with_context(
-            date=self.date_order or fields.Datetime.now())
-        value = rate_currency.compute(points * program.point_value, self.currency_id)
-        redeemed_value = rate_currency.compute(redeemed * program.point_value, self.currency_id)
-        if redeemed_value > order_total * program.max_redeem_share / 100.0 + 1e-6:
+        limit, redeemed = self._loyalty_share(program)
+        value = self._loyalty_points_value(program, points)
+        if self._loyalty_points_value(program, redeemed + points) > limit + 1e-6:
             raise UserError(_("Points can pay at most %(share)s%% of this order "
                               "(%(limit).2f).") % {
-                "share": program.max_redeem_share,
-                "limit": order_total * program.max_redeem_share / 100.0})
+                "share": program.max_redeem_share, "limit": limit})
         entry = self.env["crm.loyalty.entry"]._record([{
             "member_id": member.id, "entry_type": "redeem", "points": -points,
             "sale_order_id": self.id, "origin": self.name}])
@@ -78,6 +71,35 @@ class SaleOrder(models.Model):
             "loyalty_entry_id": entry.id,
         })
         return entry
+
+    def _loyalty_points_value(self, program, points):
+        """What ``points`` are worth on this order, in its currency: points
+        are worth their value in the company currency."""
+        self.ensure_one()
+        company_currency = program.currency_id.with_context(
+            date=self.date_order or fields.Datetime.now())
+        return company_currency.compute(points * program.point_value, self.currency_id)
+
+    def _loyalty_share(self, program):
+        """The most points may pay of this order (its total without the
+        loyalty lines x the program's maximum share, in the order's
+        currency), and the points already redeemed on it."""
+        self.ensure_one()
+        loyalty_lines = self.order_line.filtered("loyalty_points")
+        order_total = sum((self.order_line - loyalty_lines).mapped("price_total"))
+        return (order_total * program.max_redeem_share / 100.0,
+                sum(loyalty_lines.mapped("loyalty_points")))
+
+    def _loyalty_points_redeemable(self, program, balance):
+        """The most points :meth:`apply_loyalty_points` accepts on this
+        order: the balance, within the share points may pay, less those
+        already redeemed on it."""
+        limit, redeemed = self._loyalty_share(program)
+        order_currency = self.currency_id.with_context(
+            date=self.date_order or fields.Datetime.now())
+        limit_points = order_currency.compute(
+            limit, program.currency_id, round=False) / program.point_value
+        return max(0.0, program._round_points(min(balance, limit_points - redeemed)))
 
     @api.multi
     def action_cancel(self):

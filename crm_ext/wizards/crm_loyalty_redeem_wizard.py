@@ -57,9 +57,9 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
     @api.depends("points", "order_id")
     def _compute_value(self):
         for wizard in self:
-            value = wizard.points * wizard.program_id.point_value
-            # the discount line's amount, as sale.order.apply_loyalty_points rounds it
-            wizard.value = wizard.currency_id.round(value) if wizard.currency_id else value
+            # the discount line's amount, as sale.order.apply_loyalty_points computes it
+            wizard.value = (wizard.order_id._loyalty_points_value(
+                wizard.program_id, wizard.points) if wizard.program_id else 0.0)
 
     @api.multi
     def action_apply(self):
@@ -84,13 +84,7 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
         if program:
             member = member._member_of(program, order.partner_id, enrol=False)
         balance = member.balance if member else 0.0
-        max_points = 0.0
-        if member:
-            loyalty_lines = order.order_line.filtered("loyalty_points")
-            order_total = sum((order.order_line - loyalty_lines).mapped("price_total"))
-            limit = (order_total * program.max_redeem_share / 100.0 / program.point_value
-                     - sum(loyalty_lines.mapped("loyalty_points")))
-            max_points = max(0.0, program._round_points(min(balance, limit)))
+        max_points = order._loyalty_points_redeemable(program, balance) if member else 0.0
         return {
             "program": program,
             "member": member,
