@@ -10,13 +10,18 @@ INVOICE_FIGURES_BATCH = 50000
 class AccountInvoice(models.Model):
     _inherit = "account.invoice"
 
-    insight_cost_signed = fields.Monetary(
-        "Cost of Goods Sold", currency_field="company_currency_id", readonly=True,
-        copy=False,
+    # double precision numbers, not decimals: the nightly customer figures
+    # sum them over every invoice (see insight_queries.INVOICE_FIGURES)
+    insight_net_signed = fields.Float(
+        "Net Sales", readonly=True, copy=False,
+        help="Untaxed amount of the invoice in the company currency when it was validated "
+             "(negative for a refund), as the customer figures sum it.")
+    insight_cost_signed = fields.Float(
+        "Cost of Goods Sold", readonly=True, copy=False,
         help="Cost of the invoiced products at the company's cost on the day the invoice was "
              "validated, in the company currency (negative for a refund).")
-    insight_discount_signed = fields.Monetary(
-        "Discounts Given", currency_field="company_currency_id", readonly=True, copy=False,
+    insight_discount_signed = fields.Float(
+        "Discounts Given", readonly=True, copy=False,
         help="Discounts granted on the invoice lines, in the company currency (negative for "
              "a refund).")
 
@@ -24,6 +29,7 @@ class AccountInvoice(models.Model):
     def _auto_init(self):
         cr = self._cr
         new_columns = not tools.column_exists(cr, self._table, "insight_cost_signed")
+        new_net_column = not tools.column_exists(cr, self._table, "insight_net_signed")
         result = super(AccountInvoice, self)._auto_init()
         # the refresh after each invoice reads one customer's invoices
         tools.create_index(cr, "account_invoice_commercial_partner_company_index",
@@ -36,6 +42,9 @@ class AccountInvoice(models.Model):
             invoice_ids = [row[0] for row in cr.fetchall()]
             for start in range(0, len(invoice_ids), INVOICE_FIGURES_BATCH):
                 self._store_insight_figures(invoice_ids[start:start + INVOICE_FIGURES_BATCH])
+        elif new_net_column:
+            # the costs and discounts are those of their day: keep them
+            cr.execute(insight_queries.INVOICE_NET_ALL)
         return result
 
     @api.model
@@ -44,7 +53,8 @@ class AccountInvoice(models.Model):
             [("model", "=", "product.product"), ("name", "=", "standard_price")], limit=1)
         self._cr.execute(insight_queries.INVOICE_FIGURES, {
             "invoice_ids": list(invoice_ids), "cost_field_id": cost_field.id})
-        self.invalidate_cache(["insight_cost_signed", "insight_discount_signed"], invoice_ids)
+        self.invalidate_cache(
+            ["insight_net_signed", "insight_cost_signed", "insight_discount_signed"], invoice_ids)
 
     loyalty_entry_ids = fields.One2many(
         "crm.loyalty.entry", "invoice_id", "Loyalty Points", readonly=True)

@@ -22,6 +22,9 @@ GRADES = [
 ]
 ABC_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
 
+# the ranked measure each ABC measure of the company follows
+ABC_COLUMNS = {"margin": "profit", "revenue": "volume"}
+
 SCORE_COLUMNS = (
     "avg_interval_days", "r_score", "f_score", "m_score", "rfm_score",
     "segment_id", "value_score", "grade", "abc_class", "lifecycle_stage",
@@ -103,7 +106,10 @@ class CrmCustomerInsight(models.Model):
     m_score = fields.Integer("M", readonly=True)
     rfm_score = fields.Char("RFM", readonly=True, index=True)
     segment_id = fields.Many2one("crm.customer.segment", readonly=True, index=True)
-    value_score = fields.Float(readonly=True, group_operator="avg")
+    value_score = fields.Float(
+        readonly=True, group_operator="avg",
+        help="0 to 100, in whole points, from the weighted indicators of the company's "
+             "settings.")
     grade = fields.Selection(GRADES, readonly=True, index=True)
     abc_class = fields.Selection(ABC_CLASSES, "ABC Class", readonly=True, index=True)
     lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True, index=True)
@@ -196,7 +202,6 @@ class CrmCustomerInsight(models.Model):
             "partner_ids": list(partner_ids) if partner_ids is not None else None,
             "finance_account_ids": company.insight_financial_account_ids.ids,
             "uid": self.env.uid,
-            "abc_measure": company.insight_abc_measure,
             "abc_a": company.insight_abc_a_share,
             "abc_b": company.insight_abc_b_share,
             "new_days": company.insight_new_days,
@@ -285,7 +290,8 @@ class CrmCustomerInsight(models.Model):
         previous_settings = self._tune_session()
         self._fill_raw_metrics(company, params)
         cr.execute("DROP TABLE IF EXISTS crm_ext_insight_scored")
-        cr.execute(insight_queries.SCORES, params)
+        cr.execute(insight_queries.SCORES.format(
+            abc_column=ABC_COLUMNS[company.insight_abc_measure]), params)
         cr.execute(insight_queries.TRACKED_CHANGES, params)
         cr.execute(insight_queries.CLEAR_VANISHED, params)
         self._write_rows("crm_ext_insight_scored",

@@ -10,15 +10,20 @@ company property) and ``partner_ids`` (an array restricting the figures to
 some commercial partners, or NULL for all).
 """
 
-# Cost of goods and discounts of posted customer invoices, in the company
-# currency and signed like ``amount_untaxed_signed`` (refunds negative), kept
-# on the invoice when it is validated: the margin of a sale is the one at the
-# cost of its day, and the nightly recompute reads invoices, not their lines.
+# Net amount, cost of goods and discounts of posted customer invoices, in the
+# company currency and signed like ``amount_untaxed_signed`` (refunds
+# negative), kept on the invoice when it is validated: the margin of a sale is
+# the one at the cost of its day, and the nightly recompute reads invoices,
+# not their lines.  They are kept as double precision numbers: the recompute
+# sums them a dozen ways over every invoice, and converting a million
+# decimal amounts costs more than the rest of the figures together.
 INVOICE_FIGURES = """
 UPDATE account_invoice inv
-   SET insight_cost_signed = COALESCE(figures.cost, 0),
+   SET insight_net_signed = inv.amount_untaxed_signed,
+       insight_cost_signed = COALESCE(figures.cost, 0),
        insight_discount_signed = COALESCE(figures.discount, 0)
-  FROM (
+  FROM unnest(%(invoice_ids)s::int[]) AS target(id)
+  LEFT JOIN (
     SELECT line.invoice_id,
            SUM(sign.value * line.quantity
                / NULLIF(COALESCE(line_uom.factor, product_uom.factor), 0) * product_uom.factor
@@ -45,8 +50,8 @@ UPDATE account_invoice inv
             AND cost_default.res_id IS NULL
      WHERE line.invoice_id = ANY(%(invoice_ids)s::int[])
      GROUP BY line.invoice_id
-  ) figures
- WHERE inv.id = figures.invoice_id
+  ) figures ON figures.invoice_id = target.id
+ WHERE inv.id = target.id
 """
 
 # The same for every posted customer invoice, when the module is installed.
@@ -54,6 +59,13 @@ INVOICE_FIGURES_ALL = """
 SELECT id FROM account_invoice
  WHERE type IN ('out_invoice', 'out_refund') AND state IN ('open', 'paid')
  ORDER BY id
+"""
+
+# The net amounts alone, when a database that has the costs and discounts
+# already gets the module's version that keeps them too.
+INVOICE_NET_ALL = """
+UPDATE account_invoice SET insight_net_signed = amount_untaxed_signed
+ WHERE type IN ('out_invoice', 'out_refund') AND state IN ('open', 'paid')
 """
 
 # Raw figures per commercial partner, from posted customer invoices and
@@ -67,8 +79,9 @@ WITH sales AS (
     {sales_source}
 ),
 sales_agg AS (
-    -- summed as floats, much faster than numeric, and rounded back to 4
-    -- decimals: an exact and stable figure at any realistic amount
+    -- summed as double precision numbers, much faster than decimals, and
+    -- rounded back to 4 decimals: an exact and stable figure at any
+    -- realistic amount
     SELECT partner_id,
            MIN(doc_date) FILTER (WHERE amount > 0) AS first_invoice_date,
            MAX(doc_date) FILTER (WHERE amount > 0) AS last_invoice_date,
@@ -85,9 +98,7 @@ sales_agg AS (
            SUM(margin) FILTER (WHERE doc_date >= %(window_start)s) AS gross_margin,
            SUM(margin) AS gross_margin_all,
            SUM(discount) FILTER (WHERE doc_date >= %(window_start)s) AS discount_amount
-      FROM (SELECT partner_id, doc_date, amount::float AS amount, margin::float AS margin,
-                   discount::float AS discount
-              FROM sales) sales
+      FROM sales
      GROUP BY partner_id
 ),
 receivable AS (
@@ -183,13 +194,10 @@ pipeline AS (
      WHERE %(partner_ids)s::int[] IS NULL
         OR partner_id = ANY(%(partner_ids)s::int[])
      GROUP BY partner_id
-),
-partners AS (
-    SELECT partner_id FROM sales_agg
-    UNION SELECT partner_id FROM receivable
-    UNION SELECT partner_id FROM pipeline
 )
-SELECT partners.partner_id,
+-- every customer with sales, receivables or open business: full joins, not a
+-- union of ids, so the sales figures are grouped once and never stored aside
+SELECT COALESCE(sales_agg.partner_id, receivable.partner_id, pipeline.partner_id) AS partner_id,
        sales_agg.first_invoice_date,
        sales_agg.last_invoice_date,
        COALESCE(sales_agg.invoice_count, 0) AS invoice_count,
@@ -215,12 +223,16 @@ SELECT partners.partner_id,
        COALESCE(interactions.interaction_count, 0) AS interaction_count,
        COALESCE(pipeline.open_opportunity_count, 0) AS open_opportunity_count,
        COALESCE(pipeline.open_quotation_count, 0) AS open_quotation_count
-  FROM partners
-  LEFT JOIN sales_agg ON sales_agg.partner_id = partners.partner_id
-  LEFT JOIN receivable ON receivable.partner_id = partners.partner_id
-  LEFT JOIN finance ON finance.partner_id = partners.partner_id
-  LEFT JOIN interactions ON interactions.partner_id = partners.partner_id
-  LEFT JOIN pipeline ON pipeline.partner_id = partners.partner_id
+  FROM sales_agg
+  FULL JOIN receivable ON receivable.partner_id = sales_agg.partner_id
+  FULL JOIN pipeline
+         ON pipeline.partner_id = COALESCE(sales_agg.partner_id, receivable.partner_id)
+  LEFT JOIN finance
+         ON finance.partner_id = COALESCE(sales_agg.partner_id, receivable.partner_id,
+                                          pipeline.partner_id)
+  LEFT JOIN interactions
+         ON interactions.partner_id = COALESCE(sales_agg.partner_id, receivable.partner_id,
+                                               pipeline.partner_id)
 """
 
 # The company's posted customer invoices and refunds up to today.
@@ -238,8 +250,9 @@ POSTED_CUSTOMER_INVOICES = """
 SALES_FROM_INVOICES = """
     SELECT inv.commercial_partner_id AS partner_id,
            inv.date_invoice AS doc_date,
-           inv.amount_untaxed_signed AS amount,
-           inv.amount_untaxed_signed - COALESCE(inv.insight_cost_signed, 0) AS margin,
+           COALESCE(inv.insight_net_signed, inv.amount_untaxed_signed::float) AS amount,
+           COALESCE(inv.insight_net_signed, inv.amount_untaxed_signed::float)
+               - COALESCE(inv.insight_cost_signed, 0) AS margin,
            COALESCE(inv.insight_discount_signed, 0) AS discount
 """ + POSTED_CUSTOMER_INVOICES
 
@@ -249,10 +262,10 @@ SALES_FROM_INVOICES = """
 SALES_FROM_ORDERS = """
     SELECT partner.commercial_partner_id AS partner_id,
            sale.date_order::date AS doc_date,
-           sale.amount_untaxed * COALESCE(company_rate.rate, 1)
-               / COALESCE(NULLIF(order_rate.rate, 0), 1) AS amount,
-           0 AS margin,
-           0 AS discount
+           (sale.amount_untaxed * COALESCE(company_rate.rate, 1)
+            / COALESCE(NULLIF(order_rate.rate, 0), 1))::float AS amount,
+           0::float AS margin,
+           0::float AS discount
       FROM sale_order sale
       JOIN res_partner partner ON partner.id = sale.partner_id
       JOIN res_company company ON company.id = sale.company_id
@@ -275,7 +288,8 @@ SALES_FROM_ORDERS = """
             OR partner.commercial_partner_id = ANY(%(partner_ids)s::int[]))
     UNION ALL
     SELECT inv.commercial_partner_id, inv.date_invoice, 0,
-           inv.amount_untaxed_signed - COALESCE(inv.insight_cost_signed, 0),
+           COALESCE(inv.insight_net_signed, inv.amount_untaxed_signed::float)
+               - COALESCE(inv.insight_cost_signed, 0),
            COALESCE(inv.insight_discount_signed, 0)
 """ + POSTED_CUSTOMER_INVOICES
 
@@ -290,33 +304,75 @@ RAW_COLUMNS = (
 )
 
 # Scores over the whole company, from the raw figures and the state the
-# previous run left (for "reactivated"): RFM quintiles (1 + 5 x percent_rank:
-# equal values always get equal scores, the lowest value always 1), the weighted value score, ABC classes by
-# cumulative share, grade, segment, lifecycle stage and lifetime value.
+# previous run left (for "reactivated" and the history): RFM quintiles
+# (1 + 5 x percent rank: equal values always get equal scores, the lowest
+# value always 1), the weighted value score, ABC classes by cumulative share,
+# grade, segment, lifecycle stage and lifetime value.  ``{abc_column}`` is
+# the ranked measure ABC classes follow (``profit`` or ``volume``), so that
+# its rank and the ABC shares come from one sort.
 # The result fills the temporary table ``crm_ext_insight_scored``.
 SCORES = """
 CREATE TEMP TABLE crm_ext_insight_scored ON COMMIT DROP AS
-WITH ranked AS (
-    -- the ranks sort narrow rows: the partner and the measures only
-    SELECT partner_id,
-           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (
-               ORDER BY last_invoice_date) * 5))::int AS r_score,
-           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY invoice_count) * 5))::int
-               AS f_score,
-           LEAST(5, 1 + FLOOR(PERCENT_RANK() OVER (ORDER BY net_invoiced::float) * 5))::int
-               AS m_score,
-           PERCENT_RANK() OVER (ORDER BY net_invoiced::float) AS volume_rank,
-           PERCENT_RANK() OVER (ORDER BY gross_margin::float) AS profit_rank,
-           PERCENT_RANK() OVER (ORDER BY (discount_amount + financial_expense)::float
-                                         / NULLIF(gross_invoiced, 0) NULLS FIRST) AS cost_rank,
-           PERCENT_RANK() OVER (ORDER BY first_invoice_date DESC) AS length_rank,
-           (CASE %(abc_measure)s WHEN 'revenue' THEN net_invoiced ELSE gross_margin END)::float
-               AS abc_value
+WITH base AS (
+    SELECT partner_id, last_invoice_date, first_invoice_date, invoice_count,
+           net_invoiced::float AS volume, gross_margin::float AS profit,
+           (discount_amount + financial_expense)::float / NULLIF(gross_invoiced, 0)
+               AS cost_ratio
       FROM crm_ext_insight_raw
      WHERE invoice_count_all > 0
 ),
+total AS (
+    SELECT COUNT(*) AS customers, SUM(GREATEST({abc_column}, 0)) AS abc_total FROM base
+),
+-- the percent rank of a day or a count, the share of customers strictly
+-- below it, from the number of customers at each value: no sort of the
+-- customers themselves
+recency_ranks AS (
+    SELECT last_invoice_date,
+           (SUM(COUNT(*)) OVER (ORDER BY last_invoice_date) - COUNT(*))::float
+           / NULLIF(SUM(COUNT(*)) OVER () - 1, 0) AS pct
+      FROM base GROUP BY last_invoice_date
+),
+frequency_ranks AS (
+    SELECT invoice_count,
+           (SUM(COUNT(*)) OVER (ORDER BY invoice_count) - COUNT(*))::float
+           / NULLIF(SUM(COUNT(*)) OVER () - 1, 0) AS pct
+      FROM base GROUP BY invoice_count
+),
+length_ranks AS (
+    SELECT first_invoice_date,
+           (SUM(COUNT(*)) OVER (ORDER BY first_invoice_date DESC) - COUNT(*))::float
+           / NULLIF(SUM(COUNT(*)) OVER () - 1, 0) AS pct
+      FROM base GROUP BY first_invoice_date
+),
+ranked AS (
+    -- amounts: customers strictly below = all - those at or above, counted
+    -- in descending order, the order of the ABC shares
+    SELECT base.partner_id,
+           LEAST(5, 1 + FLOOR(COALESCE(recency_ranks.pct, 0) * 5))::int AS r_score,
+           LEAST(5, 1 + FLOOR(COALESCE(frequency_ranks.pct, 0) * 5))::int AS f_score,
+           COALESCE((total.customers - COUNT(*) OVER (ORDER BY volume DESC))::float
+                    / NULLIF(total.customers - 1, 0), 0) AS volume_rank,
+           COALESCE((total.customers - COUNT(*) OVER (ORDER BY profit DESC))::float
+                    / NULLIF(total.customers - 1, 0), 0) AS profit_rank,
+           PERCENT_RANK() OVER (ORDER BY cost_ratio NULLS FIRST) AS cost_rank,
+           COALESCE(length_ranks.pct, 0) AS length_rank,
+           {abc_column} AS abc_value,
+           COALESCE(SUM(GREATEST({abc_column}, 0)) OVER (
+               ORDER BY {abc_column} DESC, base.partner_id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+           / NULLIF(total.abc_total, 0) AS abc_share_before
+      FROM base
+     CROSS JOIN total
+      JOIN recency_ranks USING (last_invoice_date)
+      JOIN frequency_ranks USING (invoice_count)
+      JOIN length_ranks USING (first_invoice_date)
+),
 valued AS (
+    -- in whole points: finer figures would move every night for nearly every
+    -- customer, as the others' ranks shift
     SELECT ranked.*,
+           LEAST(5, 1 + FLOOR(volume_rank * 5))::int AS m_score,
            ROUND((100.0 * (%(w_profit)s * profit_rank
                     + %(w_volume)s * volume_rank
                     + %(w_cost)s * (1 - cost_rank)
@@ -325,11 +381,7 @@ valued AS (
                     + %(w_satisfaction)s
                       * COALESCE(NULLIF(partner.customer_satisfaction, 0)::float / 5, 0.5))
            / NULLIF(%(w_profit)s + %(w_volume)s + %(w_cost)s + %(w_industry)s
-                    + %(w_length)s + %(w_satisfaction)s, 0))::numeric, 2)::float AS value_score,
-           COALESCE(SUM(GREATEST(abc_value, 0)) OVER (
-               ORDER BY abc_value DESC, ranked.partner_id
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-           / NULLIF(SUM(GREATEST(abc_value, 0)) OVER (), 0) AS abc_share_before
+                    + %(w_length)s + %(w_satisfaction)s, 0))::numeric)::float AS value_score
       FROM ranked
       JOIN res_partner partner ON partner.id = ranked.partner_id
 ),
@@ -359,7 +411,10 @@ customers AS (
                      / (raw.invoice_count_all - 1)
            END AS avg_interval_days,
            previous.lifecycle_stage AS previous_stage,
-           previous.lifecycle_stage_date AS previous_stage_date
+           previous.lifecycle_stage_date AS previous_stage_date,
+           previous.segment_id AS previous_segment_id,
+           previous.grade AS previous_grade,
+           previous.abc_class AS previous_abc_class
       FROM crm_ext_insight_raw raw
       LEFT JOIN crm_customer_insight previous
              ON previous.partner_id = raw.partner_id
@@ -426,15 +481,13 @@ SELECT scored.partner_id, %(company_id)s, %(today)s, change.field_name,
        change.old_value, change.new_value,
        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
   FROM crm_ext_insight_scored scored
-  LEFT JOIN crm_customer_insight previous
-         ON previous.partner_id = scored.partner_id AND previous.company_id = %(company_id)s
-  LEFT JOIN crm_customer_segment old_segment ON old_segment.id = previous.segment_id
+  LEFT JOIN crm_customer_segment old_segment ON old_segment.id = scored.previous_segment_id
   LEFT JOIN crm_customer_segment new_segment ON new_segment.id = scored.segment_id
   CROSS JOIN LATERAL (VALUES
       ('segment', old_segment.name, new_segment.name),
-      ('grade', previous.grade, scored.grade),
-      ('abc_class', previous.abc_class, scored.abc_class),
-      ('lifecycle_stage', previous.lifecycle_stage, scored.lifecycle_stage)
+      ('grade', scored.previous_grade, scored.grade),
+      ('abc_class', scored.previous_abc_class, scored.abc_class),
+      ('lifecycle_stage', scored.previous_stage, scored.lifecycle_stage)
   ) AS change(field_name, old_value, new_value)
  WHERE change.old_value IS DISTINCT FROM change.new_value
 """

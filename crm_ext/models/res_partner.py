@@ -89,7 +89,8 @@ class ResPartner(models.Model):
         "crm.customer.segment", "Segment", compute="_compute_customer_insight",
         search=_search_insight_field("segment_id"))
     customer_value_score = fields.Float(
-        "Value Score", compute="_compute_customer_insight", search=_search_insight_field("value_score"))
+        "Value Score", digits=(3, 0), compute="_compute_customer_insight",
+        search=_search_insight_field("value_score"))
     customer_grade = fields.Selection(
         GRADES, "Grade", compute="_compute_customer_insight",
         search=_search_insight_field("grade"))
