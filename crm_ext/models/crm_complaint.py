@@ -1,0 +1,427 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+import logging
+
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
+
+from .complaint_working_time import WorkingTime
+from .crm_complaint_sla import SEVERITIES
+from .crm_complaint_stage import RESOLVING_KINDS, STAGE_KINDS
+
+_logger = logging.getLogger(__name__)
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("web", "Web"),
+    ("walk_in", "Walk-in"),
+    ("social_media", "Social Media"),
+    ("letter", "Letter"),
+]
+SLA_STATUSES = [
+    ("on_track", "On Track"),
+    ("at_risk", "At Risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+]
+ROOT_CAUSE_TYPES = [
+    ("product_quality", "Product Quality"),
+    ("delivery", "Delivery"),
+    ("service", "Service"),
+    ("billing", "Billing"),
+    ("communication", "Communication"),
+    ("customer_misuse", "Customer Misuse"),
+    ("other", "Other"),
+]
+RESOLUTION_TYPES = [
+    ("explanation", "Explanation"),
+    ("refund", "Refund"),
+    ("replacement", "Replacement"),
+    ("repair", "Repair"),
+    ("compensation", "Compensation Points"),
+    ("other", "Other"),
+]
+PRIORITIES = [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")]
+# complaints the SLA clock still runs for (SQL, table alias "complaint")
+OPEN_SQL = """complaint.sla_id IS NOT NULL
+          AND NOT COALESCE(complaint.is_closed, FALSE)
+          AND complaint.stage_kind IS DISTINCT FROM 'resolved'
+          AND complaint.date_hold_start IS NULL"""
+BREACHED_SQL = """((complaint.date_acknowledged IS NULL AND complaint.ack_deadline <= %(now)s)
+           OR complaint.date_acknowledged > complaint.ack_deadline
+           OR complaint.resolve_deadline <= %(now)s)"""
+# fields that choose the SLA policy of a complaint
+SLA_MATCH_FIELDS = ("severity", "category_id", "partner_id", "company_id")
+
+
+class CrmComplaint(models.Model):
+    """A customer complaint, from reception to closing, with its SLA
+    deadlines; see :meth:`_cron_escalate` for the escalation."""
+
+    _name = "crm.complaint"
+    _description = "Customer Complaint"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, date_received desc, id desc"
+
+    name = fields.Char(
+        "Reference", required=True, copy=False, readonly=True, index=True,
+        default=lambda self: _("New"))
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True,
+        default=lambda self: self.env.user.company_id)
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, track_visibility="onchange",
+        help="The customer who complains; its commercial entity is used for documents.")
+    commercial_partner_id = fields.Many2one(
+        "res.partner", related="partner_id.commercial_partner_id", store=True,
+        readonly=True, index=True)
+    contact_id = fields.Many2one("res.partner", "Contact")
+    channel = fields.Selection(CHANNELS, default="phone", required=True)
+    category_id = fields.Many2one(
+        "crm.complaint.category", index=True, track_visibility="onchange")
+    tag_ids = fields.Many2many("crm.complaint.tag", string="Tags")
+    severity = fields.Selection(
+        SEVERITIES, required=True, default="normal", track_visibility="onchange")
+    priority = fields.Selection(PRIORITIES, default="0", index=True)
+    description = fields.Html()
+    sale_order_id = fields.Many2one("sale.order", "Sale Order")
+    invoice_id = fields.Many2one("account.invoice", "Invoice")
+    picking_id = fields.Many2one("stock.picking", "Delivery")
+    product_id = fields.Many2one("product.product", "Product")
+    lot_id = fields.Many2one("stock.production.lot", "Lot/Serial Number")
+    team_id = fields.Many2one(
+        "crm.team", "Team", index=True, track_visibility="onchange",
+        default=lambda self: self.env.user.sale_team_id)
+    user_id = fields.Many2one(
+        "res.users", "Responsible", index=True, track_visibility="onchange",
+        default=lambda self: self.env.user)
+    stage_id = fields.Many2one(
+        "crm.complaint.stage", "Stage", required=True, index=True, copy=False,
+        track_visibility="onchange", group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage_id(), ondelete="restrict")
+    stage_kind = fields.Selection(
+        STAGE_KINDS, related="stage_id.stage_kind", store=True, readonly=True)
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, readonly=True)
+    color = fields.Integer("Color Index")
+    kanban_state = fields.Selection(
+        [("normal", "In Progress"), ("done", "Ready"), ("blocked", "Blocked")],
+        default="normal", copy=False)
+    date_received = fields.Datetime(
+        "Received", required=True, index=True, default=fields.Datetime.now, copy=False)
+    date_acknowledged = fields.Datetime("Acknowledged", copy=False, readonly=True)
+    date_resolved = fields.Datetime("Resolved", copy=False, readonly=True)
+    date_closed = fields.Datetime("Closed", copy=False, readonly=True)
+    root_cause_type = fields.Selection(ROOT_CAUSE_TYPES, "Root Cause Category")
+    root_cause = fields.Text()
+    corrective_action = fields.Text()
+    preventive_action = fields.Text()
+    resolution_type = fields.Selection(RESOLUTION_TYPES, track_visibility="onchange")
+    resolution = fields.Text()
+    # SLA
+    sla_id = fields.Many2one(
+        "crm.complaint.sla", "SLA Policy", index=True, track_visibility="onchange",
+        help="The first matching policy by sequence, chosen when the complaint is "
+             "recorded and when its severity, category or customer change.")
+    ack_deadline = fields.Datetime(
+        "Acknowledge By", compute="_compute_sla_deadlines", store=True)
+    resolve_deadline = fields.Datetime(
+        "Resolve By", compute="_compute_sla_deadlines", store=True, index=True)
+    at_risk_deadline = fields.Datetime(
+        "At Risk From", compute="_compute_sla_deadlines", store=True, index=True,
+        help="After this moment the next deadline is at risk (at the policy's at-risk "
+             "ratio of the allowed time).")
+    sla_status = fields.Selection(
+        SLA_STATUSES, "SLA Status", compute="_compute_sla_status", store=True, index=True,
+        help="Kept current by the escalation job while the complaint is open.")
+    hold_hours = fields.Float(
+        "Hours on Hold", readonly=True, copy=False,
+        help="Working hours spent in stages that pause the SLA; the deadlines move out "
+             "by them.")
+    date_hold_start = fields.Datetime("On Hold Since", readonly=True, copy=False)
+    escalated_at_risk = fields.Boolean(readonly=True, copy=False)
+    escalated_breached = fields.Boolean(readonly=True, copy=False)
+    resolution_hours = fields.Float(
+        compute="_compute_resolution_hours", store=True, group_operator="avg",
+        help="Working hours from reception to resolution, without the hours on hold.")
+
+    @api.model
+    def _default_stage_id(self):
+        return self.env["crm.complaint.stage"].search([], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain, order):
+        return stages.search([], order=order)
+
+    @api.model
+    def _now(self):
+        """The current moment (naive UTC); tests and the benchmark pass
+        ``complaint_now`` in the context."""
+        now = self.env.context.get("complaint_now")
+        if isinstance(now, str):
+            now = fields.Datetime.from_string(now)
+        return now or datetime.datetime.utcnow().replace(microsecond=0)
+
+    # ------------------------------------------------------------------
+    # SLA
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _working_time(self, calendar):
+        """Working time of ``calendar`` in its company's time zone, read once
+        per environment (the escalation and the benchmark plan many)."""
+        cache = self.env.context.get("complaint_working_time_cache")
+        if cache is not None and calendar.id in cache:
+            return cache[calendar.id]
+        working_time = WorkingTime(
+            calendar, calendar.company_id.partner_id.tz or self.env.user.tz or "UTC")
+        if cache is not None:
+            cache[calendar.id] = working_time
+        return working_time
+
+    @api.model
+    def _sla_deadline(self, start, hours, calendar):
+        """The moment ``hours`` working hours of ``calendar`` after
+        ``start`` (naive UTC datetimes), leaves excluded."""
+        deadline = self._working_time(calendar).plan(start, hours)
+        if deadline is None:
+            raise UserError(_("The working hours %s have no working time to plan %s hours.")
+                            % (calendar.name, hours))
+        return deadline
+
+    @api.multi
+    def _customer_profiles(self):
+        """{(commercial partner id, company id): (grade code, segment id)}
+        from the customer insight, in one query."""
+        partner_ids = list(set(self.mapped("commercial_partner_id").ids))
+        if not partner_ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT partner_id, company_id, grade, segment_id
+              FROM crm_customer_insight
+             WHERE partner_id IN %s AND company_id IN %s
+        """, (tuple(partner_ids), tuple(set(self.mapped("company_id").ids))))
+        return {(row[0], row[1]): (row[2], row[3]) for row in self.env.cr.fetchall()}
+
+    @api.multi
+    def _match_sla(self):
+        """The first matching active SLA policy of each complaint by
+        sequence: {complaint: policy (possibly empty)}."""
+        policies = self.env["crm.complaint.sla"].sudo().search(
+            [("company_id", "in", self.mapped("company_id").ids)])
+        profiles = self._customer_profiles()
+        result = {}
+        for complaint in self:
+            grade, segment_id = profiles.get(
+                (complaint.commercial_partner_id.id, complaint.company_id.id), (None, None))
+            category_ids = complaint.category_id._ancestor_ids()
+            result[complaint] = next(
+                (policy for policy in policies
+                 if policy.company_id == complaint.company_id
+                 and policy._matches(complaint.severity, category_ids, grade, segment_id)),
+                policies.browse())
+        return result
+
+    @api.multi
+    def _apply_sla(self):
+        """Set the matching SLA policy, records grouped by policy."""
+        by_policy = {}
+        for complaint, policy in self._match_sla().items():
+            if complaint.sla_id != policy:
+                by_policy.setdefault(policy, self.browse())
+                by_policy[policy] |= complaint
+        for policy, complaints in by_policy.items():
+            super(CrmComplaint, complaints).write({"sla_id": policy.id})
+
+    @api.depends("sla_id", "date_received", "hold_hours", "date_acknowledged")
+    def _compute_sla_deadlines(self):
+        """Deadlines in working hours of the policy's calendar from the
+        reception, moved out by the hours on hold; the at-risk moment is
+        the policy's ratio of the time of the next deadline."""
+        cache = dict(self.env.context.get("complaint_working_time_cache") or {})
+        model = self.with_context(complaint_working_time_cache=cache)
+        for complaint in self:
+            sla = complaint.sla_id
+            if not sla or not complaint.date_received:
+                complaint.ack_deadline = False
+                complaint.resolve_deadline = False
+                complaint.at_risk_deadline = False
+                continue
+            calendar = sla.resource_calendar_id
+            start = fields.Datetime.from_string(complaint.date_received)
+            hold = complaint.hold_hours
+            risk_hours = sla.resolve_hours if complaint.date_acknowledged else sla.ack_hours
+            complaint.ack_deadline = model._sla_deadline(start, sla.ack_hours + hold, calendar)
+            complaint.resolve_deadline = model._sla_deadline(
+                start, sla.resolve_hours + hold, calendar)
+            complaint.at_risk_deadline = model._sla_deadline(
+                start, risk_hours * sla.at_risk_ratio + hold, calendar)
+
+    @api.depends("ack_deadline", "resolve_deadline", "at_risk_deadline", "date_acknowledged",
+                 "date_resolved", "date_closed", "date_hold_start", "stage_id")
+    def _compute_sla_status(self):
+        now = self._now()
+        for complaint in self:
+            complaint.sla_status = complaint._sla_status_at(now)
+
+    @api.multi
+    def _sla_status_at(self, now):
+        """The SLA status at ``now``: the clock stops at the resolution (or
+        the closing) and while the complaint is on hold."""
+        self.ensure_one()
+        if not self.sla_id or not self.resolve_deadline:
+            return False
+        to_dt = fields.Datetime.from_string
+        end = to_dt(self.date_resolved) or (self.is_closed and to_dt(self.date_closed))
+        clock = end or to_dt(self.date_hold_start) or now
+        acknowledged = to_dt(self.date_acknowledged) or (end and clock)
+        late = ((acknowledged or clock) > to_dt(self.ack_deadline)
+                if acknowledged else clock >= to_dt(self.ack_deadline))
+        if late or (end and end > to_dt(self.resolve_deadline)) or (
+                not end and clock >= to_dt(self.resolve_deadline)):
+            return "breached"
+        if end:
+            return "met"
+        if clock >= to_dt(self.at_risk_deadline):
+            return "at_risk"
+        return "on_track"
+
+    @api.depends("date_received", "date_resolved", "hold_hours", "sla_id")
+    def _compute_resolution_hours(self):
+        for complaint in self:
+            if not complaint.date_resolved:
+                complaint.resolution_hours = 0.0
+                continue
+            complaint.resolution_hours = max(0.0, complaint._working_hours_between(
+                complaint.date_received, complaint.date_resolved) - complaint.hold_hours)
+
+    @api.multi
+    def _working_hours_between(self, start, end):
+        """Working hours between two moments in the calendar of the SLA
+        policy (of the company without policy; clock hours without any)."""
+        self.ensure_one()
+        start, end = fields.Datetime.from_string(start), fields.Datetime.from_string(end)
+        calendar = (self.sla_id.resource_calendar_id
+                    or self.company_id.resource_calendar_id)
+        if not calendar:
+            return max(0.0, (end - start).total_seconds() / 3600.0)
+        return self._working_time(calendar).hours_between(start, end)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model
+    def create(self, vals):
+        vals = dict(vals)
+        if vals.get("name", _("New")) == _("New"):
+            vals["name"] = self.env["ir.sequence"].next_by_code("crm.complaint") or _("New")
+        stage = self.env["crm.complaint.stage"].browse(vals.get("stage_id"))
+        first_stage = self._default_stage_id()
+        if stage and first_stage and stage != first_stage:
+            # enter later stages through write(): their dates and checks apply
+            vals["stage_id"] = first_stage.id
+        else:
+            stage = None
+        complaint = super(CrmComplaint, self).create(vals)
+        if not vals.get("sla_id"):
+            complaint._apply_sla()
+        if stage:
+            complaint.write({"stage_id": stage.id})
+        return complaint
+
+    @api.multi
+    def write(self, vals):
+        if "stage_id" in vals:
+            stage = self.env["crm.complaint.stage"].browse(vals["stage_id"])
+            self._check_can_enter(stage, vals)
+            changing = self.filtered(lambda complaint: complaint.stage_id != stage)
+            result = super(CrmComplaint, self - changing).write(vals) if self - changing else True
+            for complaint in changing:
+                stage_vals = complaint._stage_change_values(stage, vals)
+                super(CrmComplaint, complaint).write(dict(vals, **stage_vals))
+        else:
+            result = super(CrmComplaint, self).write(vals)
+        if set(SLA_MATCH_FIELDS) & set(vals) and "sla_id" not in vals:
+            self._apply_sla()
+        return result
+
+    @api.multi
+    def _check_can_enter(self, stage, vals):
+        """Resolving needs a resolution type and text: nothing is written
+        otherwise."""
+        if stage.stage_kind not in RESOLVING_KINDS:
+            return
+        missing = self.filtered(lambda complaint: not (
+            vals.get("resolution_type", complaint.resolution_type)
+            and (vals.get("resolution", complaint.resolution) or "").strip()))
+        if missing:
+            raise UserError(_(
+                "Give the resolution type and describe the resolution before moving these "
+                "complaints to %s: %s") % (stage.name, ", ".join(missing.mapped("name"))))
+
+    @api.multi
+    def _stage_change_values(self, stage, vals):
+        """Dates and hold time of the complaint entering ``stage``."""
+        self.ensure_one()
+        now = fields.Datetime.to_string(self._now())
+        values = {}
+        if self.date_hold_start and not stage.pauses_sla:
+            values["hold_hours"] = self.hold_hours + self._working_hours_between(
+                self.date_hold_start, now)
+            values["date_hold_start"] = False
+        elif stage.pauses_sla and not self.date_hold_start:
+            values["date_hold_start"] = now
+        if stage.stage_kind != "new" and not self.date_acknowledged:
+            values["date_acknowledged"] = vals.get("date_acknowledged") or now
+        if stage.stage_kind in RESOLVING_KINDS:
+            if not self.date_resolved:
+                values["date_resolved"] = vals.get("date_resolved") or now
+        elif stage.stage_kind != "rejected":
+            values["date_resolved"] = False
+        if stage.is_closed:
+            values["date_closed"] = vals.get("date_closed") or now
+        else:
+            values["date_closed"] = False
+        if stage.stage_kind not in RESOLVING_KINDS and not stage.is_closed and (
+                self.date_resolved or self.date_closed):
+            self.message_post(body=_("Complaint reopened."),
+                              subtype="mail.mt_note")
+        return values
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A complaint from an email to the complaints alias: the sender is
+        the customer (found by address, created when unknown)."""
+        values = dict(custom_values or {})
+        email_from = msg_dict.get("email_from") or ""
+        partner_id = msg_dict.get("author_id")
+        if not partner_id and email_from:
+            partner_id = self._find_partner_from_emails(
+                [email_from], res_model=False, force_create=True)[0]
+        partner = self.env["res.partner"].browse(partner_id)
+        if partner:
+            values.setdefault("partner_id", partner.commercial_partner_id.id)
+            if partner != partner.commercial_partner_id:
+                values.setdefault("contact_id", partner.id)
+        values.setdefault("channel", "email")
+        values.setdefault("description", msg_dict.get("body") or "")
+        if msg_dict.get("date"):
+            values.setdefault("date_received", msg_dict["date"])
+        return super(CrmComplaint, self).message_new(msg_dict, custom_values=values)
+
+    @api.multi
+    def message_get_suggested_recipients(self):
+        recipients = super(CrmComplaint, self).message_get_suggested_recipients()
+        for complaint in self.filtered("partner_id"):
+            complaint._message_add_suggested_recipient(
+                recipients, partner=complaint.contact_id or complaint.partner_id,
+                reason=_("Customer"))
+        return recipients
