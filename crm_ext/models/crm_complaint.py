@@ -52,7 +52,7 @@ OPEN_SQL = """complaint.sla_id IS NOT NULL
           AND complaint.stage_kind IS DISTINCT FROM 'resolved'
           AND complaint.date_hold_start IS NULL"""
 BREACHED_SQL = """((complaint.date_acknowledged IS NULL AND complaint.ack_deadline <= %(now)s)
-           OR complaint.date_acknowledged > complaint.ack_deadline
+           OR COALESCE(complaint.date_acknowledged > complaint.ack_deadline, FALSE)
            OR complaint.resolve_deadline <= %(now)s)"""
 # fields that choose the SLA policy of a complaint
 SLA_MATCH_FIELDS = ("severity", "category_id", "partner_id", "company_id")
@@ -638,6 +638,8 @@ class CrmComplaint(models.Model):
             if partner != partner.commercial_partner_id:
                 values.setdefault("contact_id", partner.id)
         values.setdefault("channel", "email")
+        # the reference comes from the sequence, not from the subject
+        values.setdefault("name", _("New"))
         values.setdefault("description", msg_dict.get("body") or "")
         if msg_dict.get("date"):
             values.setdefault("date_received", msg_dict["date"])
