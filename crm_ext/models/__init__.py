@@ -22,3 +22,4 @@ from . import crm_complaint_category
 from . import crm_complaint_tag
 from . import crm_complaint_sla
 from . import crm_complaint
+from . import crm_complaint_demo

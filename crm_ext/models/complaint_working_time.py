@@ -27,44 +27,63 @@ def _to_time(hour):
     return datetime.time(minutes // 60, minutes % 60)
 
 
+def _to_date(value):
+    if value and isinstance(value, str):
+        return fields.Date.from_string(value)
+    return value or None
+
+
+def _to_datetime(value):
+    if isinstance(value, str):
+        return fields.Datetime.from_string(value)
+    return value
+
+
 class WorkingTime(object):
     """The working periods of one calendar, in naive UTC datetimes."""
 
-    def __init__(self, calendar, tz_name=None):
+    def __init__(self, attendances, leaves, tz_name=None):
+        """``attendances``: (weekday "0"-"6", hour from, hour to, first
+        date or None, last date or None); ``leaves``: (start, end) in naive
+        UTC; ``tz_name``: the time zone of the attendances (UTC if empty)."""
         self.tz = pytz.timezone(tz_name or "UTC")
         self.by_weekday = {}
-        for attendance in calendar.attendance_ids:
-            self.by_weekday.setdefault(int(attendance.dayofweek), []).append((
-                _to_time(attendance.hour_from), _to_time(attendance.hour_to),
-                attendance.date_from and fields.Date.from_string(attendance.date_from),
-                attendance.date_to and fields.Date.from_string(attendance.date_to)))
-        for attendances in self.by_weekday.values():
-            attendances.sort()
-        leaves = sorted(
-            (fields.Datetime.from_string(leave.date_from),
-             fields.Datetime.from_string(leave.date_to))
-            for leave in calendar.leave_ids if not leave.resource_id)
+        for dayofweek, hour_from, hour_to, date_from, date_to in attendances:
+            self.by_weekday.setdefault(int(dayofweek), []).append((
+                _to_time(hour_from), _to_time(hour_to), _to_date(date_from),
+                _to_date(date_to)))
+        for day_attendances in self.by_weekday.values():
+            day_attendances.sort()
         # merged, so that the leaves are disjoint and sorted by start and end
         self.leaves = []
-        for start, end in leaves:
+        for start, end in sorted((_to_datetime(start), _to_datetime(end))
+                                 for start, end in leaves):
             if self.leaves and start <= self.leaves[-1][1]:
                 self.leaves[-1] = (self.leaves[-1][0], max(end, self.leaves[-1][1]))
             else:
                 self.leaves.append((start, end))
         self.leave_ends = [end for _start, end in self.leaves]
+        # {local date: its working periods in UTC, leaves removed}
+        self.days = {}
 
     def _utc(self, local):
         return self.tz.localize(local, is_dst=False).astimezone(pytz.UTC).replace(tzinfo=None)
 
     def _day_intervals(self, day):
-        """Working periods of the local ``day`` in UTC, before leaves."""
-        for hour_from, hour_to, date_from, date_to in self.by_weekday.get(day.weekday(), ()):
-            if (date_from and date_from > day) or (date_to and date_to < day):
-                continue
-            start = self._utc(datetime.datetime.combine(day, hour_from))
-            end = self._utc(datetime.datetime.combine(day, hour_to))
-            if end > start:
-                yield start, end
+        """Working periods of the local ``day`` in UTC, leaves removed
+        (computed once per day)."""
+        intervals = self.days.get(day)
+        if intervals is None:
+            intervals = []
+            for hour_from, hour_to, date_from, date_to in self.by_weekday.get(
+                    day.weekday(), ()):
+                if (date_from and date_from > day) or (date_to and date_to < day):
+                    continue
+                start = self._utc(datetime.datetime.combine(day, hour_from))
+                end = self._utc(datetime.datetime.combine(day, hour_to))
+                intervals.extend(self._without_leaves(start, end))
+            self.days[day] = intervals
+        return intervals
 
     def _without_leaves(self, start, end):
         """The parts of [start, end) outside the leaves."""
@@ -86,10 +105,8 @@ class WorkingTime(object):
         for offset in range(MAX_DAYS):
             for interval_start, interval_end in self._day_intervals(
                     day + datetime.timedelta(days=offset)):
-                if interval_end <= start:
-                    continue
-                for interval in self._without_leaves(max(interval_start, start), interval_end):
-                    yield interval
+                if interval_end > start:
+                    yield max(interval_start, start), interval_end
 
     def plan(self, start, hours):
         """The moment when ``hours`` working hours after ``start`` have

@@ -3,8 +3,6 @@
 import datetime
 import logging
 
-from psycopg2.extras import execute_values
-
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
@@ -81,28 +79,28 @@ class CrmComplaint(models.Model):
     commercial_partner_id = fields.Many2one(
         "res.partner", related="partner_id.commercial_partner_id", store=True,
         readonly=True, index=True)
-    contact_id = fields.Many2one("res.partner", "Contact")
+    contact_id = fields.Many2one("res.partner")
     channel = fields.Selection(CHANNELS, default="phone", required=True)
     category_id = fields.Many2one(
         "crm.complaint.category", index=True, track_visibility="onchange")
-    tag_ids = fields.Many2many("crm.complaint.tag", string="Tags")
+    tag_ids = fields.Many2many("crm.complaint.tag")
     severity = fields.Selection(
         SEVERITIES, required=True, default="normal", track_visibility="onchange")
     priority = fields.Selection(PRIORITIES, default="0", index=True)
     description = fields.Html()
-    sale_order_id = fields.Many2one("sale.order", "Sale Order")
-    invoice_id = fields.Many2one("account.invoice", "Invoice")
+    sale_order_id = fields.Many2one("sale.order")
+    invoice_id = fields.Many2one("account.invoice")
     picking_id = fields.Many2one("stock.picking", "Delivery")
-    product_id = fields.Many2one("product.product", "Product")
+    product_id = fields.Many2one("product.product")
     lot_id = fields.Many2one("stock.production.lot", "Lot/Serial Number")
     team_id = fields.Many2one(
-        "crm.team", "Team", index=True, track_visibility="onchange",
+        "crm.team", index=True, track_visibility="onchange",
         default=lambda self: self.env.user.sale_team_id)
     user_id = fields.Many2one(
         "res.users", "Responsible", index=True, track_visibility="onchange",
         default=lambda self: self.env.user)
     stage_id = fields.Many2one(
-        "crm.complaint.stage", "Stage", required=True, index=True, copy=False,
+        "crm.complaint.stage", required=True, index=True, copy=False,
         track_visibility="onchange", group_expand="_read_group_stage_ids",
         default=lambda self: self._default_stage_id(), ondelete="restrict")
     stage_kind = fields.Selection(
@@ -156,7 +154,7 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain, order):
-        return stages.search([], order=order)
+        return stages.search([], order=order)  # pylint: disable=no-search-all
 
     @api.model
     def _now(self):
@@ -174,12 +172,38 @@ class CrmComplaint(models.Model):
     @api.model
     def _working_time(self, calendar):
         """Working time of ``calendar`` in the time zone of its company (UTC
-        without one), read once per ``complaint_working_time_cache`` of the
-        context (a dict shared by one computation over many complaints)."""
+        without one), read in one query, once per
+        ``complaint_working_time_cache`` of the context (a dict shared by
+        one computation over many complaints)."""
         cache = self.env.context.get("complaint_working_time_cache")
         if cache is not None and calendar.id in cache:
             return cache[calendar.id]
-        working_time = WorkingTime(calendar, calendar.company_id.partner_id.tz or "UTC")
+        # one query: the time zone, then the attendances and the leaves
+        self.env.cr.execute("""
+            SELECT 'tz', partner.tz, NULL::float, NULL::float, NULL::timestamp,
+                   NULL::timestamp
+              FROM resource_calendar calendar
+              LEFT JOIN res_company company ON company.id = calendar.company_id
+              LEFT JOIN res_partner partner ON partner.id = company.partner_id
+             WHERE calendar.id = %(calendar)s
+             UNION ALL
+            SELECT 'attendance', dayofweek, hour_from, hour_to, date_from, date_to
+              FROM resource_calendar_attendance WHERE calendar_id = %(calendar)s
+             UNION ALL
+            SELECT 'leave', NULL, NULL, NULL, date_from, date_to
+              FROM resource_calendar_leaves
+             WHERE calendar_id = %(calendar)s AND resource_id IS NULL
+        """, {"calendar": calendar.id})
+        tz_name, attendances, leaves = None, [], []
+        for kind, text, hour_from, hour_to, start, end in self.env.cr.fetchall():
+            if kind == "tz":
+                tz_name = text
+            elif kind == "attendance":
+                attendances.append((text, hour_from, hour_to, start and start.date(),
+                                    end and end.date()))
+            else:
+                leaves.append((start, end))
+        working_time = WorkingTime(attendances, leaves, tz_name)
         if cache is not None:
             cache[calendar.id] = working_time
         return working_time
@@ -190,41 +214,73 @@ class CrmComplaint(models.Model):
         ``start`` (naive UTC datetimes), leaves excluded."""
         deadline = self._working_time(calendar).plan(start, hours)
         if deadline is None:
-            raise UserError(_("The working hours %s have no working time to plan %s hours.")
-                            % (calendar.name, hours))
+            raise UserError(_("The working hours %(calendar)s have no working time to plan "
+                              "%(hours)s hours.") % {"calendar": calendar.name, "hours": hours})
         return deadline
 
     @api.multi
-    def _customer_profiles(self):
-        """{(commercial partner id, company id): (grade code, segment id)}
-        from the customer insight, in one query."""
-        partner_ids = list(set(self.mapped("commercial_partner_id").ids))
-        if not partner_ids:
-            return {}
+    def _sla_match_data(self):
+        """What matching needs, in one round trip: the active policies of
+        the complaints' companies by sequence, the customers' grade and
+        segment in those companies (customer insight) and the categories'
+        parents.  Returns (policies as (id, company id, severity, category
+        id, grade code, segment id), {(partner id, company id): (grade,
+        segment id)}, {category id: ids of it and its parents})."""
+        company_ids = tuple(set(self.mapped("company_id").ids)) or (0,)
+        partner_ids = tuple(set(self.mapped("commercial_partner_id").ids)) or (0,)
+        category_ids = tuple(set(self.mapped("category_id").ids)) or (0,)
         self.env.cr.execute("""
-            SELECT partner_id, company_id, grade, segment_id
-              FROM crm_customer_insight
-             WHERE partner_id IN %s AND company_id IN %s
-        """, (tuple(partner_ids), tuple(set(self.mapped("company_id").ids))))
-        return {(row[0], row[1]): (row[2], row[3]) for row in self.env.cr.fetchall()}
+            WITH RECURSIVE up (category_id, ancestor_id) AS (
+                SELECT id, id FROM crm_complaint_category WHERE id IN %(categories)s
+                 UNION
+                SELECT up.category_id, category.parent_id
+                  FROM up JOIN crm_complaint_category category ON category.id = up.ancestor_id
+                 WHERE category.parent_id IS NOT NULL)
+            SELECT (SELECT json_agg(json_build_array(sla.id, sla.company_id, sla.severity,
+                                                     sla.category_id, grade.code,
+                                                     sla.segment_id)
+                                    ORDER BY sla.sequence, sla.id)
+                      FROM crm_complaint_sla sla
+                      LEFT JOIN crm_customer_grade grade ON grade.id = sla.grade_id
+                     WHERE sla.active AND sla.company_id IN %(companies)s),
+                   (SELECT json_agg(json_build_array(partner_id, company_id, grade,
+                                                     segment_id))
+                      FROM crm_customer_insight
+                     WHERE partner_id IN %(partners)s AND company_id IN %(companies)s),
+                   (SELECT json_agg(json_build_array(category_id, ancestor_id)) FROM up)
+        """, {"companies": company_ids, "partners": partner_ids, "categories": category_ids})
+        policies, profiles, categories = self.env.cr.fetchone()
+        ancestors = {}
+        for category_id, ancestor_id in categories or ():
+            ancestors.setdefault(category_id, set()).add(ancestor_id)
+        return (policies or [],
+                {(row[0], row[1]): (row[2], row[3]) for row in profiles or ()},
+                ancestors)
 
     @api.multi
     def _match_sla(self):
         """The first matching active SLA policy of each complaint by
-        sequence: {complaint: policy (possibly empty)}."""
-        policies = self.env["crm.complaint.sla"].sudo().search(
-            [("company_id", "in", self.mapped("company_id").ids)])
-        profiles = self._customer_profiles()
+        sequence: {complaint: policy (possibly empty)}.  A policy matches
+        when each of its criteria is empty or equal to the complaint's
+        (severity, category or one of its parents, customer grade and
+        segment in the complaint's company)."""
+        policies, profiles, ancestors = self._sla_match_data()
+        empty = self.env["crm.complaint.sla"]
         result = {}
         for complaint in self:
+            company_id = complaint.company_id.id
             grade, segment_id = profiles.get(
-                (complaint.commercial_partner_id.id, complaint.company_id.id), (None, None))
-            category_ids = complaint.category_id._ancestor_ids()
-            result[complaint] = next(
-                (policy for policy in policies
-                 if policy.company_id == complaint.company_id
-                 and policy._matches(complaint.severity, category_ids, grade, segment_id)),
-                policies.browse())
+                (complaint.commercial_partner_id.id, company_id), (None, None))
+            category_ids = ancestors.get(complaint.category_id.id, ())
+            policy_id = next((
+                policy_id for policy_id, policy_company_id, severity, category_id,
+                policy_grade, policy_segment_id in policies
+                if policy_company_id == company_id
+                and (not severity or severity == complaint.severity)
+                and (not category_id or category_id in category_ids)
+                and (not policy_grade or policy_grade == grade)
+                and (not policy_segment_id or policy_segment_id == segment_id)), None)
+            result[complaint] = empty.browse(policy_id) if policy_id else empty
         return result
 
     @api.multi
@@ -236,31 +292,76 @@ class CrmComplaint(models.Model):
                 by_policy.setdefault(policy, self.browse())
                 by_policy[policy] |= complaint
         for policy, complaints in by_policy.items():
-            super(CrmComplaint, complaints).write({"sla_id": policy.id})
+            complaints.write({"sla_id": policy.id})
+        return True
 
     @api.depends("sla_id", "date_received", "hold_hours", "date_acknowledged")
     def _compute_sla_deadlines(self):
         """Deadlines in working hours of the policy's calendar from the
         reception, moved out by the hours on hold; the at-risk moment is
         the policy's ratio of the time of the next deadline."""
-        cache = dict(self.env.context.get("complaint_working_time_cache") or {})
-        model = self.with_context(complaint_working_time_cache=cache)
+        policies = self._sla_policies()
         for complaint in self:
-            sla = complaint.sla_id
-            if not sla or not complaint.date_received:
+            policy = policies.get(complaint.sla_id.id)
+            if not policy or not complaint.date_received:
                 complaint.ack_deadline = False
                 complaint.resolve_deadline = False
                 complaint.at_risk_deadline = False
                 continue
-            calendar = sla.resource_calendar_id
+            ack_hours, resolve_hours, ratio, calendar_id, working_time = policy
             start = fields.Datetime.from_string(complaint.date_received)
             hold = complaint.hold_hours
-            risk_hours = sla.resolve_hours if complaint.date_acknowledged else sla.ack_hours
-            complaint.ack_deadline = model._sla_deadline(start, sla.ack_hours + hold, calendar)
-            complaint.resolve_deadline = model._sla_deadline(
-                start, sla.resolve_hours + hold, calendar)
-            complaint.at_risk_deadline = model._sla_deadline(
-                start, risk_hours * sla.at_risk_ratio + hold, calendar)
+            risk_hours = resolve_hours if complaint.date_acknowledged else ack_hours
+            deadlines = [working_time.plan(start, hours + hold)
+                         for hours in (ack_hours, resolve_hours, risk_hours * ratio)]
+            if None in deadlines:
+                calendar = self.env["resource.calendar"].browse(calendar_id)
+                raise UserError(_("The working hours %(calendar)s have no working time to "
+                                  "plan %(hours)s hours.") % {
+                                      "calendar": calendar.name, "hours": resolve_hours})
+            (complaint.ack_deadline, complaint.resolve_deadline,
+             complaint.at_risk_deadline) = [fields.Datetime.to_string(deadline)
+                                            for deadline in deadlines]
+
+    @api.multi
+    def _sla_policies(self):
+        """{policy id: (hours to acknowledge, hours to resolve, at-risk
+        ratio, calendar id, working time of the calendar)} of the
+        complaints' policies, with their calendars, in one query."""
+        policy_ids = tuple(set(self.mapped("sla_id").ids))
+        if not policy_ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT sla.id, sla.ack_hours, sla.resolve_hours, sla.at_risk_ratio,
+                   sla.resource_calendar_id, partner.tz,
+                   (SELECT json_agg(json_build_array(
+                               attendance.dayofweek, attendance.hour_from, attendance.hour_to,
+                               to_char(attendance.date_from, 'YYYY-MM-DD'),
+                               to_char(attendance.date_to, 'YYYY-MM-DD')))
+                      FROM resource_calendar_attendance attendance
+                     WHERE attendance.calendar_id = sla.resource_calendar_id),
+                   (SELECT json_agg(json_build_array(
+                               to_char(leave.date_from, 'YYYY-MM-DD HH24:MI:SS'),
+                               to_char(leave.date_to, 'YYYY-MM-DD HH24:MI:SS')))
+                      FROM resource_calendar_leaves leave
+                     WHERE leave.calendar_id = sla.resource_calendar_id
+                       AND leave.resource_id IS NULL)
+              FROM crm_complaint_sla sla
+              JOIN resource_calendar calendar ON calendar.id = sla.resource_calendar_id
+              LEFT JOIN res_company company ON company.id = calendar.company_id
+              LEFT JOIN res_partner partner ON partner.id = company.partner_id
+             WHERE sla.id IN %s
+        """, (policy_ids,))
+        policies = {}
+        working_times = {}
+        for (policy_id, ack_hours, resolve_hours, ratio, calendar_id, tz_name, attendances,
+             leaves) in self.env.cr.fetchall():
+            if calendar_id not in working_times:
+                working_times[calendar_id] = WorkingTime(
+                    attendances or [], leaves or [], tz_name)
+            policies[policy_id] = (ack_hours, resolve_hours, ratio, calendar_id,
+                                   working_times[calendar_id])
+        return policies
 
     @api.depends("ack_deadline", "resolve_deadline", "at_risk_deadline", "date_acknowledged",
                  "date_resolved", "date_closed", "date_hold_start", "stage_id")
@@ -363,7 +464,8 @@ class CrmComplaint(models.Model):
         if missing:
             raise UserError(_(
                 "Give the resolution type and describe the resolution before moving these "
-                "complaints to %s: %s") % (stage.name, ", ".join(missing.mapped("name"))))
+                "complaints to %(stage)s: %(complaints)s") % {
+                    "stage": stage.name, "complaints": ", ".join(missing.mapped("name"))})
 
     @api.multi
     def _stage_change_values(self, stage, vals):
@@ -385,7 +487,7 @@ class CrmComplaint(models.Model):
         elif stage.stage_kind != "rejected":
             values["date_resolved"] = False
         if stage.is_closed:
-            values["date_closed"] = vals.get("date_closed") or now
+            values["date_closed"] = vals.get("date_closed") or self.date_closed or now
         else:
             values["date_closed"] = False
         if stage.stage_kind not in RESOLVING_KINDS and not stage.is_closed and (
@@ -443,8 +545,7 @@ class CrmComplaint(models.Model):
             for start in range(0, len(ids), batch_size):
                 escalated += len(self.browse(ids[start:start + batch_size])._escalate(
                     threshold, now))
-        if escalated:
-            _logger.info("Complaints: %d escalations", escalated)
+        _logger.info("Complaints: %d escalations", escalated)
         return escalated
 
     @api.multi
@@ -477,18 +578,19 @@ class CrmComplaint(models.Model):
             label = _("SLA breached")
         else:
             label = _("SLA at risk")
-        claimed._escalation_activities(label, now)
-        claimed._escalation_notes(label, now)
-        claimed._escalation_emails(label, now)
+        targets = claimed._escalation_targets()
+        claimed._escalation_activities(label, now, targets)
+        claimed._escalation_notes(label, now, targets)
+        claimed._escalation_emails(label, now, targets)
         return claimed
 
     @api.multi
-    def _escalation_leaders(self):
-        """{complaint id: user to act}: the leader of the complaint's team,
-        else of the responsible's team, else the responsible, else the
-        creator."""
+    def _escalation_targets(self):
+        """{complaint id: (reference, user to act)}: the user is the leader
+        of the complaint's team, else of the responsible's team, else the
+        responsible, else the creator (one query, no records read)."""
         self.env.cr.execute("""
-            SELECT complaint.id,
+            SELECT complaint.id, complaint.name,
                    COALESCE(team.user_id, user_team.user_id, complaint.user_id,
                             complaint.create_uid)
               FROM crm_complaint complaint
@@ -497,19 +599,17 @@ class CrmComplaint(models.Model):
               LEFT JOIN crm_team user_team ON user_team.id = responsible.sale_team_id
              WHERE complaint.id IN %s
         """, (tuple(self.ids),))
-        return dict(self.env.cr.fetchall())
+        return {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
 
     @api.multi
-    def _escalation_activities(self, label, now):
+    def _escalation_activities(self, label, now, targets):
         """One activity per complaint for its team leader, in one INSERT
         (mail.activity.create subscribes and notifies one record at a
         time); each leader is notified once."""
-        leaders = self._escalation_leaders()
         activity_type = self.env.ref("crm_ext.mail_activity_data_complaint_escalation")
         model_id = self.env["ir.model"]._get_id(self._name)
-        rows = [(complaint.id, complaint.name, leaders[complaint.id],
-                 "%s: %s" % (label, complaint.name))
-                for complaint in self if leaders.get(complaint.id)]
+        rows = [(complaint_id, name, user_id, "%s: %s" % (label, name))
+                for complaint_id, (name, user_id) in sorted(targets.items()) if user_id]
         if not rows:
             return
         self.env.cr.execute("""
@@ -565,32 +665,53 @@ class CrmComplaint(models.Model):
         return messages
 
     @api.multi
-    def _escalation_notes(self, label, now):
+    def _escalation_notes(self, label, now, targets):
         body = "<p>%s</p>" % tools.html_escape(_(
             "%s: escalated to the team leader, priority raised.") % label)
         email_from = self.env.user.partner_id.email or False
         self._insert_messages(
-            [(complaint.id, complaint.name, False, body, email_from) for complaint in self],
+            [(complaint_id, name, False, body, email_from)
+             for complaint_id, (name, _user_id) in sorted(targets.items())],
             "notification", self.env.ref("mail.mt_note"), now)
 
     @api.multi
-    def _escalation_emails(self, label, now):
-        """The escalation email to the responsible of each complaint, from
-        the template rendered for the whole batch, queued (not sent)."""
-        complaints = self.filtered("user_id")
+    def _escalation_emails(self, label, now, targets):
+        """The escalation email to the responsible of each complaint from
+        the template, rendered for the whole batch in the responsible's
+        language and queued (not sent).  Only the fields the template reads
+        are loaded (``prefetch_fields``)."""
         template = self.env.ref("crm_ext.crm_complaint_mail_template_escalation",
                                 raise_if_not_found=False)
-        if not complaints or not template:
+        self.env.cr.execute("""
+            SELECT complaint.id, responsible.partner_id, partner.lang
+              FROM crm_complaint complaint
+              JOIN res_users responsible ON responsible.id = complaint.user_id
+              JOIN res_partner partner ON partner.id = responsible.partner_id
+             WHERE complaint.id IN %s
+        """, (tuple(self.ids),))
+        recipients = {}
+        by_lang = {}
+        for complaint_id, partner_id, lang in self.env.cr.fetchall():
+            recipients[complaint_id] = partner_id
+            by_lang.setdefault(lang, []).append(complaint_id)
+        if not recipients or not template:
             return
-        values = template.with_context(escalation_label=label).generate_email(
-            complaints.ids, ["subject", "body_html", "email_from", "partner_to"])
-        rows = [(complaint.id, complaint.name, values[complaint.id].get("subject"),
-                 values[complaint.id].get("body_html") or "",
-                 values[complaint.id].get("email_from"))
-                for complaint in complaints]
-        messages = self._insert_messages(rows, "email", self.env["mail.message.subtype"], now)
-        pairs = [(messages[complaint.id], partner_id) for complaint in complaints
-                 for partner_id in values[complaint.id].get("partner_ids") or []]
+        rendered = {}
+        for lang, complaint_ids in by_lang.items():
+            renderer = template.with_context(
+                lang=lang, escalation_label=label, prefetch_fields=False)
+            subjects = renderer.render_template(template.subject, self._name, complaint_ids)
+            bodies = renderer.render_template(template.body_html, self._name, complaint_ids,
+                                              post_process=True)
+            senders = renderer.render_template(template.email_from, self._name, complaint_ids)
+            for complaint_id in complaint_ids:
+                rendered[complaint_id] = (
+                    subjects[complaint_id], bodies[complaint_id], senders[complaint_id])
+        complaint_ids = sorted(rendered)
+        messages = self._insert_messages(
+            [(complaint_id, targets[complaint_id][0]) + rendered[complaint_id]
+             for complaint_id in complaint_ids],
+            "email", self.env["mail.message.subtype"], now)
         self.env.cr.execute("""
             INSERT INTO mail_mail (mail_message_id, body_html, state, auto_delete,
                                    notification, create_uid, create_date, write_uid,
@@ -602,21 +723,21 @@ class CrmComplaint(models.Model):
          RETURNING mail_message_id, id
         """, {
             "auto_delete": template.auto_delete, "uid": self.env.uid, "now": now,
-            "message_ids": [messages[row[0]] for row in rows],
-            "bodies": [row[3] for row in rows],
+            "message_ids": [messages[complaint_id] for complaint_id in complaint_ids],
+            "bodies": [rendered[complaint_id][1] for complaint_id in complaint_ids],
         })
         mails = dict(self.env.cr.fetchall())
-        if pairs:
-            self.env.cr.execute("""
-                INSERT INTO mail_message_res_partner_rel (mail_message_id, res_partner_id)
-                SELECT * FROM unnest(%(messages)s::int[], %(partners)s::int[])
-            """, {"messages": [pair[0] for pair in pairs],
-                  "partners": [pair[1] for pair in pairs]})
-            self.env.cr.execute("""
-                INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id)
-                SELECT * FROM unnest(%(mails)s::int[], %(partners)s::int[])
-            """, {"mails": [mails[pair[0]] for pair in pairs],
-                  "partners": [pair[1] for pair in pairs]})
+        message_ids = [messages[complaint_id] for complaint_id in complaint_ids]
+        partner_ids = [recipients[complaint_id] for complaint_id in complaint_ids]
+        self.env.cr.execute("""
+            INSERT INTO mail_message_res_partner_rel (mail_message_id, res_partner_id)
+            SELECT * FROM unnest(%(messages)s::int[], %(partners)s::int[])
+        """, {"messages": message_ids, "partners": partner_ids})
+        self.env.cr.execute("""
+            INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id)
+            SELECT * FROM unnest(%(mails)s::int[], %(partners)s::int[])
+        """, {"mails": [mails[message_id] for message_id in message_ids],
+              "partners": partner_ids})
 
     # ------------------------------------------------------------------
     # Mail gateway

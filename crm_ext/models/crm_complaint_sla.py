@@ -66,14 +66,3 @@ class CrmComplaintSla(models.Model):
                 raise ValidationError(_(
                     "The at-risk ratio of the SLA policy %s is between 0 and 1 (0.8: at "
                     "risk after 80%% of the time).") % sla.name)
-
-    @api.multi
-    def _matches(self, severity, category_ids, grade, segment_id):
-        """Whether the policy applies to a complaint of ``severity`` whose
-        category and its parents are ``category_ids``, for a customer of grade
-        code ``grade`` and segment id ``segment_id``."""
-        self.ensure_one()
-        return ((not self.severity or self.severity == severity)
-                and (not self.category_id or self.category_id.id in category_ids)
-                and (not self.grade_id or self.grade_id.code == grade)
-                and (not self.segment_id or self.segment_id.id == segment_id))
