@@ -5,10 +5,11 @@
 Odoo 11's ``resource.calendar.plan_hours`` searches the leaves and filters the
 attendances again for every day it walks through; a complaint needs two or
 three such plans and the escalation recomputes many.  :class:`WorkingTime`
-reads the attendances and the global leaves once and works in memory, with
-the same meaning: attendances are local times of the calendar's time zone
-(by weekday, optionally limited by dates), leaves (``resource_id`` empty) are
-UTC periods that remove working time."""
+takes the attendances and the global leaves (read by the caller in one query)
+and works in memory, each day once, with the same meaning: attendances are
+local times of the calendar's time zone (by weekday, optionally limited by
+dates), leaves (``resource_id`` empty) are UTC periods that remove working
+time."""
 import datetime
 from bisect import bisect_right
 

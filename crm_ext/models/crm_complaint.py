@@ -740,7 +740,7 @@ class CrmComplaint(models.Model):
               "partners": partner_ids})
 
     # ------------------------------------------------------------------
-    # Mail gateway
+    # Mail gateway and tracking
     # ------------------------------------------------------------------
 
     @api.model
@@ -765,6 +765,18 @@ class CrmComplaint(models.Model):
         if msg_dict.get("date"):
             values.setdefault("date_received", msg_dict["date"])
         return super(CrmComplaint, self).message_new(msg_dict, custom_values=values)
+
+    @api.multi
+    def _track_template(self, tracking):
+        """Send the template of the stage a complaint enters (to its
+        followers, the customer among them)."""
+        res = super(CrmComplaint, self)._track_template(tracking)
+        complaint = self[0]
+        changes, _tracking_values = tracking[complaint.id]
+        if "stage_id" in changes and complaint.stage_id.mail_template_id:
+            res["stage_id"] = (complaint.stage_id.mail_template_id,
+                               {"composition_mode": "mass_mail"})
+        return res
 
     @api.multi
     def message_get_suggested_recipients(self):

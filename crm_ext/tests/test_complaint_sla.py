@@ -207,3 +207,14 @@ class TestComplaintSla(ComplaintCase):
         self.assertEqual(self.sla_model.search_count([]), count)
         with self.assertRaises(ValidationError):
             self.sla.write({"resolve_hours": 0.0})
+
+    def test_stage_template_is_sent_on_entering(self):
+        template = self.env["mail.template"].create({
+            "name": "Acknowledgement", "model_id": self.env.ref("crm_ext.model_crm_complaint").id,
+            "subject": "We received your complaint ${object.name}",
+            "body_html": "<p>We are on it.</p>", "partner_to": "${object.partner_id.id}"})
+        self.stage_ack.mail_template_id = template
+        complaint = self._complaint()
+        self._move(complaint, self.stage_ack, "2026-01-05 11:00")
+        subjects = complaint.message_ids.mapped("subject")
+        self.assertIn("We received your complaint %s" % complaint.name, subjects)
