@@ -447,6 +447,11 @@ class CrmComplaint(models.Model):
                 stage_vals = complaint._stage_change_values(stage, vals)
                 super(CrmComplaint, complaint).write(dict(vals, **stage_vals))
         else:
+            if {"resolution_type", "resolution"} & set(vals):
+                # a resolved complaint keeps its resolution
+                for stage in self.mapped("stage_id"):
+                    self.filtered(lambda complaint: complaint.stage_id == stage)\
+                        ._check_can_enter(stage, vals)
             result = super(CrmComplaint, self).write(vals)
         if set(SLA_MATCH_FIELDS) & set(vals) and "sla_id" not in vals:
             self._apply_sla()

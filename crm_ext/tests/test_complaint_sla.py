@@ -179,6 +179,15 @@ class TestComplaintSla(ComplaintCase):
         self.assertMoment(complaint.date_closed, "2026-01-06 10:00")
         self.assertFalse(complaint.date_resolved)
 
+    def test_resolved_complaint_keeps_its_resolution(self):
+        complaint = self._complaint()
+        self._move(complaint, self.stage_resolved, "2026-01-06 10:00",
+                   resolution_type="refund", resolution="Refunded.")
+        with self.assertRaises(UserError):
+            complaint.write({"resolution": ""})
+        self.assertEqual(complaint.resolution, "Refunded.")
+        complaint.write({"resolution": "Refunded in full."})
+
     def test_reopen_keeps_the_history(self):
         complaint = self._complaint()
         self._move(complaint, self.stage_resolved, "2026-01-06 09:00",
