@@ -25,6 +25,7 @@
     "data": [
         "security/crm_customer_insight_security.xml",
         "security/crm_loyalty_security.xml",
+        "security/crm_complaint_security.xml",
         "security/ir.model.access.csv",
         "data/crm_customer_segment_data.xml",
         "data/crm_customer_grade_data.xml",
@@ -48,10 +49,20 @@
         "views/crm_loyalty_tier_history_views.xml",
         "views/sale_order_views.xml",
         "views/crm_loyalty_menus.xml",
+        "data/crm_complaint_stage_data.xml",
+        "data/crm_complaint_data.xml",
+        "data/crm_complaint_mail_template_data.xml",
+        "views/crm_complaint_views.xml",
+        "views/crm_complaint_stage_views.xml",
+        "views/crm_complaint_category_views.xml",
+        "views/crm_complaint_tag_views.xml",
+        "views/crm_complaint_sla_views.xml",
+        "views/crm_complaint_menus.xml",
     ],
     "demo": [
         "demo/crm_loyalty_demo.xml",
         "demo/crm_customer_demo.xml",
         "demo/crm_loyalty_member_demo.xml",
+        "demo/crm_complaint_demo.xml",
     ],
 }

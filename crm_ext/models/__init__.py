@@ -17,3 +17,9 @@ from . import crm_loyalty_entry
 from . import account_move_line
 from . import sale_order
 from . import crm_loyalty_demo
+from . import crm_complaint_stage
+from . import crm_complaint_category
+from . import crm_complaint_tag
+from . import crm_complaint_sla
+from . import crm_complaint
+from . import crm_complaint_demo

@@ -110,6 +110,9 @@ class ResPartner(models.Model):
         "Overdue", currency_field="insight_currency_id",
         compute="_compute_customer_insight", search=_search_insight_field("overdue_amount"))
     customer_history_count = fields.Integer(compute="_compute_customer_history_count")
+    complaint_count = fields.Integer(
+        "Complaints", compute="_compute_complaint_count",
+        help="Complaints of this customer (or of its company) that you can see.")
     # the loyalty page of the customer form: only for the users who see the
     # loyalty program (the form holds the page for every user)
     loyalty_card_ids = fields.Many2many(
@@ -154,6 +157,19 @@ class ResPartner(models.Model):
         by_partner = {row["partner_id"][0]: row["partner_id_count"] for row in counts}
         for partner in self:
             partner.customer_history_count = by_partner.get(partner.commercial_partner_id.id, 0)
+
+    def _compute_complaint_count(self):
+        complaints = self.env["crm.complaint"]
+        groups = []
+        partner_ids = self._loyalty_partner_ids()
+        if partner_ids and complaints.check_access_rights("read", raise_exception=False):
+            groups = complaints.read_group(
+                [("commercial_partner_id", "in", partner_ids)],
+                ["commercial_partner_id"], ["commercial_partner_id"])
+        counts = {group["commercial_partner_id"][0]: group["commercial_partner_id_count"]
+                  for group in groups}
+        for partner in self:
+            partner.complaint_count = counts.get(partner.commercial_partner_id.id, 0)
 
     def _loyalty_partner_ids(self):
         """Commercial partners of ``self`` already in the database: members
@@ -224,6 +240,15 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env.ref("crm_ext.crm_customer_segment_history_action").read()[0]
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    @api.multi
+    def action_view_complaints(self):
+        """The complaints of the customer's commercial entity."""
+        self.ensure_one()
+        action = self.env.ref("crm_ext.crm_complaint_action_partner").read()[0]
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
     @api.multi

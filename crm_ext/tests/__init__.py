@@ -12,3 +12,7 @@ from . import test_loyalty_earning
 from . import test_loyalty_liability
 from . import test_loyalty_program
 from . import test_loyalty_redemption
+from . import test_complaint_sla
+from . import test_complaint_escalation
+from . import test_complaint_intake
+from . import test_complaint_access

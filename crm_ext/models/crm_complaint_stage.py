@@ -1,0 +1,41 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+STAGE_KINDS = [
+    ("new", "New"),
+    ("acknowledged", "Acknowledged"),
+    ("in_progress", "In Progress"),
+    ("waiting", "Waiting"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+    ("rejected", "Rejected"),
+]
+# entering a stage of these kinds needs a resolution (type and text)
+RESOLVING_KINDS = ("resolved", "closed")
+
+
+class CrmComplaintStage(models.Model):
+    """A step of the complaint workflow; its kind drives the dates and the
+    SLA of the complaints that enter it."""
+
+    _name = "crm.complaint.stage"
+    _description = "Complaint Stage"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    fold = fields.Boolean(help="Folded in the kanban view of the complaints.")
+    stage_kind = fields.Selection(
+        STAGE_KINDS, "Kind", required=True, default="in_progress",
+        help="Acknowledged and later stages set the acknowledgement date, resolved and "
+             "closed stages need a resolution and set the resolution date; closed and "
+             "rejected stages set the closing date.")
+    is_closed = fields.Boolean(
+        "Closed", help="Complaints in this stage are finished: no more SLA deadlines.")
+    pauses_sla = fields.Boolean(
+        "Pauses SLA", help="Time spent in this stage (e.g. waiting on the customer) does "
+                           "not count against the SLA: the deadlines move out by it.")
+    mail_template_id = fields.Many2one(
+        "mail.template", "Email Template", domain=[("model", "=", "crm.complaint")],
+        help="Sent to the customer when a complaint enters this stage.")
