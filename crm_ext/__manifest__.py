@@ -18,6 +18,7 @@
         "stock",
         "account_invoicing",
         "mail",
+        "rating",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter"],
@@ -58,6 +59,15 @@
         "views/crm_complaint_tag_views.xml",
         "views/crm_complaint_sla_views.xml",
         "views/crm_complaint_menus.xml",
+        "security/crm_complaint_solution_security.xml",
+        "data/crm_complaint_resolution_mail_template_data.xml",
+        "views/crm_complaint_resolution_views.xml",
+        "views/crm_complaint_solution_views.xml",
+        "views/crm_complaint_rating_templates.xml",
+        "wizards/crm_complaint_credit_note_wizard_views.xml",
+        "wizards/crm_complaint_compensation_wizard_views.xml",
+        "wizards/crm_complaint_register_wizard_views.xml",
+        "report/crm_complaint_report_views.xml",
     ],
     "demo": [
         "demo/crm_loyalty_demo.xml",

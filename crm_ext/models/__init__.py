@@ -22,3 +22,6 @@ from . import crm_complaint_category
 from . import crm_complaint_tag
 from . import crm_complaint_sla
 from . import crm_complaint
+from . import crm_complaint_solution
+from . import crm_complaint_resolution
+from . import stock_picking
