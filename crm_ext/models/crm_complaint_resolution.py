@@ -47,7 +47,7 @@ class CrmComplaint(models.Model):
     loyalty_entry_ids = fields.One2many(
         "crm.loyalty.entry", "complaint_id", "Compensation Points", readonly=True)
     refund_count = fields.Integer("Credit Note Count", compute="_compute_resolution_counts")
-    return_count = fields.Integer("Return Count", compute="_compute_resolution_counts")
+    return_count = fields.Integer(compute="_compute_resolution_counts")
     compensation_points = fields.Float(compute="_compute_resolution_counts")
     solution_id = fields.Many2one(
         "crm.complaint.solution", "Applied Solution", readonly=True, copy=False,

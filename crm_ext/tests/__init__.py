@@ -12,3 +12,7 @@ from . import test_loyalty_earning
 from . import test_loyalty_liability
 from . import test_loyalty_program
 from . import test_loyalty_redemption
+from . import test_complaint_resolution
+from . import test_complaint_rating
+from . import test_complaint_solution
+from . import test_complaint_report

@@ -13,7 +13,7 @@ class CrmComplaintCreditNoteWizardLine(models.TransientModel):
     wizard_id = fields.Many2one(
         "crm.complaint.credit.note.wizard", required=True, ondelete="cascade")
     invoice_line_id = fields.Many2one(
-        "account.invoice.line", "Invoice Line", required=True, ondelete="cascade")
+        "account.invoice.line", required=True, ondelete="cascade")
     product_id = fields.Many2one(related="invoice_line_id.product_id", readonly=True)
     name = fields.Text(related="invoice_line_id.name", readonly=True)
     invoiced_quantity = fields.Float(
