@@ -52,10 +52,12 @@ OPEN_SQL = """complaint.sla_id IS NOT NULL
           AND complaint.stage_kind IS DISTINCT FROM 'resolved'
           AND complaint.date_hold_start IS NULL"""
 BREACHED_SQL = """((complaint.date_acknowledged IS NULL AND complaint.ack_deadline <= %(now)s)
-           OR complaint.date_acknowledged > complaint.ack_deadline
+           OR COALESCE(complaint.date_acknowledged > complaint.ack_deadline, FALSE)
            OR complaint.resolve_deadline <= %(now)s)"""
 # fields that choose the SLA policy of a complaint
 SLA_MATCH_FIELDS = ("severity", "category_id", "partner_id", "company_id")
+# complaints escalated per batch by the cron
+ESCALATION_BATCH = 1000
 
 
 class CrmComplaint(models.Model):
@@ -171,13 +173,13 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _working_time(self, calendar):
-        """Working time of ``calendar`` in its company's time zone, read once
-        per environment (the escalation and the benchmark plan many)."""
+        """Working time of ``calendar`` in the time zone of its company (UTC
+        without one), read once per ``complaint_working_time_cache`` of the
+        context (a dict shared by one computation over many complaints)."""
         cache = self.env.context.get("complaint_working_time_cache")
         if cache is not None and calendar.id in cache:
             return cache[calendar.id]
-        working_time = WorkingTime(
-            calendar, calendar.company_id.partner_id.tz or self.env.user.tz or "UTC")
+        working_time = WorkingTime(calendar, calendar.company_id.partner_id.tz or "UTC")
         if cache is not None:
             cache[calendar.id] = working_time
         return working_time
@@ -393,6 +395,230 @@ class CrmComplaint(models.Model):
         return values
 
     # ------------------------------------------------------------------
+    # Escalation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _refresh_sla_status(self, now):
+        """Bring the stored SLA status of the open complaints up to ``now``
+        in one statement (the same rules as :meth:`_sla_status_at`)."""
+        self.env.cr.execute("""
+            UPDATE crm_complaint target
+               SET sla_status = current.status
+              FROM (SELECT complaint.id,
+                           CASE WHEN {breached} THEN 'breached'
+                                WHEN complaint.at_risk_deadline <= %(now)s THEN 'at_risk'
+                                ELSE 'on_track' END AS status
+                      FROM crm_complaint complaint
+                     WHERE {open}) current
+             WHERE target.id = current.id
+               AND target.sla_status IS DISTINCT FROM current.status
+        """.format(breached=BREACHED_SQL, open=OPEN_SQL), {"now": now})
+        self.invalidate_cache(["sla_status"])
+
+    @api.model
+    def _cron_escalate(self, now=None, batch_size=ESCALATION_BATCH):
+        """Escalate the open complaints whose at-risk or breach moment has
+        passed and that were not yet escalated for it, ``batch_size`` at a
+        time; a complaint past both is escalated once, as breached.
+        Re-running does nothing more: see :meth:`_escalate`.  Returns the
+        number of escalations."""
+        now = now or self._now()
+        self._refresh_sla_status(now)
+        self.env.cr.execute("""
+            SELECT complaint.id, {breached}
+              FROM crm_complaint complaint
+             WHERE {open}
+               AND NOT COALESCE(complaint.escalated_breached, FALSE)
+               AND ({breached}
+                    OR (complaint.at_risk_deadline <= %(now)s
+                        AND NOT COALESCE(complaint.escalated_at_risk, FALSE)))
+             ORDER BY complaint.id
+        """.format(breached=BREACHED_SQL, open=OPEN_SQL), {"now": now})
+        rows = self.env.cr.fetchall()
+        escalated = 0
+        for threshold, breached in (("breached", True), ("at_risk", False)):
+            ids = [complaint_id for complaint_id, is_breached in rows
+                   if is_breached == breached]
+            for start in range(0, len(ids), batch_size):
+                escalated += len(self.browse(ids[start:start + batch_size])._escalate(
+                    threshold, now))
+        if escalated:
+            _logger.info("Complaints: %d escalations", escalated)
+        return escalated
+
+    @api.multi
+    def _escalate(self, threshold, now):
+        """Escalate these complaints for ``threshold`` (at_risk, breached):
+        claim them (flag and priority bump in one UPDATE that skips those
+        already escalated for it), then for the claimed ones an activity for
+        the team leader, a chatter note and an email to the responsible,
+        written set-based.  Returns the claimed complaints."""
+        if not self:
+            return self
+        breached = threshold == "breached"
+        cr, uid = self.env.cr, self.env.uid
+        cr.execute("""
+            UPDATE crm_complaint
+               SET escalated_at_risk = TRUE,
+                   escalated_breached = COALESCE(escalated_breached, FALSE) OR %(breached)s,
+                   priority = LEAST(COALESCE(NULLIF(priority, ''), '0')::int + 1, 3)::text,
+                   write_uid = %(uid)s, write_date = %(now)s
+             WHERE id IN %(ids)s
+               AND NOT COALESCE(escalated_breached, FALSE)
+               AND (%(breached)s OR NOT COALESCE(escalated_at_risk, FALSE))
+         RETURNING id
+        """, {"breached": breached, "uid": uid, "now": now, "ids": tuple(self.ids)})
+        claimed = self.browse(sorted(row[0] for row in cr.fetchall()))
+        self.invalidate_cache(["escalated_at_risk", "escalated_breached", "priority"], self.ids)
+        if not claimed:
+            return claimed
+        if breached:
+            label = _("SLA breached")
+        else:
+            label = _("SLA at risk")
+        claimed._escalation_activities(label, now)
+        claimed._escalation_notes(label, now)
+        claimed._escalation_emails(label, now)
+        return claimed
+
+    @api.multi
+    def _escalation_leaders(self):
+        """{complaint id: user to act}: the leader of the complaint's team,
+        else of the responsible's team, else the responsible, else the
+        creator."""
+        self.env.cr.execute("""
+            SELECT complaint.id,
+                   COALESCE(team.user_id, user_team.user_id, complaint.user_id,
+                            complaint.create_uid)
+              FROM crm_complaint complaint
+              LEFT JOIN crm_team team ON team.id = complaint.team_id
+              LEFT JOIN res_users responsible ON responsible.id = complaint.user_id
+              LEFT JOIN crm_team user_team ON user_team.id = responsible.sale_team_id
+             WHERE complaint.id IN %s
+        """, (tuple(self.ids),))
+        return dict(self.env.cr.fetchall())
+
+    @api.multi
+    def _escalation_activities(self, label, now):
+        """One activity per complaint for its team leader, in one INSERT
+        (mail.activity.create subscribes and notifies one record at a
+        time); each leader is notified once."""
+        leaders = self._escalation_leaders()
+        activity_type = self.env.ref("crm_ext.mail_activity_data_complaint_escalation")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        rows = [(complaint.id, complaint.name, leaders[complaint.id],
+                 "%s: %s" % (label, complaint.name))
+                for complaint in self if leaders.get(complaint.id)]
+        if not rows:
+            return
+        self.env.cr.execute("""
+            INSERT INTO mail_activity (res_id, res_model_id, res_model, res_name,
+                                       activity_type_id, summary, date_deadline, user_id,
+                                       create_uid, create_date, write_uid, write_date)
+            SELECT data.res_id, %(model_id)s, %(model)s, data.res_name, %(type)s, data.summary,
+                   %(today)s, data.user_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(res_ids)s::int[], %(names)s::varchar[], %(users)s::int[],
+                          %(summaries)s::varchar[])
+                   AS data(res_id, res_name, user_id, summary)
+        """, {
+            "model_id": model_id, "model": self._name, "type": activity_type.id,
+            "today": now.date(), "uid": self.env.uid, "now": now,
+            "res_ids": [row[0] for row in rows], "names": [row[1] for row in rows],
+            "users": [row[2] for row in rows], "summaries": [row[3] for row in rows],
+        })
+        self.invalidate_cache(["activity_ids"], self.ids)
+        users = self.env["res.users"].browse(set(row[2] for row in rows))
+        for partner in users.mapped("partner_id"):
+            self.env["bus.bus"].sendone(
+                (self.env.cr.dbname, "res.partner", partner.id),
+                {"type": "activity_updated", "activity_created": True})
+
+    @api.model
+    def _insert_messages(self, rows, message_type, subtype, now):
+        """Insert chatter messages in one statement; ``rows`` are (res_id,
+        record name, subject, body, email_from).  Returns {res_id: message
+        id}."""
+        author = self.env.user.partner_id
+        self.env.cr.execute("""
+            INSERT INTO mail_message (res_id, record_name, subject, body, email_from, model,
+                                      message_type, subtype_id, author_id, date, message_id,
+                                      create_uid, create_date, write_uid, write_date)
+            SELECT data.res_id, data.record_name, data.subject, data.body, data.email_from,
+                   %(model)s, %(type)s, %(subtype)s, %(author)s, %(now)s, data.message_id,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(res_ids)s::int[], %(names)s::varchar[], %(subjects)s::varchar[],
+                          %(bodies)s::text[], %(froms)s::varchar[], %(message_ids)s::varchar[])
+                   AS data(res_id, record_name, subject, body, email_from, message_id)
+         RETURNING res_id, id
+        """, {
+            "model": self._name, "type": message_type, "subtype": subtype.id or None,
+            "author": author.id, "now": now, "uid": self.env.uid,
+            "res_ids": [row[0] for row in rows], "names": [row[1] for row in rows],
+            "subjects": [row[2] for row in rows], "bodies": [row[3] for row in rows],
+            "froms": [row[4] for row in rows],
+            "message_ids": [tools.generate_tracking_message_id("complaint-%s" % row[0])
+                            for row in rows],
+        })
+        messages = dict(self.env.cr.fetchall())
+        self.invalidate_cache(["message_ids"], [row[0] for row in rows])
+        return messages
+
+    @api.multi
+    def _escalation_notes(self, label, now):
+        body = "<p>%s</p>" % tools.html_escape(_(
+            "%s: escalated to the team leader, priority raised.") % label)
+        email_from = self.env.user.partner_id.email or False
+        self._insert_messages(
+            [(complaint.id, complaint.name, False, body, email_from) for complaint in self],
+            "notification", self.env.ref("mail.mt_note"), now)
+
+    @api.multi
+    def _escalation_emails(self, label, now):
+        """The escalation email to the responsible of each complaint, from
+        the template rendered for the whole batch, queued (not sent)."""
+        complaints = self.filtered("user_id")
+        template = self.env.ref("crm_ext.crm_complaint_mail_template_escalation",
+                                raise_if_not_found=False)
+        if not complaints or not template:
+            return
+        values = template.with_context(escalation_label=label).generate_email(
+            complaints.ids, ["subject", "body_html", "email_from", "partner_to"])
+        rows = [(complaint.id, complaint.name, values[complaint.id].get("subject"),
+                 values[complaint.id].get("body_html") or "",
+                 values[complaint.id].get("email_from"))
+                for complaint in complaints]
+        messages = self._insert_messages(rows, "email", self.env["mail.message.subtype"], now)
+        pairs = [(messages[complaint.id], partner_id) for complaint in complaints
+                 for partner_id in values[complaint.id].get("partner_ids") or []]
+        self.env.cr.execute("""
+            INSERT INTO mail_mail (mail_message_id, body_html, state, auto_delete,
+                                   notification, create_uid, create_date, write_uid,
+                                   write_date)
+            SELECT data.message_id, data.body, 'outgoing', %(auto_delete)s, FALSE,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(message_ids)s::int[], %(bodies)s::text[])
+                   AS data(message_id, body)
+         RETURNING mail_message_id, id
+        """, {
+            "auto_delete": template.auto_delete, "uid": self.env.uid, "now": now,
+            "message_ids": [messages[row[0]] for row in rows],
+            "bodies": [row[3] for row in rows],
+        })
+        mails = dict(self.env.cr.fetchall())
+        if pairs:
+            self.env.cr.execute("""
+                INSERT INTO mail_message_res_partner_rel (mail_message_id, res_partner_id)
+                SELECT * FROM unnest(%(messages)s::int[], %(partners)s::int[])
+            """, {"messages": [pair[0] for pair in pairs],
+                  "partners": [pair[1] for pair in pairs]})
+            self.env.cr.execute("""
+                INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id)
+                SELECT * FROM unnest(%(mails)s::int[], %(partners)s::int[])
+            """, {"mails": [mails[pair[0]] for pair in pairs],
+                  "partners": [pair[1] for pair in pairs]})
+
+    # ------------------------------------------------------------------
     # Mail gateway
     # ------------------------------------------------------------------
 
@@ -412,6 +638,8 @@ class CrmComplaint(models.Model):
             if partner != partner.commercial_partner_id:
                 values.setdefault("contact_id", partner.id)
         values.setdefault("channel", "email")
+        # the reference comes from the sequence, not from the subject
+        values.setdefault("name", _("New"))
         values.setdefault("description", msg_dict.get("body") or "")
         if msg_dict.get("date"):
             values.setdefault("date_received", msg_dict["date"])

@@ -12,6 +12,10 @@ from . import test_loyalty_earning
 from . import test_loyalty_liability
 from . import test_loyalty_program
 from . import test_loyalty_redemption
+from . import test_complaint_sla
+from . import test_complaint_escalation
+from . import test_complaint_intake
+from . import test_complaint_access
 from . import test_complaint_resolution
 from . import test_complaint_rating
 from . import test_complaint_solution
