@@ -73,5 +73,6 @@
         "demo/crm_loyalty_demo.xml",
         "demo/crm_customer_demo.xml",
         "demo/crm_loyalty_member_demo.xml",
+        "demo/crm_complaint_resolution_demo.xml",
     ],
 }

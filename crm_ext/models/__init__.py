@@ -25,3 +25,4 @@ from . import crm_complaint
 from . import crm_complaint_solution
 from . import crm_complaint_resolution
 from . import stock_picking
+from . import crm_complaint_resolution_demo
