@@ -23,3 +23,7 @@ from . import crm_complaint_tag
 from . import crm_complaint_sla
 from . import crm_complaint
 from . import crm_complaint_demo
+from . import crm_complaint_solution
+from . import crm_complaint_resolution
+from . import stock_picking
+from . import crm_complaint_resolution_demo

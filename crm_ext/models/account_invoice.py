@@ -58,6 +58,9 @@ class AccountInvoice(models.Model):
 
     loyalty_entry_ids = fields.One2many(
         "crm.loyalty.entry", "invoice_id", "Loyalty Points", readonly=True)
+    complaint_id = fields.Many2one(
+        "crm.complaint", readonly=True, index=True, copy=False, ondelete="set null",
+        help="The complaint this credit note was made for.")
 
     @api.multi
     def invoice_validate(self):

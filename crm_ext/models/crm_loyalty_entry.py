@@ -52,6 +52,8 @@ class CrmLoyaltyEntry(models.Model):
                                  ondelete="restrict")
     sale_order_id = fields.Many2one("sale.order", readonly=True, index=True,
                                     ondelete="restrict")
+    complaint_id = fields.Many2one("crm.complaint", readonly=True, index=True,
+                                   ondelete="restrict")
     referred_partner_id = fields.Many2one(
         "res.partner", "Referred Customer", readonly=True, ondelete="restrict")
     origin = fields.Char("Source", readonly=True)

@@ -113,6 +113,10 @@ class ResPartner(models.Model):
     complaint_count = fields.Integer(
         "Complaints", compute="_compute_complaint_count",
         help="Complaints of this customer (or of its company) that you can see.")
+    last_complaint_rating = fields.Integer(
+        compute="_compute_last_complaint_rating",
+        help="Stars (1-5) the customer (or its company) gave to its latest rated complaint "
+             "resolution that you can see; 0: none.")
     # the loyalty page of the customer form: only for the users who see the
     # loyalty program (the form holds the page for every user)
     loyalty_card_ids = fields.Many2many(
@@ -170,6 +174,28 @@ class ResPartner(models.Model):
                   for group in groups}
         for partner in self:
             partner.complaint_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def _compute_last_complaint_rating(self):
+        complaints = self.env["crm.complaint"]
+        ratings = {}
+        partner_ids = self._loyalty_partner_ids()
+        if partner_ids and complaints.check_access_rights("read", raise_exception=False):
+            query = complaints._where_calc([
+                ("commercial_partner_id", "in", partner_ids), ("customer_rating", ">", 0)])
+            complaints._apply_ir_rules(query, "read")
+            from_clause, where_clause, params = query.get_sql()
+            self.env.cr.execute("""
+                SELECT DISTINCT ON (crm_complaint.commercial_partner_id)
+                       crm_complaint.commercial_partner_id, crm_complaint.customer_rating
+                  FROM {from_clause} WHERE {where}
+                 ORDER BY crm_complaint.commercial_partner_id,
+                          COALESCE(crm_complaint.date_closed, crm_complaint.date_resolved,
+                                   crm_complaint.date_received) DESC,
+                          crm_complaint.id DESC
+            """.format(from_clause=from_clause, where=where_clause), params)
+            ratings = dict(self.env.cr.fetchall())
+        for partner in self:
+            partner.last_complaint_rating = ratings.get(partner.commercial_partner_id.id, 0)
 
     def _loyalty_partner_ids(self):
         """Commercial partners of ``self`` already in the database: members

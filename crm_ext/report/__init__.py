@@ -1,2 +1,3 @@
 from . import crm_customer_insight_report
 from . import crm_loyalty_statement
+from . import crm_complaint_report

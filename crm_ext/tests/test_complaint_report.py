@@ -1,0 +1,159 @@
+import base64
+import io
+import re
+import zipfile
+from xml.etree import ElementTree
+
+from odoo.exceptions import UserError
+
+from .test_complaint_resolution_common import ComplaintResolutionCase
+
+NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def read_xlsx(data):
+    """Rows of the first sheet of an .xlsx file as lists of values (strings
+    and floats), read with the standard library only."""
+    book = zipfile.ZipFile(io.BytesIO(data))
+    strings = []
+    if "xl/sharedStrings.xml" in book.namelist():
+        root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
+        strings = ["".join(node.itertext()) for node in root.findall("x:si", NS)]
+    sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.find("x:sheetData", NS).findall("x:row", NS):
+        values = {}
+        for cell in row.findall("x:c", NS):
+            column = re.match(r"[A-Z]+", cell.get("r")).group()
+            index = 0
+            for char in column:
+                index = index * 26 + ord(char) - 64
+            value = cell.find("x:v", NS)
+            if value is None:
+                continue
+            values[index - 1] = (strings[int(value.text)] if cell.get("t") == "s"
+                                 else float(value.text))
+        rows.append([values.get(col, "") for col in range(max(values) + 1 if values else 0)])
+    return rows
+
+
+class TestComplaintReport(ComplaintResolutionCase):
+    """The analysis report against figures computed here from the
+    complaints, and the .xlsx register."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestComplaintReport, cls).setUpClass()
+        cls.report_model = cls.env["crm.complaint.report"]
+        # (category, SLA status, resolution hours, rating, cost)
+        cls.figures = [
+            (cls.category_defect, "met", 10.0, 5, 100.0),
+            (cls.category_defect, "breached", 30.0, 2, 50.0),
+            (cls.category_defect, "on_track", None, 0, 0.0),
+            (cls.category_billing, "breached", 20.0, 4, 10.0),
+        ]
+        cls.complaints = cls.complaint_model
+        for category, status, hours, rating, cost in cls.figures:
+            complaint = cls._complaint(category_id=category.id)
+            complaint.write({"customer_rating": rating})
+            cls.env.cr.execute("""
+                UPDATE crm_complaint
+                   SET sla_status = %s, resolution_hours = COALESCE(%s, 0),
+                       date_resolved = CASE WHEN %s IS NULL THEN NULL ELSE date_received END,
+                       cost_amount = %s
+                 WHERE id = %s
+            """, (status, hours, hours, cost, complaint.id))
+            cls.complaints |= complaint
+        cls.complaints.invalidate_cache()
+
+    def _expected(self, complaints):
+        """The figures of ``complaints``, computed from the complaints."""
+        resolved = complaints.filtered("date_resolved")
+        decided = complaints.filtered(lambda c: c.sla_status in ("met", "breached"))
+        rated = complaints.filtered("customer_rating")
+        return {
+            "complaint_count": len(complaints),
+            "resolution_hours": (sum(resolved.mapped("resolution_hours")) / len(resolved)
+                                 if resolved else False),
+            "sla_met_percent": (100.0 * len(decided.filtered(lambda c: c.sla_status == "met"))
+                                / len(decided) if decided else False),
+            "customer_rating": (sum(rated.mapped("customer_rating")) / float(len(rated))
+                                if rated else False),
+            "cost_amount": sum(complaints.mapped("cost_amount")),
+        }
+
+    def _groups(self, groupby):
+        measures = ["complaint_count", "resolution_hours", "sla_met_percent",
+                    "customer_rating", "cost_amount"]
+        return self.report_model.sudo(self.officer).read_group(
+            [("id", "in", self.complaints.ids)],
+            measures + [name.split(":")[0] for name in groupby], groupby, lazy=False)
+
+    def assertFigures(self, group, expected):
+        for name, value in expected.items():
+            if value is False:
+                self.assertFalse(group[name], name)
+            else:
+                self.assertAlmostEqual(group[name], value, places=6, msg=name)
+
+    def test_figures_by_category(self):
+        groups = self._groups(["category_id"])
+        self.assertEqual(len(groups), 2)
+        for group in groups:
+            category_id = group["category_id"][0]
+            self.assertFigures(group, self._expected(self.complaints.filtered(
+                lambda c: c.category_id.id == category_id)))
+
+    def test_totals_average_the_complaints_not_the_groups(self):
+        total = self._groups([])[0]
+        self.assertFigures(total, self._expected(self.complaints))
+        # 1 met of 3 decided, not the average of 50 % and 0 %
+        self.assertAlmostEqual(total["sla_met_percent"], 100.0 / 3)
+        self.assertAlmostEqual(total["customer_rating"], 11.0 / 3)
+        self.assertAlmostEqual(total["resolution_hours"], 20.0)
+
+    def test_figures_by_customer_month_and_stage(self):
+        for groupby in ("partner_id", "date_received:month", "stage_id", "severity"):
+            groups = self._groups([groupby])
+            self.assertEqual(len(groups), 1, groupby)
+            self.assertFigures(groups[0], self._expected(self.complaints))
+        self.assertEqual(self._groups(["partner_id"])[0]["partner_id"][0], self.customer.id)
+
+    # the register
+
+    def _register(self, **values):
+        wizard = self.env["crm.complaint.register.wizard"].sudo(self.officer).create(values)
+        action = wizard.action_export()
+        self.assertIn("/web/content/", action["url"])
+        self.assertTrue(wizard.filename.endswith(".xlsx"))
+        return read_xlsx(base64.b64decode(wizard.data))
+
+    def test_register_of_selected_complaints(self):
+        rated = self.complaints[0]
+        rows = self._register(scope="selected", complaint_ids=[(6, 0, rated.ids)])
+        header, line = rows
+        self.assertEqual(header[:2], ["Reference", "Received"])
+        self.assertEqual(len(header), 15)
+        self.assertEqual(line[header.index("Reference")], rated.name)
+        self.assertEqual(line[header.index("Customer")], self.customer.display_name)
+        self.assertEqual(line[header.index("Channel")], "Email")
+        self.assertEqual(line[header.index("Category")], "Product (test) / Defect (test)")
+        self.assertEqual(line[header.index("SLA Status")], "Met")
+        self.assertEqual(line[header.index("Stage")], rated.stage_id.name)
+        self.assertEqual(line[header.index("Resolution Hours")], 10.0)
+        self.assertEqual(line[header.index("Rating")], 5.0)
+        self.assertEqual(line[header.index("Cost")], 100.0)
+        self.assertIsInstance(line[header.index("Received")], float, "a date cell")
+
+    def test_register_of_a_date_range(self):
+        old = self._complaint(date_received="2020-03-10 10:00:00")
+        self._complaint(date_received="2020-05-10 10:00:00")
+        rows = self._register(scope="dates", date_from="2020-03-01", date_to="2020-03-31")
+        self.assertEqual([row[0] for row in rows[1:]], [old.name])
+
+    def test_register_bad_range_is_refused(self):
+        wizard = self.env["crm.complaint.register.wizard"].sudo(self.officer).create(
+            {"scope": "dates", "date_from": "2020-04-01", "date_to": "2020-03-01"})
+        with self.assertRaises(UserError):
+            wizard.action_export()
+        self.assertFalse(wizard.data)

@@ -1,0 +1,80 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.mail import plaintext2html
+
+from .crm_loyalty_adjust_wizard import format_points
+
+OFFICER_GROUP = "crm_ext.crm_complaint_group_officer"
+
+
+class CrmComplaintCompensationWizard(models.TransientModel):
+    """Compensation points for a complaint: a bonus in the loyalty ledger
+    of the customer (enrolled if the program allows it), linked to the
+    complaint."""
+
+    _name = "crm.complaint.compensation.wizard"
+    _description = "Complaint Compensation Points"
+
+    complaint_id = fields.Many2one("crm.complaint", required=True, ondelete="cascade")
+    partner_id = fields.Many2one(related="complaint_id.commercial_partner_id", readonly=True)
+    program_id = fields.Many2one(
+        "crm.loyalty.program", compute="_compute_program_id",
+        help="The active loyalty program of the complaint's company.")
+    currency_id = fields.Many2one(related="program_id.currency_id", readonly=True)
+    points = fields.Float(help="Points given to the customer.")
+    value = fields.Monetary(compute="_compute_value", help="What the points are worth.")
+    note = fields.Text(help="Kept in the ledger entry.")
+
+    @api.depends("complaint_id")
+    def _compute_program_id(self):
+        programs = self.env["crm.loyalty.program"].sudo()
+        for wizard in self:
+            wizard.program_id = programs._active_program(wizard.complaint_id.company_id)
+
+    @api.depends("program_id", "points")
+    def _compute_value(self):
+        for wizard in self:
+            wizard.value = wizard.points * wizard.program_id.point_value
+
+    @api.multi
+    def action_apply(self):
+        self.ensure_one()
+        entry = self._record_compensation()
+        self.complaint_id.message_post(
+            body=plaintext2html(_("%(points)s compensation points given (%(card)s).") % {
+                "points": format_points(entry.points), "card": entry.member_id.card_number}),
+            subtype="mail.mt_note")
+        return {"type": "ir.actions.act_window_close"}
+
+    def _record_compensation(self):
+        """The bonus entry of the compensation; bad input raises before
+        anything is written."""
+        if not self.user_has_groups(OFFICER_GROUP):
+            raise AccessError(_("Only complaint officers give compensation points."))
+        complaint = self.complaint_id
+        program = complaint._compensation_program()
+        if self.points <= 0:
+            raise UserError(_("Give a positive number of compensation points."))
+        if not program._is_whole_points(self.points):
+            raise UserError(_("Points move by multiples of %(step)s in %(program)s: "
+                              "%(points)s is not one.") % {
+                "step": format_points(program.points_rounding), "program": program.name,
+                "points": format_points(self.points)})
+        member = self.env["crm.loyalty.member"]._member_of(program, complaint.partner_id)
+        if not member:
+            raise UserError(_("%(customer)s is not a member of %(program)s and the program "
+                              "does not enrol it: enrol the customer first.") % {
+                "customer": complaint.commercial_partner_id.display_name,
+                "program": program.name})
+        return self.env["crm.loyalty.entry"]._record([{
+            "member_id": member.id,
+            "entry_type": "bonus",
+            "bonus_reason": "compensation",
+            "points": self.points,
+            "complaint_id": complaint.id,
+            "origin": complaint.name,
+            "note": (self.note or "").strip() or False,
+            "user_id": self.env.uid,
+        }])

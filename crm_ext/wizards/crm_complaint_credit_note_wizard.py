@@ -1,0 +1,108 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+
+
+class CrmComplaintCreditNoteWizard(models.TransientModel):
+    """A draft credit note of the complaint's invoice: all of it, or the
+    chosen lines and quantities."""
+
+    _name = "crm.complaint.credit.note.wizard"
+    _description = "Complaint Credit Note"
+
+    complaint_id = fields.Many2one("crm.complaint", required=True, ondelete="cascade")
+    invoice_id = fields.Many2one(related="complaint_id.invoice_id", readonly=True)
+    currency_id = fields.Many2one(related="invoice_id.currency_id", readonly=True)
+    refund_mode = fields.Selection(
+        [("full", "Whole invoice"), ("lines", "Chosen lines and quantities")],
+        "Credit", required=True, default="full")
+    description = fields.Char(
+        "Reason", required=True, default=lambda self: self._default_description())
+    date_invoice = fields.Date(
+        "Credit Note Date", required=True, default=fields.Date.context_today)
+    line_ids = fields.One2many(
+        "crm.complaint.credit.note.wizard.line", "wizard_id", "Lines",
+        default=lambda self: self._default_line_ids())
+
+    def _default_complaint(self):
+        return self.env["crm.complaint"].browse(self.env.context.get("default_complaint_id"))
+
+    def _default_description(self):
+        complaint = self._default_complaint()
+        return _("Complaint %s") % complaint.name if complaint else False
+
+    def _default_line_ids(self):
+        complaint = self._default_complaint()
+        if not complaint.invoice_id:
+            return []
+        return [(0, 0, {"invoice_line_id": line.id, "quantity": line.quantity})
+                for line in complaint.invoice_id.invoice_line_ids]
+
+    @api.multi
+    def action_create(self):
+        """Create the draft credit note, linked to the complaint, and open it."""
+        self.ensure_one()
+        refund = self._create_refund()
+        self.complaint_id.message_post(
+            body=_("Draft credit note of %(amount)s %(currency)s created from %(invoice)s.") % {
+                "amount": refund.amount_total, "currency": refund.currency_id.name,
+                "invoice": self.invoice_id.number},
+            subtype="mail.mt_note")
+        return {
+            "name": _("Credit Note"),
+            "type": "ir.actions.act_window",
+            "res_model": "account.invoice",
+            "res_id": refund.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("account.invoice_form").id, "form")],
+            "target": "current",
+        }
+
+    def _create_refund(self):
+        complaint = self.complaint_id
+        invoice = complaint._check_refundable_invoice()
+        invoices = self.env["account.invoice"]
+        values = invoices._prepare_refund(
+            invoice, date_invoice=self.date_invoice, description=self.description,
+            journal_id=invoice.journal_id.id)
+        values["complaint_id"] = complaint.id
+        if self.refund_mode == "lines":
+            values["invoice_line_ids"] = self._chosen_lines(invoice)
+            values["tax_line_ids"] = []
+        refund = invoices.create(values)
+        if self.refund_mode == "lines":
+            refund.compute_taxes()
+        refund.message_post(body=_("Credit note of %(invoice)s for complaint %(complaint)s.") % {
+            "invoice": invoice.number, "complaint": complaint.name})
+        return refund
+
+    def _chosen_lines(self, invoice):
+        """Line values of the credit note: the chosen quantities (the other
+        lines are left out); bad quantities raise before anything is
+        written."""
+        lines = []
+        for line in self.line_ids:
+            invoice_line = line.invoice_line_id
+            precision = invoice_line.uom_id.rounding or 0.01
+            if invoice_line.invoice_id != invoice:
+                raise UserError(_("%s is not a line of the complaint's invoice.")
+                                % invoice_line.name)
+            if float_compare(line.quantity, 0.0, precision_rounding=precision) < 0:
+                raise UserError(_("The quantity to credit of %s cannot be negative.")
+                                % invoice_line.name)
+            if float_compare(line.quantity, invoice_line.quantity,
+                             precision_rounding=precision) > 0:
+                raise UserError(_("%(line)s: %(quantity)s cannot be credited, %(invoiced)s "
+                                  "were invoiced.") % {
+                    "line": invoice_line.name, "quantity": line.quantity,
+                    "invoiced": invoice_line.quantity})
+            if float_is_zero(line.quantity, precision_rounding=precision):
+                continue
+            command = invoice._refund_cleanup_lines(invoice_line)[0]
+            command[2]["quantity"] = line.quantity
+            lines.append(command)
+        if not lines:
+            raise UserError(_("Choose at least one line and a quantity to credit."))
+        return lines
