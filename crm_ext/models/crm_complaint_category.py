@@ -34,3 +34,12 @@ class CrmComplaintCategory(models.Model):
     def _check_parent_id(self):
         if not self._check_recursion():
             raise ValidationError(_("A complaint category cannot be its own ancestor."))
+
+    def _ancestor_ids(self):
+        """Ids of these categories and of all their parents."""
+        ids = set()
+        for category in self:
+            while category and category.id not in ids:
+                ids.add(category.id)
+                category = category.parent_id
+        return ids
