@@ -7,12 +7,13 @@ Prints ``bench complaints: complaints=… escalation_s=… sla_deadline_ms=…``
 The complaints are generated with one INSERT … SELECT generate_series over
 the benchmark's customers, and everything is rolled back at the end.
 """
-import argparse
 import time
 from datetime import datetime, timedelta
 
 import odoo
 from odoo import fields
+
+import common
 
 SAMPLE = 200
 
@@ -90,14 +91,10 @@ def generate(env, count, now):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--base-database", help="unused: the same Odoo without crm_ext")
-    parser.add_argument("--small-database", help="unused: a small database with crm_ext")
+    parser = common.argument_parser()
     parser.add_argument("--complaints", type=int, default=100000)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    common.configure(args)
     registry = odoo.registry(args.database)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

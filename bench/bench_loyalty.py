@@ -12,12 +12,13 @@
 
 Nothing is kept: both transactions are rolled back.
 """
-import argparse
 import time
 from datetime import timedelta
 
 import odoo
 from odoo import fields
+
+import common
 
 BATCH = 25
 
@@ -182,18 +183,14 @@ def bench_expiry(args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--base-database", required=True,
-                        help="the same Odoo without crm_ext")
-    parser.add_argument("--small-database", required=True,
-                        help="a copy of the base database with crm_ext installed")
+    parser = common.argument_parser(
+        base_help="the same Odoo without crm_ext",
+        small_help="a copy of the base database with crm_ext installed", required=True)
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--only", choices=["validation", "expiry"])
     parser.add_argument("--entries", type=int, default=1000000)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    common.configure(args)
     if args.only in (None, "validation"):
         with odoo.api.Environment.manage():
             bench_validation(args)

@@ -8,13 +8,14 @@ ratio=… rss_growth_mb=… refresh_ms=…``.  The data is generated once into t
 benchmark database by copying a real posted invoice (and its line) with SQL,
 so every NOT NULL column holds what Odoo itself wrote.
 """
-import argparse
 import resource
 import time
 from datetime import timedelta
 
 import odoo
 from odoo import fields
+
+import common
 
 ROUNDS = 3
 
@@ -120,15 +121,11 @@ def generate(env, customers, invoices):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--base-database", help="unused: the same Odoo without crm_ext")
-    parser.add_argument("--small-database", help="unused: a small database with crm_ext")
+    parser = common.argument_parser()
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--invoices", type=int, default=1000000)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    common.configure(args)
     registry = odoo.registry(args.database)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
