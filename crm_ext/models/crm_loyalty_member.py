@@ -140,6 +140,8 @@ class CrmLoyaltyMember(models.Model):
         if not self.ids:
             return {}
         day = fields.Date.from_string(day or fields.Date.context_today(self))
+        # invoices being validated count as validated
+        posting = list(self.env.context.get("crm_loyalty_posting_ids") or ())
         self.env.cr.execute("""
             SELECT member.id, COALESCE(SUM(inv.amount_untaxed_signed), 0)
               FROM crm_loyalty_member member
@@ -148,11 +150,11 @@ class CrmLoyaltyMember(models.Model):
                 ON inv.commercial_partner_id = member.partner_id
                AND inv.company_id = program.company_id
                AND inv.type IN ('out_invoice', 'out_refund')
-               AND inv.state IN ('open', 'paid')
+               AND (inv.state IN ('open', 'paid') OR inv.id = ANY(%s))
                AND inv.date_invoice > %s AND inv.date_invoice <= %s
              WHERE member.id IN %s
              GROUP BY member.id
-        """, (day - timedelta(days=365), day, tuple(self.ids)))
+        """, (posting, day - timedelta(days=365), day, tuple(self.ids)))
         return dict(self.env.cr.fetchall())
 
     def _update_tiers(self, upgrade_only=False, day=None):
