@@ -40,10 +40,10 @@ class AccountInvoice(models.Model):
 
     @api.model
     def _store_insight_figures(self, invoice_ids):
-        cost_field = self.env["ir.model.fields"].search(
-            [("model", "=", "product.product"), ("name", "=", "standard_price")], limit=1)
         self._cr.execute(insight_queries.INVOICE_FIGURES, {
-            "invoice_ids": list(invoice_ids), "cost_field_id": cost_field.id})
+            "invoice_ids": list(invoice_ids),
+            "cost_field_id": self.env["ir.model.fields"]._get_id(
+                "product.product", "standard_price")})
         self.invalidate_cache(["insight_cost_signed", "insight_discount_signed"], invoice_ids)
 
     loyalty_entry_ids = fields.One2many(
@@ -256,14 +256,16 @@ class AccountInvoice(models.Model):
             paid = self._paid_by_payments()
             if not paid:
                 return 0.0
-        # the untaxed amount of the eligible lines by product category, and
-        # what credit notes refund of the invoice
+        # the untaxed amount of the eligible lines by product category, what
+        # credit notes refund of the invoice, whether categories multiply
         self.env.cr.execute("""
             SELECT template.categ_id, SUM(line.price_subtotal_signed),
                    (SELECT COALESCE(SUM(refund.amount_total_company_signed), 0)
                       FROM account_invoice refund
                      WHERE refund.refund_invoice_id = %(invoice)s
-                       AND refund.type = 'out_refund' AND refund.state IN ('open', 'paid'))
+                       AND refund.type = 'out_refund' AND refund.state IN ('open', 'paid')),
+                   EXISTS (SELECT 1 FROM crm_loyalty_program_category rule
+                            WHERE rule.program_id = %(program)s)
               FROM account_invoice_line line
               LEFT JOIN product_product product ON product.id = line.product_id
               LEFT JOIN product_template template ON template.id = product.product_tmpl_id
@@ -276,8 +278,8 @@ class AccountInvoice(models.Model):
         rows = self.env.cr.fetchall()
         if not rows:
             return 0.0
-        categories = program._category_multipliers()
-        base = sum(amount * categories.get(categ_id, 1.0) for categ_id, amount, _r in rows)
+        categories = program._category_multipliers() if rows[0][3] else {}
+        base = sum(amount * categories.get(categ_id, 1.0) for categ_id, amount, _r, _m in rows)
         full = program._round_points(base * program.points_per_unit * multiplier)
         kept = max(0.0, total - abs(rows[0][2]))
         if paid is not None:

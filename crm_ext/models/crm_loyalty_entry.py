@@ -11,6 +11,11 @@ ENTRY_TYPES = [
     ("bonus", "Bonus"),
     ("reversal", "Reversal"),
 ]
+# the fields of a ledger entry :meth:`CrmLoyaltyEntry._record` writes
+LEDGER_FIELDS = (
+    "member_id", "date", "entry_type", "bonus_reason", "points", "remaining_points",
+    "expiry_date", "invoice_id", "sale_order_id", "referred_partner_id", "origin",
+    "reversed_entry_id", "earn_multiplier", "move_id", "user_id", "note")
 BONUS_REASONS = [
     ("birthday", "Birthday"),
     ("referral", "Referral"),
@@ -136,8 +141,38 @@ class CrmLoyaltyEntry(models.Model):
             released = vals.pop("released_liability", 0.0)
             if program.journal_id and not vals.get("move_id"):
                 vals["move_id"] = self._book(program, member, vals, released).id
-            entries |= ledger.create(vals)
+            entries |= ledger._insert(member, vals)
+        # the one2many fields of the ledger, as create() would
+        for model, field in (("crm.loyalty.member", "entry_ids"),
+                             ("account.invoice", "loyalty_entry_ids"),
+                             ("sale.order", "loyalty_entry_ids")):
+            self.env[model].invalidate_cache([field])
         return entries
+
+    @api.model
+    def _insert(self, member, vals):
+        """One row of the ledger, with its member's customer, program and
+        company: what create() writes, in one statement (a ledger entry is
+        written once, by :meth:`_record` only)."""
+        unknown = set(vals) - set(LEDGER_FIELDS)
+        if unknown:
+            raise UserError(_("Unknown ledger entry fields: %s") % ", ".join(sorted(unknown)))
+        row = dict.fromkeys(LEDGER_FIELDS)
+        row["earn_multiplier"] = 1.0
+        row.update({key: value if value is not False else None
+                    for key, value in vals.items()})
+        row.update({"partner_id": member.partner_id.id, "program_id": member.program_id.id,
+                    "company_id": member.program_id.company_id.id, "uid": self.env.uid})
+        columns = LEDGER_FIELDS + ("partner_id", "program_id", "company_id")
+        self.env.cr.execute("""
+            INSERT INTO crm_loyalty_entry ({columns}, create_uid, create_date, write_uid,
+                                           write_date)
+            VALUES ({values}, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                    NOW() AT TIME ZONE 'UTC')
+            RETURNING id
+        """.format(columns=", ".join(columns),  # pylint: disable=sql-injection
+                   values=", ".join("%%(%s)s" % column for column in columns)), row)
+        return self.browse(self.env.cr.fetchone()[0])
 
     @api.model
     def _debt(self, member):
