@@ -49,10 +49,10 @@ class AccountInvoice(models.Model):
 
     @api.model
     def _store_insight_figures(self, invoice_ids):
-        cost_field = self.env["ir.model.fields"].search(
-            [("model", "=", "product.product"), ("name", "=", "standard_price")], limit=1)
         self._cr.execute(insight_queries.INVOICE_FIGURES, {
-            "invoice_ids": list(invoice_ids), "cost_field_id": cost_field.id})
+            "invoice_ids": list(invoice_ids),
+            "cost_field_id": self.env["ir.model.fields"]._get_id(
+                "product.product", "standard_price")})
         self.invalidate_cache(
             ["insight_net_signed", "insight_cost_signed", "insight_discount_signed"], invoice_ids)
 
@@ -76,7 +76,6 @@ class AccountInvoice(models.Model):
     def action_invoice_cancel(self):
         result = super(AccountInvoice, self).action_invoice_cancel()
         self._refresh_customer_insight()
-        self._customer_invoices()._sync_loyalty_points()
         return result
 
     def _customer_invoices(self):
@@ -89,75 +88,215 @@ class AccountInvoice(models.Model):
     # loyalty points
 
     @api.multi
-    def _sync_loyalty_points(self):
+    def action_invoice_open(self):
+        # {invoice id: (member, entry values)}: the points of the customer
+        # invoices reckoned when their journal entries are made, to book them
+        # in those entries (see finalize_invoice_move_lines)
+        return super(AccountInvoice, self.with_context(
+            crm_loyalty_at_posting={})).action_invoice_open()
+
+    @api.multi
+    def action_move_create(self):
+        at_posting = self.env.context.get("crm_loyalty_at_posting")
+        if at_posting is None:
+            return super(AccountInvoice, self).action_move_create()
+        # the invoices are reckoned open, as they are once validated; one by
+        # one, as their points are synchronised one after the other
+        posting = self.with_context(crm_loyalty_posting_ids=tuple(self.ids))
+        result = True
+        for invoice in posting:
+            result = super(AccountInvoice, invoice).action_move_create()
+            member, vals = at_posting.get(invoice.id) or (None, None)
+            if not vals:
+                continue
+            if vals.pop("booked_with_invoice", False):
+                vals["move_id"] = invoice.move_id.id
+            vals["origin"] = invoice.number
+            self.env["crm.loyalty.entry"]._record([vals])
+            if vals["points"] > 0:
+                member._update_tiers(upgrade_only=True)
+            invoice.invalidate_cache(["loyalty_entry_ids"], invoice.ids)
+        return result
+
+    @api.multi
+    def finalize_invoice_move_lines(self, move_lines):
+        move_lines = super(AccountInvoice, self).finalize_invoice_move_lines(move_lines)
+        at_posting = self.env.context.get("crm_loyalty_at_posting")
+        if at_posting is None or self.type != "out_invoice":
+            return move_lines
+        movement = self._loyalty_movement()
+        if movement is None:
+            return move_lines  # synchronised once validated
+        at_posting[self.id] = movement
+        member, vals = movement
+        program = member.program_id
+        if vals and vals["points"] > 0 and program.journal_id:
+            # the earning is booked in the invoice's own journal entry
+            vals["booked_with_invoice"] = True
+            move_lines += [(0, 0, line) for line in self.env["crm.loyalty.entry"]._move_lines(
+                program, member, vals)]
+        return move_lines
+
+    @api.multi
+    def action_cancel(self):
+        # the journal entry of an invoice goes with its cancellation, and
+        # the points it booked with it
+        released = self._loyalty_booked_in_move()
+        result = super(AccountInvoice, self.with_context(
+            crm_loyalty_cancelled_invoice_ids=tuple(self.ids))).action_cancel()
+        self._customer_invoices()._sync_loyalty_points(released)
+        return result
+
+    def _loyalty_booked_in_move(self):
+        """{invoice id: amount its journal entry credits to the liability
+        account of the points booked in it}."""
+        invoice_ids = tuple(self._customer_invoices().filtered("move_id").ids)
+        if not invoice_ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT inv.id, SUM(line.credit - line.debit)
+              FROM account_invoice inv
+              JOIN crm_loyalty_program program
+                ON program.id IN (SELECT entry.program_id FROM crm_loyalty_entry entry
+                                   WHERE entry.move_id = inv.move_id)
+              JOIN account_move_line line
+                ON line.move_id = inv.move_id AND line.account_id = program.liability_account_id
+             WHERE inv.id IN %s
+             GROUP BY inv.id
+        """, (invoice_ids,))
+        return dict(self.env.cr.fetchall())
+
+    # loyalty points
+
+    @api.multi
+    def _sync_loyalty_points(self, released=None):
         """Bring the points of customer invoices to what they earn now
         (posted or paid share, less refunds), whatever happened before:
         validating, paying, re-opening or cancelling again never awards
-        twice, a refund or a cancellation takes back its share."""
+        twice, a refund or a cancellation takes back its share.
+        ``released``: {invoice id: liability its deleted journal entry
+        held}, booked back with the reversal that follows."""
         invoices = self.filtered(lambda inv: inv.type == "out_invoice")
         invoices |= self.filtered(lambda inv: inv.type == "out_refund").mapped(
             "refund_invoice_id")
+        released = released or {}
+        # reckoned when their journal entries were made, unless a credit note
+        # validated with them refunds them
+        reckoned = set(self.env.context.get("crm_loyalty_at_posting") or ()) - set(
+            self.mapped("refund_invoice_id").ids)
         entries = self.env["crm.loyalty.entry"]
-        for invoice in invoices.filtered(lambda inv: inv.date_invoice or inv.loyalty_entry_ids):
-            earned = invoice.loyalty_entry_ids.filtered(
-                lambda entry: entry.entry_type in ("earn", "reversal"))
-            first_earning = earned.filtered(lambda entry: entry.entry_type == "earn")[-1:]
-            member = first_earning.member_id
-            if not member:
-                program = self.env["crm.loyalty.program"].sudo()._active_program(
-                    invoice.company_id, invoice.date_invoice)
-                if not program or invoice.state not in ("open", "paid"):
-                    continue
-                member = self.env["crm.loyalty.member"]._member_of(
-                    program, invoice.commercial_partner_id, enrol=False)
-                # customers are enrolled by the first invoice that earns points
-                if not member and invoice._loyalty_points_due(program, 1.0) > 0:
-                    member = self.env["crm.loyalty.member"]._member_of(
-                        program, invoice.commercial_partner_id)
-                if not member:
-                    continue
-            multiplier = (first_earning.earn_multiplier if first_earning
-                          else member.tier_id.earn_multiplier or 1.0)
-            target = invoice._loyalty_points_due(member.program_id, multiplier)
-            delta = member.program_id._round_points(target - sum(earned.mapped("points")))
-            if not delta:
-                continue
-            entries._record([{
-                "member_id": member.id,
-                "entry_type": "earn" if delta > 0 else "reversal",
-                "points": delta,
-                "invoice_id": invoice.id,
-                "earn_multiplier": multiplier,
-                "reversed_entry_id": first_earning.id if delta < 0 else False,
-                "origin": invoice.number,
-            }])
-            if delta > 0:
-                member._update_tiers(upgrade_only=True)
-            invoice.invalidate_cache(["loyalty_entry_ids"], invoice.ids)
+        for invoice in invoices.filtered(lambda inv: inv.id not in reckoned and (
+                inv.date_invoice or inv.loyalty_entry_ids)):
+            member, vals = invoice._loyalty_movement() or (None, None)
+            amount = released.get(invoice.id)
+            if vals:
+                vals["origin"] = invoice.number
+                if amount:
+                    vals["released_liability"] = amount
+                entries._record([vals])
+                if vals["points"] > 0:
+                    member._update_tiers(upgrade_only=True)
+                invoice.invalidate_cache(["loyalty_entry_ids"], invoice.ids)
+            elif amount and member:
+                # no point moves, but the liability the journal entry held
+                entries._book(member.program_id, member, {
+                    "points": 0.0, "entry_type": "reversal", "origin": invoice.number,
+                    "date": fields.Date.context_today(self)}, released=amount)
         invoices.filtered(lambda inv: inv.state == "paid")._award_referral_bonus()
+
+    def _loyalty_movement(self):
+        """``(member, values of the ledger entry)`` that brings this
+        invoice's points to what it earns now: no values when nothing moves.
+        None while its journal entry is made, when the customer's enrolment
+        depends on the insight refreshed after the validation."""
+        self.ensure_one()
+        earned = self.loyalty_entry_ids.filtered(
+            lambda entry: entry.entry_type in ("earn", "reversal"))
+        first_earning = earned.filtered(lambda entry: entry.entry_type == "earn")[-1:]
+        member = first_earning.member_id
+        members = self.env["crm.loyalty.member"]
+        if not member:
+            program = self.env["crm.loyalty.program"].sudo()._active_program(
+                self.company_id, self.date_invoice)
+            if not program or self._loyalty_state() not in ("open", "paid"):
+                return members, None
+            member = members._member_of(program, self.commercial_partner_id, enrol=False)
+            if not member:
+                if self._loyalty_posting() and program.enrol_mode == "classified":
+                    return None
+                # customers are enrolled by the first invoice that earns points
+                if self._loyalty_points_due(program, 1.0) > 0:
+                    member = members._member_of(program, self.commercial_partner_id)
+                if not member:
+                    return member, None
+        multiplier = (first_earning.earn_multiplier if first_earning
+                      else member.tier_id.earn_multiplier or 1.0)
+        target = self._loyalty_points_due(member.program_id, multiplier)
+        delta = member.program_id._round_points(target - sum(earned.mapped("points")))
+        if not delta:
+            return member, None
+        return member, {
+            "member_id": member.id,
+            "entry_type": "earn" if delta > 0 else "reversal",
+            "points": delta,
+            "invoice_id": self.id,
+            "earn_multiplier": multiplier,
+            "reversed_entry_id": first_earning.id if delta < 0 else False,
+            "origin": self.number,
+        }
+
+    def _loyalty_posting(self):
+        """Whether the journal entry of this invoice is being made, for its
+        validation."""
+        return self.id in (self.env.context.get("crm_loyalty_posting_ids") or ())
+
+    def _loyalty_state(self):
+        """The state of the invoice, open while it is being validated."""
+        return "open" if self._loyalty_posting() else self.state
 
     def _loyalty_points_due(self, program, multiplier):
         """Points this invoice earns now: its eligible lines x the program's
         rate, category multipliers and the tier's, for the share that is
         posted (or paid) and not refunded."""
         self.ensure_one()
-        if self.state not in ("open", "paid") or not self.amount_total_company_signed:
+        total = self.amount_total_company_signed
+        if self._loyalty_state() not in ("open", "paid") or not total:
             return 0.0
         if program.min_amount and self.amount_untaxed_signed < program.min_amount:
             return 0.0
-        categories = program._category_multipliers()
-        base = sum(
-            line.price_subtotal_signed * categories.get(line.product_id.categ_id.id, 1.0)
-            for line in self.invoice_line_ids
-            if line.product_id not in program.excluded_product_ids)
-        full = program._round_points(base * program.points_per_unit * multiplier)
-        total = self.amount_total_company_signed
-        refunded = sum(self.search([
-            ("refund_invoice_id", "=", self.id), ("type", "=", "out_refund"),
-            ("state", "in", ("open", "paid"))]).mapped("amount_total_company_signed"))
-        kept = max(0.0, total - abs(refunded))
+        paid = None
         if program.earn_on == "paid":
-            kept = min(kept, self._paid_by_payments())
+            paid = self._paid_by_payments()
+            if not paid:
+                return 0.0
+        # the untaxed amount of the eligible lines by product category, what
+        # credit notes refund of the invoice, whether categories multiply
+        self.env.cr.execute("""
+            SELECT template.categ_id, SUM(line.price_subtotal_signed),
+                   (SELECT COALESCE(SUM(refund.amount_total_company_signed), 0)
+                      FROM account_invoice refund
+                     WHERE refund.refund_invoice_id = %(invoice)s
+                       AND refund.type = 'out_refund' AND refund.state IN ('open', 'paid')),
+                   EXISTS (SELECT 1 FROM crm_loyalty_program_category rule
+                            WHERE rule.program_id = %(program)s)
+              FROM account_invoice_line line
+              LEFT JOIN product_product product ON product.id = line.product_id
+              LEFT JOIN product_template template ON template.id = product.product_tmpl_id
+             WHERE line.invoice_id = %(invoice)s
+               AND NOT EXISTS (SELECT 1 FROM crm_loyalty_program_excluded_product_rel excluded
+                                WHERE excluded.program_id = %(program)s
+                                  AND excluded.product_id = line.product_id)
+             GROUP BY template.categ_id
+        """, {"invoice": self.id, "program": program.id})
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return 0.0
+        categories = program._category_multipliers() if rows[0][3] else {}
+        base = sum(amount * categories.get(categ_id, 1.0) for categ_id, amount, _r, _m in rows)
+        full = program._round_points(base * program.points_per_unit * multiplier)
+        kept = max(0.0, total - abs(rows[0][2]))
+        if paid is not None:
+            kept = min(kept, paid)
         return program._round_points(full * kept / total)
 
     def _paid_by_payments(self):

@@ -11,6 +11,11 @@ ENTRY_TYPES = [
     ("bonus", "Bonus"),
     ("reversal", "Reversal"),
 ]
+# the fields of a ledger entry :meth:`CrmLoyaltyEntry._record` writes
+LEDGER_FIELDS = (
+    "member_id", "date", "entry_type", "bonus_reason", "points", "remaining_points",
+    "expiry_date", "invoice_id", "sale_order_id", "referred_partner_id", "origin",
+    "reversed_entry_id", "earn_multiplier", "move_id", "user_id", "note")
 BONUS_REASONS = [
     ("birthday", "Birthday"),
     ("referral", "Referral"),
@@ -60,8 +65,11 @@ class CrmLoyaltyEntry(models.Model):
     reversed_entry_id = fields.Many2one(
         "crm.loyalty.entry", "Reverses", readonly=True, index=True, ondelete="restrict")
     earn_multiplier = fields.Float(readonly=True, default=1.0)
-    move_id = fields.Many2one("account.move", "Journal Entry", readonly=True,
-                              ondelete="restrict")
+    # an earning booked in the journal entry of its invoice loses it when the
+    # invoice is cancelled (Odoo deletes it): the entry keeps its invoice, and
+    # the reversal recorded then books what the deleted entry held
+    move_id = fields.Many2one("account.move", "Journal Entry", readonly=True, index=True,
+                              ondelete="set null")
     user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
     note = fields.Text(readonly=True)
 
@@ -132,10 +140,41 @@ class CrmLoyaltyEntry(models.Model):
             else:
                 vals["remaining_points"] = 0.0
                 self._use_up(member, -points, vals.get("reversed_entry_id"))
-            if program.journal_id:
-                vals["move_id"] = self._book(program, member, vals).id
-            entries |= ledger.create(vals)
+            released = vals.pop("released_liability", 0.0)
+            if program.journal_id and not vals.get("move_id"):
+                vals["move_id"] = self._book(program, member, vals, released).id
+            entries |= ledger._insert(member, vals)
+        # the one2many fields of the ledger, as create() would
+        for model, field in (("crm.loyalty.member", "entry_ids"),
+                             ("account.invoice", "loyalty_entry_ids"),
+                             ("sale.order", "loyalty_entry_ids")):
+            self.env[model].invalidate_cache([field])
         return entries
+
+    @api.model
+    def _insert(self, member, vals):
+        """One row of the ledger, with its member's customer, program and
+        company: what create() writes, in one statement (a ledger entry is
+        written once, by :meth:`_record` only)."""
+        unknown = set(vals) - set(LEDGER_FIELDS)
+        if unknown:
+            raise UserError(_("Unknown ledger entry fields: %s") % ", ".join(sorted(unknown)))
+        row = dict.fromkeys(LEDGER_FIELDS)
+        row["earn_multiplier"] = 1.0
+        row.update({key: value if value is not False else None
+                    for key, value in vals.items()})
+        row.update({"partner_id": member.partner_id.id, "program_id": member.program_id.id,
+                    "company_id": member.program_id.company_id.id, "uid": self.env.uid})
+        columns = LEDGER_FIELDS + ("partner_id", "program_id", "company_id")
+        self.env.cr.execute("""
+            INSERT INTO crm_loyalty_entry ({columns}, create_uid, create_date, write_uid,
+                                           write_date)
+            VALUES ({values}, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                    NOW() AT TIME ZONE 'UTC')
+            RETURNING id
+        """.format(columns=", ".join(columns),  # pylint: disable=sql-injection
+                   values=", ".join("%%(%s)s" % column for column in columns)), row)
+        return self.browse(self.env.cr.fetchone()[0])
 
     @api.model
     def _debt(self, member):
@@ -168,16 +207,22 @@ class CrmLoyaltyEntry(models.Model):
         self.invalidate_cache(["remaining_points"])
 
     @api.model
-    def _book(self, program, member, vals):
-        """The journal entry of a movement of points: earning (positive)
-        debits the loyalty expense and credits the points liability;
-        a negative movement releases the liability, to income when points
-        expire, against the expense otherwise."""
-        amount = program.currency_id.round(abs(vals["points"]) * program.point_value)
-        if vals["points"] > 0:
-            debit_account, credit_account = program.expense_account_id, program.liability_account_id
+    def _move_lines(self, program, member, vals, released=0.0):
+        """The journal items of a movement of points: earning (positive)
+        debits the loyalty expense and credits the points liability; a
+        negative movement releases the liability, to income when points
+        expire, against the expense otherwise.  ``released``: liability a
+        deleted journal entry held, credited back with the movement."""
+        currency = program.currency_id
+        value = currency.round(abs(vals["points"]) * program.point_value)
+        amount = currency.round((value if vals["points"] > 0 else -value) + released)
+        if currency.is_zero(amount):
+            return []
+        liability = program.liability_account_id
+        if amount > 0:
+            debit_account, credit_account = program.expense_account_id, liability
         else:
-            debit_account = program.liability_account_id
+            debit_account = liability
             credit_account = (program.income_account_id if vals["entry_type"] == "expire"
                               else program.expense_account_id)
         label = _("Loyalty points: %(type)s %(card)s") % {
@@ -185,14 +230,23 @@ class CrmLoyaltyEntry(models.Model):
                 vals["entry_type"]],
             "card": member.card_number}
         common = {"name": label, "partner_id": member.partner_id.id}
+        return [
+            dict(common, account_id=debit_account.id, debit=abs(amount), credit=0.0),
+            dict(common, account_id=credit_account.id, debit=0.0, credit=abs(amount)),
+        ]
+
+    @api.model
+    def _book(self, program, member, vals, released=0.0):
+        """The journal entry of a movement of points (see
+        :meth:`_move_lines`), or none when it is worth nothing."""
+        lines = self._move_lines(program, member, vals, released)
+        if not lines:
+            return self.env["account.move"]
         move = self.env["account.move"].sudo().create({
             "journal_id": program.journal_id.id,
-            "date": vals["date"],
+            "date": vals.get("date") or fields.Date.context_today(self),
             "ref": vals.get("origin") or member.card_number,
-            "line_ids": [
-                (0, 0, dict(common, account_id=debit_account.id, debit=amount, credit=0.0)),
-                (0, 0, dict(common, account_id=credit_account.id, debit=0.0, credit=amount)),
-            ],
+            "line_ids": [(0, 0, line) for line in lines],
         })
         move.post()
         return move

@@ -110,8 +110,10 @@ class CrmLoyaltyMember(models.Model):
         """The member of ``program`` for ``partner``'s commercial entity,
         enrolled now if the program enrols it automatically."""
         commercial = partner.commercial_partner_id
-        member = self.sudo().search([
-            ("program_id", "=", program.id), ("partner_id", "=", commercial.id)], limit=1)
+        self.env.cr.execute(
+            "SELECT id FROM crm_loyalty_member WHERE program_id = %s AND partner_id = %s",
+            (program.id, commercial.id))
+        member = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         if not member and enrol and program._enrolment_allowed(commercial):
             member = self.sudo().with_context(
                 tracking_disable=True, mail_create_nolog=True).create({
@@ -137,34 +139,49 @@ class CrmLoyaltyMember(models.Model):
     def _qualifying_spends(self, day=None):
         """{member id: untaxed amount invoiced over the 12 months up to
         ``day``, refunds subtracted, company currency}."""
+        return {member_id: spend for member_id, (spend, _tier) in self._spends_and_tiers(
+            day).items()}
+
+    def _spends_and_tiers(self, day=None):
+        """{member id: (qualifying spend up to ``day``, the highest tier of
+        its program that spend reaches)}, in one query."""
         if not self.ids:
             return {}
         day = fields.Date.from_string(day or fields.Date.context_today(self))
+        # invoices being validated count as validated
+        posting = list(self.env.context.get("crm_loyalty_posting_ids") or ())
         self.env.cr.execute("""
-            SELECT member.id, COALESCE(SUM(inv.amount_untaxed_signed), 0)
+            SELECT member.id, spend.amount,
+                   (SELECT tier.id FROM crm_loyalty_tier tier
+                     WHERE tier.program_id = member.program_id
+                       AND COALESCE(tier.min_spend, 0) <= spend.amount
+                     ORDER BY COALESCE(tier.min_spend, 0) DESC, tier.id DESC LIMIT 1)
               FROM crm_loyalty_member member
-              JOIN crm_loyalty_program program ON program.id = member.program_id
-              JOIN account_invoice inv
-                ON inv.commercial_partner_id = member.partner_id
-               AND inv.company_id = program.company_id
-               AND inv.type IN ('out_invoice', 'out_refund')
-               AND inv.state IN ('open', 'paid')
-               AND inv.date_invoice > %s AND inv.date_invoice <= %s
+              JOIN crm_loyalty_program program ON program.id = member.program_id,
+                   LATERAL (
+                       SELECT COALESCE(SUM(inv.amount_untaxed_signed), 0) AS amount
+                         FROM account_invoice inv
+                        WHERE inv.commercial_partner_id = member.partner_id
+                          AND inv.company_id = program.company_id
+                          AND inv.type IN ('out_invoice', 'out_refund')
+                          AND (inv.state IN ('open', 'paid') OR inv.id = ANY(%s))
+                          AND inv.date_invoice > %s AND inv.date_invoice <= %s
+                   ) spend
              WHERE member.id IN %s
-             GROUP BY member.id
-        """, (day - timedelta(days=365), day, tuple(self.ids)))
-        return dict(self.env.cr.fetchall())
+        """, (posting, day - timedelta(days=365), day, tuple(self.ids)))
+        tiers = self.env["crm.loyalty.tier"]
+        return {member_id: (spend, tiers.browse(tier_id))
+                for member_id, spend, tier_id in self.env.cr.fetchall()}
 
     def _update_tiers(self, upgrade_only=False, day=None):
         """Move members to the tier their spend reaches: upgrades at once;
         downgrades (``upgrade_only=False``, the yearly review) after the
         grace period."""
         day = day or fields.Date.context_today(self)
-        spends = self._qualifying_spends(day)
+        spends_and_tiers = self._spends_and_tiers(day)
         history = self.env["crm.loyalty.tier.history"].sudo()
         for member in self:
-            target = self.env["crm.loyalty.tier"]._for_spend(
-                member.program_id, spends.get(member.id, 0.0))
+            spend, target = spends_and_tiers[member.id]
             current = member.tier_id
             if target == current:
                 if member.tier_grace_until:
@@ -183,7 +200,7 @@ class CrmLoyaltyMember(models.Model):
                     continue
             history.create({
                 "member_id": member.id, "date": day, "old_tier_id": current.id,
-                "new_tier_id": target.id, "qualifying_spend": spends.get(member.id, 0.0),
+                "new_tier_id": target.id, "qualifying_spend": spend,
                 "reason": "upgrade" if upgrade else "review"})
             member.sudo().write({"tier_id": target.id, "tier_since": day,
                                  "tier_grace_until": False})

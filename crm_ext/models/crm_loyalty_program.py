@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_round
 
@@ -190,6 +190,16 @@ class CrmLoyaltyProgram(models.Model):
         """The program that applies to ``company`` on ``day`` (the first by
         sequence), or an empty recordset."""
         day = day or fields.Date.context_today(self)
+        if self.env.uid == SUPERUSER_ID and self.env.context.get("active_test", True):
+            # each validated invoice asks (no record rule applies): one query
+            self.env.cr.execute("""
+                SELECT id FROM crm_loyalty_program
+                 WHERE active AND company_id = %(company)s
+                   AND (date_start IS NULL OR date_start <= %(day)s)
+                   AND (date_end IS NULL OR date_end >= %(day)s)
+                 ORDER BY sequence, id LIMIT 1
+            """, {"company": company.id, "day": day})
+            return self.browse([row[0] for row in self.env.cr.fetchall()])
         return self.search([
             ("company_id", "=", company.id),
             "|", ("date_start", "=", False), ("date_start", "<=", day),
