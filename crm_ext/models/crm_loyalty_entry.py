@@ -14,7 +14,7 @@ ENTRY_TYPES = [
 # the fields of a ledger entry :meth:`CrmLoyaltyEntry._record` writes
 LEDGER_FIELDS = (
     "member_id", "date", "entry_type", "bonus_reason", "points", "remaining_points",
-    "expiry_date", "invoice_id", "sale_order_id", "referred_partner_id", "origin",
+    "expiry_date", "invoice_id", "sale_order_id", "complaint_id", "referred_partner_id", "origin",
     "reversed_entry_id", "earn_multiplier", "move_id", "user_id", "note")
 BONUS_REASONS = [
     ("birthday", "Birthday"),
@@ -144,11 +144,16 @@ class CrmLoyaltyEntry(models.Model):
             if program.journal_id and not vals.get("move_id"):
                 vals["move_id"] = self._book(program, member, vals, released).id
             entries |= ledger._insert(member, vals)
-        # the one2many fields of the ledger, as create() would
+        # the one2many fields of the ledger and what is computed from the
+        # entries (a complaint's cost), as create() would
         for model, field in (("crm.loyalty.member", "entry_ids"),
                              ("account.invoice", "loyalty_entry_ids"),
-                             ("sale.order", "loyalty_entry_ids")):
+                             ("sale.order", "loyalty_entry_ids"),
+                             ("crm.complaint", "loyalty_entry_ids")):
             self.env[model].invalidate_cache([field])
+        entries.modified(LEDGER_FIELDS)
+        if self.env.recompute and self._context.get("recompute", True):
+            entries.recompute()
         return entries
 
     @api.model

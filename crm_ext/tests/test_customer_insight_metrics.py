@@ -36,9 +36,10 @@ class TestCustomerInsightMetrics(InsightCase):
         super(TestCustomerInsightMetrics, self).setUp()
         self._recompute()
 
-    @staticmethod
-    def _days_since(day):
-        return (fields.Date.from_string(fields.Date.today()) - fields.Date.from_string(day)).days
+    def _days_since(self, day):
+        # the user's today, as the figures count it (not UTC's)
+        today = fields.Date.context_today(self.insight_model)
+        return (fields.Date.from_string(today) - fields.Date.from_string(day)).days
 
     def test_recency_search_compares_the_last_purchase_date(self):
         days = self._days_since("2026-05-15")
