@@ -219,22 +219,37 @@ class CrmCustomerInsight(models.Model):
         }
 
     @api.model
-    def _fill_raw_metrics(self, company, params):
+    def _raw_select(self, company):
+        """The query of the raw figures, from the company's sales source."""
         source = (insight_queries.SALES_FROM_ORDERS if company.insight_source == "order"
                   else insight_queries.SALES_FROM_INVOICES)
+        return insight_queries.RAW_SELECT.format(sales_source=source)
+
+    @api.model
+    def _fill_raw_metrics(self, company, params):
+        """The raw figures of the whole company, in the temporary table the
+        scores read."""
         self.env.cr.execute("DROP TABLE IF EXISTS crm_ext_insight_raw")
         self.env.cr.execute(
-            insight_queries.RAW_METRICS.format(sales_source=source), params)
+            "CREATE TEMP TABLE crm_ext_insight_raw ON COMMIT DROP AS " + self._raw_select(company),
+            params)
 
     @api.model
     def _write_rows(self, source_table, columns, params):
         """Write the rows of ``source_table`` into the insight table: only
         those that changed are updated (a nightly run rewrites a few
         customers, not all of them), new customers are inserted."""
-        cr = self.env.cr
+        update, insert = self._upsert_statements(source_table, columns)
+        self.env.cr.execute(update, params)
+        self.env.cr.execute(insert, params)
+
+    @api.model
+    def _upsert_statements(self, source_table, columns):
+        """The UPDATE of the changed rows and the INSERT of the new ones from
+        ``source_table`` (a table or a WITH query)."""
         insight_columns = ", ".join("insight.%s" % col for col in columns)
         source_columns = ", ".join("source.%s" % col for col in columns)
-        cr.execute("""
+        update = """
             UPDATE crm_customer_insight insight
                SET ({columns}, computed_at, write_uid, write_date)
                  = ({source_columns}, NOW() AT TIME ZONE 'UTC', %(uid)s,
@@ -244,10 +259,10 @@ class CrmCustomerInsight(models.Model):
                AND insight.company_id = %(company_id)s
                AND ({insight_columns}) IS DISTINCT FROM ({source_columns})
         """.format(columns=", ".join(columns), source_columns=source_columns,
-                   insight_columns=insight_columns, table=source_table), params)
+                   insight_columns=insight_columns, table=source_table)
         assignments = ", ".join("%s = EXCLUDED.%s" % (col, col) for col in columns)
         # ON CONFLICT: a refresh in another transaction may add the customer meanwhile
-        cr.execute("""
+        insert = """
             INSERT INTO crm_customer_insight
                    (partner_id, company_id, computed_at, {columns},
                     create_uid, create_date, write_uid, write_date)
@@ -261,7 +276,8 @@ class CrmCustomerInsight(models.Model):
                SET computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
                    write_date = EXCLUDED.write_date, {assignments}
         """.format(columns=", ".join(columns), source_columns=source_columns,
-                   table=source_table, assignments=assignments), params)
+                   table=source_table, assignments=assignments)
+        return update, insert
 
     @api.model
     def _tune_session(self, settings=None):
@@ -317,9 +333,12 @@ class CrmCustomerInsight(models.Model):
         if not commercial_ids:
             return
         params = self._query_parameters(company, partner_ids=commercial_ids)
-        self._fill_raw_metrics(company, params)
-        self._write_rows("crm_ext_insight_raw", insight_queries.RAW_COLUMNS, params)
-        self.env.cr.execute("DROP TABLE crm_ext_insight_raw")
+        # one statement: a temporary table per invoice would cost more than
+        # the figures of one customer
+        update, insert = self._upsert_statements("source", insight_queries.RAW_COLUMNS)
+        self.env.cr.execute(
+            "WITH source AS ({raw}), updated AS ({update}) {insert}".format(
+                raw=self._raw_select(company), update=update, insert=insert), params)
         self._invalidate_insight_cache()
 
     def _invalidate_insight_cache(self):

@@ -72,9 +72,7 @@ UPDATE account_invoice SET insight_net_signed = amount_untaxed_signed
 # refunds (company currency, untaxed, refunds negative) with their cost and
 # discounts, open receivable journal items, financial expenses booked on the
 # customer, messages and meetings, and open opportunities and quotations.
-# The result fills the temporary table ``crm_ext_insight_raw``.
-RAW_METRICS = """
-CREATE TEMP TABLE crm_ext_insight_raw ON COMMIT DROP AS
+RAW_SELECT = """
 WITH sales AS (
     {sales_source}
 ),
