@@ -63,6 +63,17 @@ class AccountInvoice(models.Model):
         help="The complaint this credit note was made for.")
 
     @api.multi
+    def write(self, vals):
+        result = super(AccountInvoice, self).write(vals)
+        # the cost of a complaint follows its credit notes; a dependency on
+        # every invoice's state and amounts would search complaints at each
+        # write of every invoice
+        complaints = self.filtered("complaint_id").mapped("complaint_id")
+        if complaints:
+            complaints._refresh_cost_amount()
+        return result
+
+    @api.multi
     def invoice_validate(self):
         result = super(AccountInvoice, self).invoice_validate()
         customer_invoices = self._customer_invoices()

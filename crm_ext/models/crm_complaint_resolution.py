@@ -60,8 +60,8 @@ class CrmComplaint(models.Model):
     published_solution_ids = fields.One2many(
         "crm.complaint.solution", "complaint_id", "Published Solutions", readonly=True)
 
-    @api.depends("refund_ids.state", "refund_ids.amount_untaxed_signed",
-                 "return_picking_ids.state", "return_picking_ids.move_lines.state",
+    # changes of the credit notes themselves: account.invoice.write()
+    @api.depends("refund_ids", "return_picking_ids.state", "return_picking_ids.move_lines.state",
                  "return_picking_ids.move_lines.product_qty",
                  "loyalty_entry_ids.points")
     def _compute_cost_amount(self):
@@ -80,6 +80,11 @@ class CrmComplaint(models.Model):
                               for entry in complaint.loyalty_entry_ids)
             complaint.cost_amount = company.currency_id.round(
                 refunded + returned + compensated)
+
+    @api.multi
+    def _refresh_cost_amount(self):
+        self.env.add_todo(self._fields["cost_amount"], self)
+        self.recompute()
 
     def _compute_resolution_counts(self):
         for complaint in self:

@@ -151,9 +151,10 @@ class CrmLoyaltyEntry(models.Model):
                              ("sale.order", "loyalty_entry_ids"),
                              ("crm.complaint", "loyalty_entry_ids")):
             self.env[model].invalidate_cache([field])
-        entries.modified(LEDGER_FIELDS)
-        if self.env.recompute and self._context.get("recompute", True):
-            entries.recompute()
+        if any(vals.get("complaint_id") for vals in vals_list):
+            entries.modified(["points", "complaint_id"])
+            if self.env.recompute and self._context.get("recompute", True):
+                entries.recompute()
         return entries
 
     @api.model
