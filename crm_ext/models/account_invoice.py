@@ -5,6 +5,8 @@ from odoo import api, fields, models, tools
 from . import insight_queries
 
 INVOICE_FIGURES_BATCH = 50000
+# the attribute of the cursor that holds the validation in progress
+POSTING_STATE = "_crm_ext_loyalty_posting"
 
 
 class AccountInvoice(models.Model):
@@ -100,22 +102,39 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_invoice_open(self):
-        # {invoice id: (member, entry values)}: the points of the customer
-        # invoices reckoned when their journal entries are made, to book them
-        # in those entries (see finalize_invoice_move_lines)
-        return super(AccountInvoice, self.with_context(
-            crm_loyalty_at_posting={})).action_invoice_open()
+        # at_posting, {invoice id: (member, entry values)}: the points of the
+        # customer invoices reckoned when their journal entries are made, to
+        # book them in those entries (see finalize_invoice_move_lines)
+        cr = self.env.cr
+        previous = getattr(cr, POSTING_STATE, None)
+        setattr(cr, POSTING_STATE, {"at_posting": {}, "posting_ids": ()})
+        try:
+            return super(AccountInvoice, self).action_invoice_open()
+        finally:
+            setattr(cr, POSTING_STATE, previous)
+
+    def _posting_state(self):
+        """The validation in progress in this transaction: kept on the
+        cursor, not in the context, as records in a new context are read
+        again from the database (Odoo 11 keeps a cache per context)."""
+        return getattr(self.env.cr, POSTING_STATE, None) or {}
+
+    @api.model
+    def _loyalty_posting_ids(self):
+        """Invoices whose journal entries are being made, for their validation."""
+        return self._posting_state().get("posting_ids") or ()
 
     @api.multi
     def action_move_create(self):
-        at_posting = self.env.context.get("crm_loyalty_at_posting")
+        state = self._posting_state()
+        at_posting = state.get("at_posting")
         if at_posting is None:
             return super(AccountInvoice, self).action_move_create()
         # the invoices are reckoned open, as they are once validated; one by
         # one, as their points are synchronised one after the other
-        posting = self.with_context(crm_loyalty_posting_ids=tuple(self.ids))
+        state["posting_ids"] = tuple(self.ids)
         result = True
-        for invoice in posting:
+        for invoice in self:
             result = super(AccountInvoice, invoice).action_move_create()
             member, vals = at_posting.get(invoice.id) or (None, None)
             if not vals:
@@ -132,7 +151,7 @@ class AccountInvoice(models.Model):
     @api.multi
     def finalize_invoice_move_lines(self, move_lines):
         move_lines = super(AccountInvoice, self).finalize_invoice_move_lines(move_lines)
-        at_posting = self.env.context.get("crm_loyalty_at_posting")
+        at_posting = self._posting_state().get("at_posting")
         if at_posting is None or self.type != "out_invoice":
             return move_lines
         movement = self._loyalty_movement()
@@ -193,7 +212,7 @@ class AccountInvoice(models.Model):
         released = released or {}
         # reckoned when their journal entries were made, unless a credit note
         # validated with them refunds them
-        reckoned = set(self.env.context.get("crm_loyalty_at_posting") or ()) - set(
+        reckoned = set(self._posting_state().get("at_posting") or ()) - set(
             self.mapped("refund_invoice_id").ids)
         entries = self.env["crm.loyalty.entry"]
         for invoice in invoices.filtered(lambda inv: inv.id not in reckoned and (
@@ -259,7 +278,7 @@ class AccountInvoice(models.Model):
     def _loyalty_posting(self):
         """Whether the journal entry of this invoice is being made, for its
         validation."""
-        return self.id in (self.env.context.get("crm_loyalty_posting_ids") or ())
+        return self.id in self._loyalty_posting_ids()
 
     def _loyalty_state(self):
         """The state of the invoice, open while it is being validated."""

@@ -149,7 +149,7 @@ class CrmLoyaltyMember(models.Model):
             return {}
         day = fields.Date.from_string(day or fields.Date.context_today(self))
         # invoices being validated count as validated
-        posting = list(self.env.context.get("crm_loyalty_posting_ids") or ())
+        posting = list(self.env["account.invoice"]._loyalty_posting_ids())
         self.env.cr.execute("""
             SELECT member.id, spend.amount,
                    (SELECT tier.id FROM crm_loyalty_tier tier
