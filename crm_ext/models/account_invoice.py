@@ -130,22 +130,27 @@ class AccountInvoice(models.Model):
         at_posting = state.get("at_posting")
         if at_posting is None:
             return super(AccountInvoice, self).action_move_create()
-        # the invoices are reckoned open, as they are once validated; one by
-        # one, as their points are synchronised one after the other
+        # the invoices are reckoned open, as they are once validated, but only
+        # while their journal entries are made (invoice_validate sees them as
+        # they are); one by one, as their points are synchronised one after
+        # the other
         state["posting_ids"] = tuple(self.ids)
         result = True
-        for invoice in self:
-            result = super(AccountInvoice, invoice).action_move_create()
-            member, vals = at_posting.get(invoice.id) or (None, None)
-            if not vals:
-                continue
-            if vals.pop("booked_with_invoice", False):
-                vals["move_id"] = invoice.move_id.id
-            vals["origin"] = invoice.number
-            self.env["crm.loyalty.entry"]._record([vals])
-            if vals["points"] > 0:
-                member._update_tiers(upgrade_only=True)
-            invoice.invalidate_cache(["loyalty_entry_ids"], invoice.ids)
+        try:
+            for invoice in self:
+                result = super(AccountInvoice, invoice).action_move_create()
+                member, vals = at_posting.get(invoice.id) or (None, None)
+                if not vals:
+                    continue
+                if vals.pop("booked_with_invoice", False):
+                    vals["move_id"] = invoice.move_id.id
+                vals["origin"] = invoice.number
+                self.env["crm.loyalty.entry"]._record([vals])
+                if vals["points"] > 0:
+                    member._update_tiers(upgrade_only=True)
+                invoice.invalidate_cache(["loyalty_entry_ids"], invoice.ids)
+        finally:
+            state["posting_ids"] = ()
         return result
 
     @api.multi

@@ -133,3 +133,16 @@ class TestLoyaltyBooking(LoyaltyCase):
             move.button_cancel()
             with self.assertRaises(UserError):
                 move.unlink()
+
+    def test_customer_enrolled_by_grade_earns_on_its_first_invoice(self):
+        grade = self.env["crm.customer.grade"].search([("code", "=", "strategic")], limit=1)
+        self.program.write({"enrol_mode": "classified", "enrol_grade_ids": [(6, 0, grade.ids)]})
+        self.env["crm.customer.insight"].sudo().create({
+            "partner_id": self.partner.id, "company_id": self.program.company_id.id,
+            "grade": "strategic"})
+        invoice = self._sell(self.partner, 1000.0)
+        member = self._member(self.partner)
+        self.assertTrue(member, "enrolled by the synchronisation after validation")
+        self.assertEqual(invoice.loyalty_entry_ids.mapped("points"), [1000.0])
+        self.assertEqual(self._balance(member), 1000.0)
+        self.assertLiabilityBalanced()
