@@ -1,5 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import collections
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -30,6 +31,25 @@ SCORE_COLUMNS = (
     "segment_id", "value_score", "grade", "abc_class", "lifecycle_stage",
     "lifecycle_stage_date", "clv_run_rate", "clv_retention",
 )
+
+# {query parameter: the company's setting}
+COMPANY_SETTINGS = collections.OrderedDict([
+    ("window_days", "insight_window_days"),
+    ("abc_a", "insight_abc_a_share"),
+    ("abc_b", "insight_abc_b_share"),
+    ("new_days", "insight_new_days"),
+    ("lost_min_days", "insight_lost_min_days"),
+    ("lost_factor", "insight_lost_factor"),
+    ("rhythm_factor", "insight_rhythm_factor"),
+    ("growth_pct", "insight_growth_pct"),
+    ("decline_pct", "insight_decline_pct"),
+    ("w_profit", "insight_weight_profit"),
+    ("w_volume", "insight_weight_volume"),
+    ("w_cost", "insight_weight_marketing_cost"),
+    ("w_industry", "insight_weight_industry"),
+    ("w_length", "insight_weight_relationship"),
+    ("w_satisfaction", "insight_weight_satisfaction"),
+])
 
 
 class CrmCustomerInsight(models.Model):
@@ -187,36 +207,33 @@ class CrmCustomerInsight(models.Model):
     @api.model
     def _query_parameters(self, company, today=None, partner_ids=None):
         today = fields.Date.from_string(today or fields.Date.context_today(self))
-        window = company.insight_window_days
-        cost_field = self.env["ir.model.fields"].search(
-            [("model", "=", "product.product"), ("name", "=", "standard_price")], limit=1)
-        return {
+        # plain SQL: each invoice's validation asks, after Odoo has cleared
+        # the cache, and read() would load every field of the company
+        self.env.cr.execute("""
+            SELECT {settings},
+                   ARRAY(SELECT account_id FROM res_company_insight_financial_account_rel
+                          WHERE company_id = company.id ORDER BY account_id)
+              FROM res_company company WHERE id = %s
+        """.format(settings=", ".join(  # pylint: disable=sql-injection
+            "COALESCE(%s, 0)" % column for column in COMPANY_SETTINGS.values())),
+            (company.id,))
+        row = self.env.cr.fetchone()
+        params = dict(zip(COMPANY_SETTINGS, row))
+        window = params["window_days"]
+        params.update({
             "company_id": company.id,
             "today": today,
-            "window_days": window,
             "window_start": today - timedelta(days=window - 1),
             "d90": today - timedelta(days=90),
             "y1_start": today - timedelta(days=365),
             "y2_start": today - timedelta(days=730),
-            "cost_field_id": cost_field.id,
+            "cost_field_id": self.env["ir.model.fields"]._get_id(
+                "product.product", "standard_price"),
             "partner_ids": list(partner_ids) if partner_ids is not None else None,
-            "finance_account_ids": company.insight_financial_account_ids.ids,
+            "finance_account_ids": row[-1],
             "uid": self.env.uid,
-            "abc_a": company.insight_abc_a_share,
-            "abc_b": company.insight_abc_b_share,
-            "new_days": company.insight_new_days,
-            "lost_min_days": company.insight_lost_min_days,
-            "lost_factor": company.insight_lost_factor,
-            "rhythm_factor": company.insight_rhythm_factor,
-            "growth_pct": company.insight_growth_pct,
-            "decline_pct": company.insight_decline_pct,
-            "w_profit": company.insight_weight_profit,
-            "w_volume": company.insight_weight_volume,
-            "w_cost": company.insight_weight_marketing_cost,
-            "w_industry": company.insight_weight_industry,
-            "w_length": company.insight_weight_relationship,
-            "w_satisfaction": company.insight_weight_satisfaction,
-        }
+        })
+        return params
 
     @api.model
     def _raw_select(self, company):
