@@ -168,9 +168,34 @@ class AccountInvoice(models.Model):
         if vals and vals["points"] > 0 and program.journal_id:
             # the earning is booked in the invoice's own journal entry
             vals["booked_with_invoice"] = True
-            move_lines += [(0, 0, line) for line in self.env["crm.loyalty.entry"]._move_lines(
-                program, member, vals)]
+            lines = self.env["crm.loyalty.entry"]._move_lines(program, member, vals)
+            if self._loyalty_lines_insertable(lines):
+                # written with the entry, before it is posted: see
+                # account.move._insert_loyalty_lines
+                self._posting_state().setdefault("inserted_lines", {})[self.id] = lines
+            else:
+                move_lines += [(0, 0, line) for line in lines]
         return move_lines
+
+    def _loyalty_lines_insertable(self, lines):
+        """Whether the loyalty journal items of this invoice can be written
+        in one statement: plain accounts in the company currency, which
+        nothing reconciles, that the journal accepts (anything else goes
+        through the ORM, with its checks)."""
+        accounts = self.env["account.account"].browse([line["account_id"] for line in lines])
+        journal = self.journal_id
+        return bool(lines) and not (journal.type_control_ids or journal.account_control_ids) \
+            and all(not account.reconcile and not account.deprecated
+                    and account.internal_type not in ("receivable", "payable", "liquidity")
+                    and account.currency_id in (account.company_id.currency_id, self.env[
+                        "res.currency"])
+                    and account.company_id == self.company_id
+                    for account in accounts)
+
+    def _loyalty_lines_to_insert(self):
+        """The loyalty journal items of this invoice to write with its
+        journal entry, once (see finalize_invoice_move_lines)."""
+        return (self._posting_state().get("inserted_lines") or {}).pop(self.id, None)
 
     @api.multi
     def action_cancel(self):

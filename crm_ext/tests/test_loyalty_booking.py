@@ -1,3 +1,5 @@
+from unittest import mock
+
 from odoo.exceptions import UserError
 from odoo.tests import common
 
@@ -43,6 +45,40 @@ class TestLoyaltyBooking(LoyaltyCase):
         self.assertEqual(self._loyalty_moves(), moves)
         self.assertEqual(invoice.residual, 1000.0)
         self.assertEqual(self.assertLiabilityBalanced()["liability_balance"], 10.0)
+
+    def _line_rows(self, move):
+        """The stored columns of the move's loyalty items, by account, less
+        those that name the record, its customer or its card."""
+        self.env.cr.execute("""
+            SELECT * FROM account_move_line WHERE move_id = %s AND account_id IN %s
+             ORDER BY account_id
+        """, (move.id, tuple((self.expense_account | self.liability_account).ids)))
+        columns = [description[0] for description in self.env.cr.description]
+        skipped = {"id", "move_id", "partner_id", "name", "create_date", "write_date"}
+        return [{column: value for column, value in zip(columns, row) if column not in skipped}
+                for row in self.env.cr.fetchall()]
+
+    def test_inserted_items_are_those_the_orm_creates(self):
+        inserted = self._sell(self.partner, 1000.0)
+        invoice_class = type(self.env["account.invoice"])
+        with mock.patch.object(invoice_class, "_loyalty_lines_insertable", return_value=False):
+            created = self._sell(self._customer("Booked By The ORM"), 1000.0)
+        rows = self._line_rows(inserted.move_id)
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(rows, self._line_rows(created.move_id))
+        self.assertEqual(inserted.move_id.amount, created.move_id.amount)
+        self.assertEqual(inserted.move_id.amount, 1010.0)
+        self.assertEqual(len(inserted.move_id.line_ids), len(created.move_id.line_ids))
+        self.assertLiabilityBalanced()
+
+    def test_reconcilable_liability_goes_through_the_orm(self):
+        self.liability_account.reconcile = True
+        invoice = self._sell(self.partner, 1000.0)
+        liability = invoice.move_id.line_ids.filtered(
+            lambda line: line.account_id == self.liability_account)
+        # what only the ORM computes: the open amount of a reconcilable item
+        self.assertEqual(liability.amount_residual, -10.0)
+        self.assertLiabilityBalanced()
 
     def test_cancel_and_revalidate_keep_the_liability_exact(self):
         invoice = self._sell(self.partner, 1000.0)
