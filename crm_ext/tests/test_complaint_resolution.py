@@ -81,8 +81,8 @@ class TestComplaintResolution(ComplaintResolutionCase):
             wizard.action_create()
         self.assertFalse(complaint.refund_ids)
 
-    def test_credit_note_without_invoice_is_refused(self):
-        complaint = self._complaint()
+    def _assert_credit_note_refused(self, complaint):
+        """Both the button and the wizard refuse, and no invoice is made."""
         count = self._invoice_count()
         with self.assertRaises(UserError):
             complaint.sudo(self.officer).action_create_credit_note()
@@ -90,15 +90,12 @@ class TestComplaintResolution(ComplaintResolutionCase):
             self._credit_note_wizard(complaint).action_create()
         self.assertEqual(self._invoice_count(), count)
 
+    def test_credit_note_without_invoice_is_refused(self):
+        self._assert_credit_note_refused(self._complaint())
+
     def test_credit_note_of_draft_invoice_is_refused(self):
         draft = self._invoice(self.customer, self.today, post=False)
-        complaint = self._complaint(invoice_id=draft.id)
-        count = self._invoice_count()
-        with self.assertRaises(UserError):
-            complaint.sudo(self.officer).action_create_credit_note()
-        with self.assertRaises(UserError):
-            self._credit_note_wizard(complaint).action_create()
-        self.assertEqual(self._invoice_count(), count)
+        self._assert_credit_note_refused(self._complaint(invoice_id=draft.id))
 
     # returns
 
