@@ -141,7 +141,7 @@ def main():
         # the measured run is the next night's: yesterday's figures are in
         # place, a day has passed (recency, windows and ranks move)
         today = fields.Date.context_today(insight)
-        insight.recompute_company(company, today=today)
+        insight._recompute_company(company, today=today)
         cr.commit()
         cr.autocommit(True)
         cr.execute("VACUUM ANALYZE crm_customer_insight")  # as autovacuum would by then
@@ -155,7 +155,7 @@ def main():
         recomputes, floors = [], []
         for _round in range(ROUNDS):
             start = time.perf_counter()
-            insight.recompute_company(company, today=tomorrow)
+            insight._recompute_company(company, today=tomorrow)
             recomputes.append(time.perf_counter() - start)
             if not _round:
                 # the floor fetches its rows: the high-water mark is the recompute's
@@ -184,7 +184,7 @@ def main():
         partners = env["res.partner"].browse([row[0] for row in cr.fetchall()])
         start = time.perf_counter()
         for partner in partners:
-            insight.refresh_partners(partner, company)
+            insight._refresh_partners(partner, company)
         refresh_ms = (time.perf_counter() - start) * 1000 / len(partners)
         cr.rollback()
     print("bench segmentation: customers=%d invoices=%d recompute_s=%.2f floor_s=%.2f "

@@ -9,6 +9,7 @@ INSTALL_LOG="$LOCAL/log/test-install.log"
 # generator, which posts real invoices, is exercised all the same)
 export CRM_EXT_DEMO_CUSTOMERS=${CRM_EXT_DEMO_CUSTOMERS:-30}
 log "creating test database $ODOO_TEST_DB with crm_ext"
+: > "$INSTALL_LOG"  # Odoo appends to its log file
 "$ROOT/scripts/odoo-db.sh" drop "$ODOO_TEST_DB"
 if ! install_crm_ext "$ODOO_TEST_DB" --log-level=warn --logfile="$INSTALL_LOG"; then
   tail -40 "$INSTALL_LOG" >&2

@@ -1,12 +1,18 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models, tools
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
 
+from .. import in_progress
 from . import insight_queries
 
 INVOICE_FIGURES_BATCH = 50000
 # the attribute of the cursor that holds the validation in progress
 POSTING_STATE = "_crm_ext_loyalty_posting"
+# operations in progress (see in_progress): the invoices whose journal
+# entries are being made, those being cancelled (see account.move.unlink)
+MOVES_IN_CREATION = "invoice_move_creation"
+CANCELLING = "invoice_cancellation"
 
 
 class AccountInvoice(models.Model):
@@ -77,6 +83,19 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def invoice_validate(self):
+        """The last step of a validation (``action_invoice_open``), which
+        has made the invoices' journal entries: the figures and points of
+        the customers follow.
+
+        :raises UserError: an invoice is not being validated (no journal
+            entry yet, or already open, paid or cancelled): call
+            ``action_invoice_open``.
+        """
+        if self.filtered(lambda inv: not inv.move_id
+                         or inv.state not in ("draft", "proforma", "proforma2")):
+            raise UserError(_("Validate invoices with their Validate button "
+                              "(action_invoice_open): this step alone would mark them "
+                              "open without their journal entries, or twice."))
         result = super(AccountInvoice, self).invoice_validate()
         customer_invoices = self._customer_invoices()
         if customer_invoices:
@@ -95,7 +114,7 @@ class AccountInvoice(models.Model):
         return self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
 
     def _refresh_customer_insight(self):
-        self.env["crm.customer.insight"].refresh_documents(
+        self.env["crm.customer.insight"]._refresh_documents(
             self._customer_invoices(), "commercial_partner_id")
 
     # loyalty points
@@ -126,35 +145,45 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_move_create(self):
-        state = self._posting_state()
-        at_posting = state.get("at_posting")
-        if at_posting is None:
-            return super(AccountInvoice, self).action_move_create()
-        # the invoices are reckoned open, as they are once validated, but only
-        # while their journal entries are made (invoice_validate sees them as
-        # they are); one by one, as their points are synchronised one after
-        # the other
-        state["posting_ids"] = tuple(self.ids)
-        result = True
-        try:
-            for invoice in self:
-                result = super(AccountInvoice, invoice).action_move_create()
-                member, vals = at_posting.get(invoice.id) or (None, None)
-                if not vals:
-                    continue
-                if vals.pop("booked_with_invoice", False):
-                    vals["move_id"] = invoice.move_id.id
-                vals["origin"] = invoice.number
-                self.env["crm.loyalty.entry"]._record([vals])
-                if vals["points"] > 0:
-                    member._update_tiers(upgrade_only=True)
-                invoice.invalidate_cache(["loyalty_entry_ids"], invoice.ids)
-        finally:
-            state["posting_ids"] = ()
-        return result
+        with in_progress.running(self.env.cr, MOVES_IN_CREATION, self.ids):
+            state = self._posting_state()
+            at_posting = state.get("at_posting")
+            if at_posting is None:
+                return super(AccountInvoice, self).action_move_create()
+            # the invoices are reckoned open, as they are once validated, but only
+            # while their journal entries are made (invoice_validate sees them as
+            # they are); one by one, as their points are synchronised one after
+            # the other
+            state["posting_ids"] = tuple(self.ids)
+            result = True
+            try:
+                for invoice in self:
+                    result = super(AccountInvoice, invoice).action_move_create()
+                    member, vals = at_posting.get(invoice.id) or (None, None)
+                    if not vals:
+                        continue
+                    if vals.pop("booked_with_invoice", False):
+                        vals["move_id"] = invoice.move_id.id
+                    vals["origin"] = invoice.number
+                    self.env["crm.loyalty.entry"]._record([vals])
+                    if vals["points"] > 0:
+                        member._update_tiers(upgrade_only=True)
+                    invoice.invalidate_cache(["loyalty_entry_ids"], invoice.ids)
+            finally:
+                state["posting_ids"] = ()
+            return result
 
     @api.multi
     def finalize_invoice_move_lines(self, move_lines):
+        """A step of ``action_move_create`` (the journal items of the
+        invoice's entry, with the points booked with it).
+
+        :raises UserError: called outside the making of the invoice's
+            journal entry.
+        """
+        if self.id not in in_progress.ids(self.env.cr, MOVES_IN_CREATION):
+            raise UserError(_("The journal items of an invoice are made when it is "
+                              "validated."))
         move_lines = super(AccountInvoice, self).finalize_invoice_move_lines(move_lines)
         at_posting = self._posting_state().get("at_posting")
         if at_posting is None or self.type != "out_invoice":
@@ -202,8 +231,8 @@ class AccountInvoice(models.Model):
         # the journal entry of an invoice goes with its cancellation, and
         # the points it booked with it
         released = self._loyalty_booked_in_move()
-        result = super(AccountInvoice, self.with_context(
-            crm_loyalty_cancelled_invoice_ids=tuple(self.ids))).action_cancel()
+        with in_progress.running(self.env.cr, CANCELLING, self.ids):
+            result = super(AccountInvoice, self).action_cancel()
         self._customer_invoices()._sync_loyalty_points(released)
         return result
 

@@ -3,6 +3,9 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from .. import in_progress
+from .account_invoice import CANCELLING
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -63,12 +66,12 @@ class AccountMove(models.Model):
         invoice that is being cancelled goes, with the points booked in it:
         the cancellation's reversal books what it held."""
         if self.ids:
-            cancelled = self.env.context.get("crm_loyalty_cancelled_invoice_ids") or ()
+            cancelled = list(in_progress.ids(self.env.cr, CANCELLING))
             self.env.cr.execute("""
                 SELECT 1 FROM crm_loyalty_entry
                  WHERE move_id IN %s AND (invoice_id IS NULL OR invoice_id <> ALL(%s))
                  LIMIT 1
-            """, (tuple(self.ids), list(cancelled)))
+            """, (tuple(self.ids), cancelled))
             if self.env.cr.fetchone():
                 raise UserError(_("This journal entry books loyalty points: it cannot be "
                                   "deleted. Record a correction of the points instead."))

@@ -9,7 +9,7 @@ class AccountPayment(models.Model):
     @api.multi
     def post(self):
         result = super(AccountPayment, self).post()
-        self.env["crm.customer.insight"].refresh_documents(
+        self.env["crm.customer.insight"]._refresh_documents(
             self.filtered(lambda pay: pay.partner_type == "customer" and pay.partner_id),
             "partner_id")
         return result

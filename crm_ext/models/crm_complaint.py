@@ -1,11 +1,11 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import datetime
 import logging
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
+from .. import clock
 from .complaint_working_time import WorkingTime
 from .crm_complaint_sla import SEVERITIES
 from .crm_complaint_stage import RESOLVING_KINDS, STAGE_KINDS
@@ -158,12 +158,9 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _now(self):
-        """The current moment (naive UTC); tests and the benchmark pass
-        ``complaint_now`` in the context."""
-        now = self.env.context.get("complaint_now")
-        if isinstance(now, str):
-            now = fields.Datetime.from_string(now)
-        return now or datetime.datetime.utcnow().replace(microsecond=0)
+        """The current moment (naive UTC), from crm_ext's clock (see
+        :mod:`odoo.addons.crm_ext.clock`: tests freeze it there)."""
+        return clock.now(self.env)
 
     # ------------------------------------------------------------------
     # SLA
@@ -749,9 +746,19 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @api.returns("self", lambda complaint: complaint.id)
     def message_new(self, msg_dict, custom_values=None):
         """A complaint from an email to the complaints alias: the sender is
-        the customer (found by address, created when unknown)."""
+        the customer (found by address, created when unknown).  Called by
+        Odoo's mail gateway with the parsed message (a dict, see
+        ``mail.thread.message_parse``); returns the complaint (its id over
+        RPC).
+
+        :raises UserError: the message has no sender.
+        """
+        if not isinstance(msg_dict, dict) or not (
+                msg_dict.get("email_from") or msg_dict.get("author_id")):
+            raise UserError(_("A complaint received by email needs the sender's address."))
         values = dict(custom_values or {})
         email_from = msg_dict.get("email_from") or ""
         partner_id = msg_dict.get("author_id")
@@ -785,6 +792,7 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def message_get_suggested_recipients(self):
+        self.check_access_rule("read")
         recipients = super(CrmComplaint, self).message_get_suggested_recipients()
         for complaint in self.filtered("partner_id"):
             complaint._message_add_suggested_recipient(

@@ -16,7 +16,7 @@ class CrmComplaintDemo(models.AbstractModel):
     _description = "Complaint Demo Data"
 
     @api.model
-    def place_at_risk(self, xmlids):
+    def _place_at_risk(self, xmlids):
         """Move the reception of the complaints ``xmlids`` back until
         90% of the time to their next deadline has passed: at risk."""
         model = self.env["crm.complaint"]

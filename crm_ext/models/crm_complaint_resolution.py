@@ -15,7 +15,7 @@ RESOLVED_KINDS = ("resolved", "closed")
 def rating_to_stars(value):
     """Odoo's 0-10 rating value as 1-5 stars (its smileys 1, 5 and 10 give
     1, 3 and 5 stars); 0 (no rating) gives 0."""
-    if not value or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         return 0
     return min(5, max(1, int(math.ceil(value / 2.0))))
 
@@ -146,6 +146,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_create_credit_note(self):
         self.ensure_one()
+        self._check_caller_may_resolve()
         self._check_refundable_invoice()
         return {
             "name": _("Credit Note"),
@@ -161,6 +162,7 @@ class CrmComplaint(models.Model):
         """Odoo's return wizard on the complaint's delivery; the return it
         creates is linked to the complaint."""
         self.ensure_one()
+        self._check_caller_may_resolve()
         self._check_returnable_picking()
         action = self.env.ref("stock.act_stock_return_picking").read()[0]
         action["context"] = {
@@ -171,6 +173,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_compensate_points(self):
         self.ensure_one()
+        self._check_caller_may_resolve()
         self._compensation_program()
         return {
             "name": _("Compensation Points"),
@@ -185,6 +188,7 @@ class CrmComplaint(models.Model):
     def action_send_resolution(self):
         """Email the resolution to the customer with the rating request
         (posted in the chatter)."""
+        self._check_caller_may_resolve()
         template = self.env.ref("crm_ext.crm_complaint_mail_template_resolution")
         for complaint in self:
             complaint._check_resolution_sendable()
@@ -199,6 +203,7 @@ class CrmComplaint(models.Model):
         """The resolution becomes a reusable solution of the category (the
         one already published from this complaint is opened again)."""
         self.ensure_one()
+        self._check_caller_may_resolve()
         solution = self.published_solution_ids[:1] or self._publish_solution()
         return {
             "name": _("Solution"),
@@ -212,6 +217,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_refunds(self):
         self.ensure_one()
+        self.check_access_rule("read")
         action = self.env.ref("account.action_invoice_tree1").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {"type": "out_refund", "default_type": "out_refund"}
@@ -223,6 +229,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_returns(self):
         self.ensure_one()
+        self.check_access_rule("read")
         action = self.env.ref("stock.action_picking_tree_all").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {}
@@ -233,12 +240,21 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_compensation(self):
         self.ensure_one()
+        self.check_access_rule("read")
         action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {}
         return action
 
     # business methods
+
+    @api.multi
+    def _check_caller_may_resolve(self):
+        """Resolutions act on documents (credit notes, returns, points,
+        mails to the customer): for the users who may change these
+        complaints."""
+        self.check_access_rights("write")
+        self.check_access_rule("write")
 
     @api.multi
     def _check_refundable_invoice(self):
@@ -295,13 +311,33 @@ class CrmComplaint(models.Model):
             raise UserError(_("%s has no email address: the resolution cannot be sent.")
                             % self.rating_get_partner_id().display_name)
 
+    @api.multi
+    @api.returns("res.partner", lambda partner: partner.id)
     def rating_get_partner_id(self):
+        """The customer asked to rate the resolution: its contact, else the
+        customer (over RPC: its id, or False)."""
+        self.check_access_rule("read")
         return self.contact_id or self.partner_id
 
     @api.multi
+    @api.returns("rating.rating", lambda rating: rating.id)
     def rating_apply(self, rate, token=None, feedback=None, subtype=None):
-        """Odoo's rating pages (0-10 smileys) land on the 1-5 stars."""
-        self.ensure_one()
+        """Odoo's rating pages (0-10 smileys) land on the 1-5 stars.
+
+        :param rate: Odoo's rating, 0-10
+        :param token: the access token of the customer's rating request
+            (required: only the customer's link rates a complaint)
+        :param feedback: the customer's comment (text)
+        :returns: the rating filled (its id over RPC)
+        :raises UserError: no token, or a token that is not this
+            complaint's; not exactly one complaint
+        :raises ValidationError: a rate that is no star
+        """
+        if len(self) != 1:
+            raise UserError(_("Rate one complaint at a time."))
+        if not token:
+            raise UserError(_("A complaint is rated through the customer's rating link "
+                              "only."))
         return self._rate(rating_to_stars(rate), token=token, feedback=feedback)
 
     @api.multi

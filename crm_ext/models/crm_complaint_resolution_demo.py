@@ -29,7 +29,7 @@ class CrmComplaintResolutionDemo(models.AbstractModel):
     _description = "Complaint Resolutions Demo Data"
 
     @api.model
-    def generate(self):
+    def _generate(self):
         env = self.with_context(tracking_disable=True, mail_create_nolog=True,
                                 mail_notrack=True, mail_create_nosubscribe=True).env
         company = env.user.company_id

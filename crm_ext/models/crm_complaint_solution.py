@@ -41,15 +41,19 @@ class CrmComplaintSolution(models.Model):
         """The "Apply" button of a suggested solution on the complaint form
         (the complaint comes in the context)."""
         self.ensure_one()
+        self.check_access_rule("read")
         complaint_id = self.env.context.get("apply_complaint_id")
-        if not complaint_id:
+        if not isinstance(complaint_id, int) or isinstance(complaint_id, bool):
             raise UserError(_("Apply a solution from the complaint it answers."))
-        self.env["crm.complaint"].browse(complaint_id)._apply_solution(self)
+        complaint = self.env["crm.complaint"].browse(complaint_id)
+        complaint._check_caller_may_resolve()
+        complaint._apply_solution(self)
         return True
 
     @api.multi
     def action_view_complaints(self):
         self.ensure_one()
+        self.check_access_rule("read")
         action = self.env.ref("crm_ext.crm_complaint_action").read()[0]
         action["domain"] = [("solution_id", "=", self.id)]
         action["context"] = {}

@@ -49,7 +49,7 @@ class CrmCustomerDemo(models.AbstractModel):
     _description = "Customer Insight Demo Data"
 
     @api.model
-    def generate(self, seed=20261122):
+    def _generate(self, seed=20261122):
         """``CRM_EXT_DEMO_CUSTOMERS`` (environment) scales the customer base
         down, for test databases: posting an invoice takes Odoo 11 about a
         third of a second."""
@@ -206,5 +206,5 @@ class CrmCustomerDemo(models.AbstractModel):
             first_of_month = month_end.replace(day=1)
         insight = env["crm.customer.insight"]
         for month_end in month_ends:
-            insight.recompute_company(company, today=fields.Date.to_string(month_end))
-        insight.recompute_company(company)
+            insight._recompute_company(company, today=fields.Date.to_string(month_end))
+        insight._recompute_company(company)

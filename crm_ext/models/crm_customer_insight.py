@@ -315,7 +315,7 @@ class CrmCustomerInsight(models.Model):
         return {name: value for name, value in previous.items() if value is not None}
 
     @api.model
-    def recompute_company(self, company, today=None):
+    def _recompute_company(self, company, today=None):
         """Recompute every figure and score of ``company``: a few statements
         over the whole company, whatever its number of customers."""
         params = self._query_parameters(company, today=today)
@@ -338,7 +338,7 @@ class CrmCustomerInsight(models.Model):
         self._invalidate_insight_cache()
 
     @api.model
-    def refresh_partners(self, partners, company):
+    def _refresh_partners(self, partners, company):
         """Refresh the raw figures of some customers at once (after an invoice
         or a payment); scores, which compare customers, wait for the next
         full recompute."""
@@ -368,7 +368,7 @@ class CrmCustomerInsight(models.Model):
             if field.compute == "_compute_customer_insight"])
 
     @api.model
-    def refresh_documents(self, documents, partner_field):
+    def _refresh_documents(self, documents, partner_field):
         """Refresh the customers of some invoices or payments, company by
         company, unless the context says the caller recomputes anyway."""
         if self.env.context.get("crm_ext_no_insight_refresh"):
@@ -377,21 +377,41 @@ class CrmCustomerInsight(models.Model):
         for company in documents.mapped("company_id"):
             partners = documents.filtered(
                 lambda document: document.company_id == company).mapped(partner_field)
-            insight.refresh_partners(partners, company)
+            insight._refresh_partners(partners, company)
 
     @api.model
-    def recompute_all(self):
-        """Entry point of the nightly cron and of the "Recompute" button."""
-        insight = self.sudo()
-        # a database has a handful of companies
-        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
-        for company in companies:
-            insight.with_context(force_company=company.id).recompute_company(company)
-            insight.schedule_grade_visits(company)
+    def action_recompute_all(self):
+        """The "Recompute Customer Insight" menu: the figures and scores of
+        the caller's companies now, as the nightly cron computes them.
+        Returns True.
+
+        :raises AccessError: the caller is not a sales manager.
+        """
+        if not self.user_has_groups("sales_team.group_sale_manager"):
+            raise AccessError(_("Only sales managers recompute the customer insight."))
+        self._recompute_companies(self.env.user.company_ids)
         return True
 
     @api.model
-    def schedule_grade_visits(self, company, today=None):
+    def _cron_recompute_all(self):
+        """Entry point of the nightly cron (``ir_cron_customer_insight``):
+        every company."""
+        # a database has a handful of companies
+        self._recompute_companies(
+            self.env["res.company"].sudo().search([]))  # pylint: disable=no-search-all
+        return True
+
+    @api.model
+    def _recompute_companies(self, companies):
+        """The figures and scores of ``companies``, then the visits their
+        grades plan."""
+        insight = self.sudo()
+        for company in companies.sudo():
+            insight.with_context(force_company=company.id)._recompute_company(company)
+            insight._schedule_grade_visits(company)
+
+    @api.model
+    def _schedule_grade_visits(self, company, today=None):
         """Service policy by grade: plan a visit for the salesperson of every
         customer whose grade has a visit interval and who has no visit of
         that type planned.  The deadline is the interval after the last

@@ -25,7 +25,7 @@ class CrmLoyaltyDemo(models.AbstractModel):
     _description = "Loyalty Demo Data"
 
     @api.model
-    def generate(self):
+    def _generate(self):
         program = self.env.ref("crm_ext.crm_loyalty_program_demo", raise_if_not_found=False)
         if not program:
             return False
@@ -44,7 +44,7 @@ class CrmLoyaltyDemo(models.AbstractModel):
         members = env["crm.loyalty.member"].search([("program_id", "=", program.id)])
         self._demo_redemptions(members)
         self._demo_adjustments(members)
-        program.run_daily()
+        program._run_daily()
         return True
 
     @api.model

@@ -89,11 +89,10 @@ class CrmLoyaltyEntry(models.Model):
             entry.value = entry.points * entry.program_id.point_value
 
     @api.model
-    def create(self, vals):
-        if not self.env.context.get("crm_loyalty_ledger"):
-            raise UserError(_("Loyalty points are only moved by the program (earning, "
-                              "redemption, expiry) or the adjustment wizard."))
-        return super(CrmLoyaltyEntry, self).create(vals)
+    def create(self, vals):  # pylint: disable=method-required-super
+        """Refused: entries are written by :meth:`_record` only."""
+        raise UserError(_("Loyalty points are only moved by the program (earning, "
+                          "redemption, expiry) or the adjustment wizard."))
 
     @api.multi
     def write(self, vals):
@@ -121,7 +120,7 @@ class CrmLoyaltyEntry(models.Model):
             sorted({vals["member_id"] for vals in vals_list}))
         members._lock()
         entries = self.browse()
-        ledger = self.sudo().with_context(crm_loyalty_ledger=True)
+        ledger = self.sudo()
         for vals in vals_list:
             vals = dict(vals)
             member = members.browse(vals["member_id"])

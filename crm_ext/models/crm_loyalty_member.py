@@ -208,6 +208,7 @@ class CrmLoyaltyMember(models.Model):
     @api.multi
     def action_view_entries(self):
         self.ensure_one()
+        self.check_access_rule("read")
         action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
         action["domain"] = [("member_id", "=", self.id)]
         action["context"] = {"default_member_id": self.id}

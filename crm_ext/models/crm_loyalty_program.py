@@ -5,7 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_round
 
 
@@ -56,6 +56,11 @@ class CrmLoyaltyProgram(models.Model):
     max_redeem_share = fields.Float(
         "Maximum Share Paid with Points (%)", default=50.0,
         help="Largest part of an order's total that points can pay.")
+    customer_redemption = fields.Boolean(
+        "Customers Redeem Their Own Points", track_visibility="onchange",
+        help="Lets customers with a portal login redeem their own points on their "
+             "quotations (through sale.order.apply_loyalty_points). Off: only salespeople "
+             "redeem points.")
     expiry_months = fields.Integer(
         "Points Expire After (months)", default=12,
         help="0: points never expire.")
@@ -137,7 +142,7 @@ class CrmLoyaltyProgram(models.Model):
 
     def _compute_liability_check(self):
         for program in self:
-            check = program.check_liability()
+            check = program._liability_check()
             program.outstanding_points = check["outstanding_points"]
             program.outstanding_value = check["outstanding_value"]
             program.liability_balance = check["liability_balance"]
@@ -254,9 +259,32 @@ class CrmLoyaltyProgram(models.Model):
             (insight.segment_id and insight.segment_id in self.enrol_segment_ids)
             or (insight.grade and insight.grade in self.enrol_grade_ids.mapped("code")))
 
+    @api.multi
     def check_liability(self):
-        """The liability account's balance against the points outstanding x
-        the value of a point: equal whenever the program books its points."""
+        """The points liability of this program against its account.
+
+        For accountants and loyalty managers; reads only.  Returns a dict:
+        ``outstanding_points`` (float, points not yet redeemed or expired),
+        ``outstanding_value`` (float, those points x the value of a point, in
+        the company currency), ``liability_balance`` (float, credit - debit of
+        the liability account's posted journal items, company currency),
+        ``difference`` (float, balance - value) and ``balanced`` (bool: equal
+        whenever the program books its points).
+
+        :raises AccessError: the caller is neither an accountant (Billing)
+            nor a loyalty manager, or may not read this program.
+        :raises ValueError: not exactly one program.
+        """
+        if not self.user_has_groups("account.group_account_invoice,"
+                                    "crm_ext.crm_loyalty_program_group_manager"):
+            raise AccessError(_("Only accountants and loyalty managers check the points "
+                                "liability."))
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        return self._liability_check()
+
+    def _liability_check(self):
+        """See :meth:`check_liability`, without its access checks."""
         self.ensure_one()
         self.env.cr.execute(
             "SELECT COALESCE(SUM(points), 0) FROM crm_loyalty_entry WHERE program_id = %s",
@@ -282,7 +310,9 @@ class CrmLoyaltyProgram(models.Model):
 
     @api.multi
     def action_view_members(self):
+        """The window action of this program's members (a dict)."""
         self.ensure_one()
+        self.check_access_rule("read")
         action = self.env.ref("crm_ext.crm_loyalty_member_action").read()[0]
         action["domain"] = [("program_id", "=", self.id)]
         action["context"] = {"default_program_id": self.id}
@@ -291,10 +321,16 @@ class CrmLoyaltyProgram(models.Model):
     # daily run
 
     @api.model
-    def run_daily(self, today=None):
-        """The daily cron: expire points, award birthday bonuses, review
-        tiers, remind members of points about to expire.  Running it twice
-        the same day changes nothing the second time."""
+    def _cron_run_daily(self):
+        """Entry point of the daily cron (``ir_cron_loyalty_daily``)."""
+        return self._run_daily()
+
+    @api.model
+    def _run_daily(self, today=None):
+        """The daily run over every program: expire points, award birthday
+        bonuses, review tiers, remind members of points about to expire.
+        ``today``: a ``'YYYY-MM-DD'`` string, the user's today by default.
+        Running it twice the same day changes nothing the second time."""
         today = today or fields.Date.context_today(self)
         # a database has a handful of programs
         for program in self.sudo().search([]):  # pylint: disable=no-search-all

@@ -1,7 +1,13 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from .. import in_progress
+
+# an operation in progress (see in_progress): the orders whose loyalty
+# discount line a redemption sets
+LOYALTY_LINES = "loyalty_line_redemption"
 
 
 class SaleOrder(models.Model):
@@ -18,11 +24,65 @@ class SaleOrder(models.Model):
 
     @api.multi
     def apply_loyalty_points(self, points):
-        """Redeem ``points`` of the customer's balance on this quotation: a
-        discount line worth points x the value of a point.  Within the
-        balance, the program's minimum and the maximum share of the order;
-        the member's row stays locked until the transaction ends, so two
-        orders can never spend the same points."""
+        """Redeem ``points`` of the customer's balance on this quotation.
+
+        The quotation has one loyalty discount line, worth ``points`` x the
+        value of a point (converted to the order's currency).  Calling the
+        method again on the same quotation sets that line to the new number
+        of points, taking the difference from the balance or giving it back:
+        the same call twice leaves the same state, so a client may retry.
+        The member's row stays locked until the transaction ends, so two
+        orders can never spend the same points.
+
+        Salespeople who may change the order call it (the "Redeem Points"
+        wizard does); a customer with a portal login only on its own
+        quotation, when the program has "Customers Redeem Their Own Points".
+
+        :param points: the points redeemed on the order in all (a number
+            above zero, a multiple of the program's rounding step)
+        :returns: the id (int) of the order's loyalty discount line
+        :raises AccessError: the caller may not redeem points on this order
+        :raises UserError: not exactly one quotation (draft or sent); no
+            running program, discount product or membership; points not
+            whole, below the program's minimum, beyond the balance, or worth
+            more than the share of the order points may pay.  Nothing is
+            written then.
+        """
+        if len(self) != 1:
+            raise UserError(_("Redeem loyalty points on one quotation at a time."))
+        order = self._loyalty_redeemer_order()
+        return order._redeem_loyalty_points(points, self.env.uid).id
+
+    def _loyalty_redeemer_order(self):
+        """This order in the environment the redemption runs in, once the
+        caller's right to redeem on it is checked: the caller's own for a
+        salesperson allowed to change the order; the program's for a
+        customer redeeming on its own quotation, when the program allows."""
+        self.ensure_one()
+        if self.user_has_groups("sales_team.group_sale_salesman"):
+            self.check_access_rights("write")
+            self.check_access_rule("write")
+            return self
+        refused = AccessError(_(
+            "Only salespeople redeem loyalty points on an order, or the customer on its "
+            "own quotation when the loyalty program allows it."))
+        if not self.user_has_groups("base.group_portal"):
+            raise refused
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        order = self.sudo()
+        customer = self.env.user.partner_id.commercial_partner_id
+        program = self.env["crm.loyalty.program"].sudo()._active_program(order.company_id)
+        if order.partner_id.commercial_partner_id != customer \
+                or not program.customer_redemption:
+            raise refused
+        return order
+
+    def _redeem_loyalty_points(self, points, user_id):
+        """The loyalty discount line of this quotation set to ``points``
+        (see :meth:`apply_loyalty_points`, which checks the caller's rights
+        first), the ledger's movement recorded for ``user_id``; returns the
+        line."""
         self.ensure_one()
         if self.state not in ("draft", "sent"):
             raise UserError(_("Points can only be redeemed on a quotation, not on a "
@@ -39,38 +99,63 @@ class SaleOrder(models.Model):
             raise UserError(_("%(customer)s is not a member of %(program)s.") % {
                 "customer": self.partner_id.commercial_partner_id.name,
                 "program": program.name})
-        if points <= 0 or not program._is_whole_points(points):
+        if not isinstance(points, (int, float)) or isinstance(points, bool) \
+                or points <= 0 or not program._is_whole_points(points):
             raise UserError(_("Redeem a positive number of points, in multiples of %s.")
                             % program.points_rounding)
+        lines = self.order_line.filtered("loyalty_points")
+        if len(lines) == 1 and lines.loyalty_points == points:
+            return lines  # already so: a retried call changes nothing
         member._lock()
         member.invalidate_cache()
-        if points > member.balance:
+        current = self._loyalty_points_outstanding()
+        if points > member.balance + current:
             raise UserError(_("%(customer)s has %(balance)s points: %(points)s cannot be "
                               "redeemed.") % {"customer": member.partner_id.name,
-                                              "balance": member.balance, "points": points})
+                                              "balance": member.balance + current,
+                                              "points": points})
         if points < program.min_redeem_points:
             raise UserError(_("At least %s points must be redeemed at once.")
                             % program.min_redeem_points)
-        limit, redeemed = self._loyalty_share(program)
+        limit, _redeemed = self._loyalty_share(program)
         value = self._loyalty_points_value(program, points)
-        if self._loyalty_points_value(program, redeemed + points) > limit + 1e-6:
+        if value > limit + 1e-6:
             raise UserError(_("Points can pay at most %(share)s%% of this order "
                               "(%(limit).2f).") % {
                 "share": program.max_redeem_share, "limit": limit})
-        entry = self.env["crm.loyalty.entry"]._record([{
-            "member_id": member.id, "entry_type": "redeem", "points": -points,
-            "sale_order_id": self.id, "origin": self.name}])
-        self.env["sale.order.line"].sudo().create({
-            "order_id": self.id,
-            "product_id": program.discount_product_id.id,
+        redemption = lines[:1].loyalty_entry_id
+        if points != current:
+            moved = self.env["crm.loyalty.entry"]._record([{
+                "member_id": member.id,
+                "entry_type": "redeem" if points > current else "reversal",
+                "points": current - points,
+                "sale_order_id": self.id, "origin": self.name,
+                "reversed_entry_id": redemption.id if points < current else False,
+                "user_id": user_id}])
+            redemption = redemption or moved
+        values = {
             "name": _("Loyalty points: %s points redeemed") % ("%g" % points),
-            "product_uom_qty": 1.0,
             "price_unit": -value,
-            "tax_id": [(6, 0, [])],
             "loyalty_points": points,
-            "loyalty_entry_id": entry.id,
-        })
-        return entry
+            "loyalty_entry_id": redemption.id,
+        }
+        with in_progress.running(self.env.cr, LOYALTY_LINES, self.ids):
+            if not lines:
+                return self.env["sale.order.line"].sudo().create(dict(
+                    values, order_id=self.id, product_id=program.discount_product_id.id,
+                    product_uom_qty=1.0, tax_id=[(6, 0, [])]))
+            # orders of earlier versions may hold several lines: one stays
+            lines[1:].sudo().unlink()
+            lines[:1].sudo().write(values)
+        return lines[:1]
+
+    def _loyalty_points_outstanding(self):
+        """Points redeemed on this order and not given back (the ledger's
+        redemptions less their reversals)."""
+        self.ensure_one()
+        self.env.cr.execute("SELECT COALESCE(-SUM(points), 0) FROM crm_loyalty_entry "
+                            "WHERE sale_order_id = %s", (self.id,))
+        return self.env.cr.fetchone()[0]
 
     def _loyalty_points_value(self, program, points):
         """What ``points`` are worth on this order, in its currency: points
@@ -92,14 +177,15 @@ class SaleOrder(models.Model):
 
     def _loyalty_points_redeemable(self, program, balance):
         """The most points :meth:`apply_loyalty_points` accepts on this
-        order: the balance, within the share points may pay, less those
-        already redeemed on it."""
-        limit, redeemed = self._loyalty_share(program)
+        order in all: the balance and the points already redeemed on it,
+        within the share points may pay."""
+        limit, _redeemed = self._loyalty_share(program)
         order_currency = self.currency_id.with_context(
             date=self.date_order or fields.Datetime.now())
         limit_points = order_currency.compute(
             limit, program.currency_id, round=False) / program.point_value
-        return max(0.0, program._round_points(min(balance, limit_points - redeemed)))
+        available = balance + (self._loyalty_points_outstanding() if self.id else 0.0)
+        return max(0.0, program._round_points(min(available, limit_points)))
 
     @api.multi
     def action_cancel(self):
@@ -109,15 +195,17 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_draft(self):
+        # the discount of a cancelled order comes back only with its points
         lines = self.filtered(lambda order: order.state == "cancel").mapped(
             "order_line").filtered("loyalty_points")
+        points = {order: sum(lines.filtered(lambda line: line.order_id == order).mapped(
+            "loyalty_points")) for order in lines.mapped("order_id")}
+        # their points came back with the cancellation
+        with in_progress.running(self.env.cr, LOYALTY_LINES, lines.mapped("order_id").ids):
+            lines.unlink()
         result = super(SaleOrder, self).action_draft()
-        # the discount of a cancelled order comes back only with its points
-        for line in lines:
-            points = line.loyalty_points
-            order = line.order_id
-            line.with_context(crm_loyalty_points_returned=True).unlink()
-            order.apply_loyalty_points(points)
+        for order, order_points in points.items():
+            order._redeem_loyalty_points(order_points, self.env.uid)
         return result
 
 
@@ -128,30 +216,48 @@ class SaleOrderLine(models.Model):
     loyalty_entry_id = fields.Many2one(
         "crm.loyalty.entry", "Redemption", readonly=True, copy=False, ondelete="restrict")
 
+    @api.model
+    def create(self, vals):
+        if (vals.get("loyalty_points") or vals.get("loyalty_entry_id")) \
+                and vals.get("order_id") not in in_progress.ids(self.env.cr, LOYALTY_LINES):
+            raise UserError(_("Loyalty discount lines are added by redeeming points on the "
+                              "quotation."))
+        return super(SaleOrderLine, self).create(vals)
+
     @api.multi
     def write(self, vals):
-        if any(key in vals for key in ("price_unit", "product_uom_qty", "discount",
-                                       "product_id")) and self.filtered("loyalty_points"):
+        redeeming = in_progress.ids(self.env.cr, LOYALTY_LINES)
+        if not set(self.mapped("order_id").ids) <= redeeming and (
+                {"loyalty_points", "loyalty_entry_id"} & set(vals) or (
+                    {"price_unit", "product_uom_qty", "discount", "product_id"} & set(vals)
+                    and self.filtered("loyalty_points"))):
             raise UserError(_("A loyalty discount line cannot be changed: remove it and "
                               "redeem again."))
         return super(SaleOrderLine, self).write(vals)
 
     @api.multi
     def unlink(self):
-        if not self.env.context.get("crm_loyalty_points_returned"):
-            self.filtered(lambda line: line.order_id.state != "cancel")._return_loyalty_points()
+        # lines a redemption replaces or of an order set back to quotation
+        # have had their points counted or given back already
+        redeeming = in_progress.ids(self.env.cr, LOYALTY_LINES)
+        self.filtered(lambda line: line.order_id.state != "cancel"
+                      and line.order_id.id not in redeeming)._return_loyalty_points()
         return super(SaleOrderLine, self).unlink()
 
     def _return_loyalty_points(self):
-        """Give back the points of loyalty discount lines, once."""
+        """Give back the points of these loyalty discount lines, once: at
+        most what their orders still hold redeemed in the ledger (a second
+        cancellation gives nothing back)."""
         entries = self.env["crm.loyalty.entry"]
-        for line in self.filtered("loyalty_entry_id"):
-            redemption = line.loyalty_entry_id
-            returned = sum(entries.sudo().search([
-                ("reversed_entry_id", "=", redemption.id)]).mapped("points"))
-            points = -redemption.points - returned
-            if points > 0:
+        redeeming = self.filtered("loyalty_entry_id")
+        for order in redeeming.mapped("order_id"):
+            lines = redeeming.filtered(lambda line: line.order_id == order)
+            outstanding = order._loyalty_points_outstanding()
+            if order.order_line.filtered("loyalty_points") - lines:
+                outstanding = min(outstanding, sum(lines.mapped("loyalty_points")))
+            if outstanding > 0:
+                redemption = lines[0].loyalty_entry_id
                 entries._record([{
                     "member_id": redemption.member_id.id, "entry_type": "reversal",
-                    "points": points, "sale_order_id": line.order_id.id,
-                    "reversed_entry_id": redemption.id, "origin": line.order_id.name}])
+                    "points": outstanding, "sale_order_id": order.id,
+                    "reversed_entry_id": redemption.id, "origin": order.name}])

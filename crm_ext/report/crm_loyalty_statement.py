@@ -8,6 +8,7 @@ from datetime import date
 import xlsxwriter
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmLoyaltyStatement(models.TransientModel):
@@ -26,7 +27,12 @@ class CrmLoyaltyStatement(models.TransientModel):
 
     @api.model
     def create(self, vals):
-        member = self.env["crm.loyalty.member"].browse(vals.get("member_id"))
+        member_id = vals.get("member_id")
+        if not isinstance(member_id, int) or isinstance(member_id, bool):
+            raise UserError(_("Choose the loyalty card of the statement."))
+        member = self.env["crm.loyalty.member"].browse(member_id).exists()
+        if not member:
+            raise UserError(_("Choose the loyalty card of the statement."))
         # the statement shows the member's data to whoever asks for it
         member.check_access_rights("read")
         member.check_access_rule("read")

@@ -75,7 +75,7 @@ class InsightCase(common.SavepointCase):
         return payment
 
     def _recompute(self, today=None):
-        self.insight_model.recompute_company(self.company, today=today or self.TODAY)
+        self.insight_model._recompute_company(self.company, today=today or self.TODAY)
 
     def _insight(self, partner):
         return self.insight_model.search([

@@ -3,6 +3,8 @@ from datetime import datetime
 from odoo import fields
 from odoo.tests import common
 
+from odoo.addons.crm_ext import clock
+
 
 def dt(text):
     return datetime.strptime(text, "%Y-%m-%d %H:%M")
@@ -72,12 +74,13 @@ class ComplaintCase(common.SavepointCase):
         values.setdefault("team_id", cls.team.id)
         values.setdefault("user_id", cls.responsible.id)
         values["date_received"] = received + ":00"
-        return cls.env["crm.complaint"].with_context(
-            complaint_now=now or received + ":00").create(values)
+        with clock.frozen(cls.env, now or received + ":00"):
+            return cls.env["crm.complaint"].create(values)
 
     def _move(self, complaint, stage, now, **values):
         values["stage_id"] = stage.id
-        complaint.with_context(complaint_now=now + ":00").write(values)
+        with clock.frozen(self.env, now + ":00"):
+            complaint.write(values)
 
     def assertMoment(self, value, text):
         self.assertEqual(fields.Datetime.from_string(value), dt(text))

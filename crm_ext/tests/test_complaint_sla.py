@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import common
 
+from odoo.addons.crm_ext import clock
+
 from .test_complaint_common import ComplaintCase, dt
 
 
@@ -71,8 +73,8 @@ class TestComplaintSla(ComplaintCase):
         complaint = self._complaint(category_id=other.id)
         self.assertEqual(complaint.sla_id, self.sla)
         # re-matched when the severity changes, with the new deadlines
-        complaint.with_context(complaint_now="2026-01-05 10:00:00").write(
-            {"severity": "critical"})
+        with clock.frozen(self.env, "2026-01-05 10:00:00"):
+            complaint.write({"severity": "critical"})
         self.assertEqual(complaint.sla_id, critical)
         self.assertMoment(complaint.ack_deadline, "2026-01-05 11:00")
 

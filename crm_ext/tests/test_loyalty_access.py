@@ -95,6 +95,48 @@ class TestLoyaltyAccess(LoyaltyCase):
         self.assertEqual(program.outstanding_value, 5.0)
         self.assertEqual(program.liability_difference, 0.0)
 
+    def test_liability_check_is_for_accountants_and_loyalty_managers(self):
+        for user in (self.accountant, self.loyalty_manager):
+            check = self.program.sudo(user).check_liability()
+            self.assertEqual((check["outstanding_points"], check["balanced"]), (500.0, True))
+        self.assertDenied(lambda: self.program.sudo(self.salesman).check_liability())
+
+    def _portal_user(self):
+        customer = self.customer.sudo()
+        return self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Access Customer Portal", "login": "access_customer_portal",
+            "partner_id": self.env["res.partner"].create({
+                "name": "Portal Contact", "parent_id": customer.id,
+                "email": "portal@example.com"}).id,
+            "company_id": self.company.id, "company_ids": [(6, 0, self.company.ids)],
+            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+        })
+
+    def test_customers_redeem_only_where_the_program_lets_them(self):
+        portal = self._portal_user()
+        own = self._quotation(self.customer, 1000.0, user=self.salesman)
+        own.message_subscribe([portal.partner_id.id])
+        as_customer = own.sudo(portal)
+        as_customer.read(["name"])  # the customer sees its quotation
+        self.assertDenied(lambda: as_customer.apply_loyalty_points(100.0))
+        self.program.customer_redemption = True
+        line_id = as_customer.apply_loyalty_points(100.0)
+        self.assertEqual(own.order_line.filtered("loyalty_points").id, line_id)
+        self.assertEqual(self._balance(self.member), 400.0)
+        redemption = own.order_line.filtered("loyalty_points").loyalty_entry_id
+        self.assertEqual(redemption.user_id, portal)
+        # never on another customer's quotation
+        stranger = self._customer("Another Customer")
+        self._enrol(stranger)
+        theirs = self._quotation(stranger, 1000.0, user=self.salesman)
+        theirs.message_subscribe([portal.partner_id.id])
+        self.assertDenied(lambda: theirs.sudo(portal).apply_loyalty_points(100.0))
+
+    def test_accountants_do_not_redeem(self):
+        order = self._quotation(self.customer, 1000.0, user=self.salesman)
+        self.assertDenied(lambda: order.sudo(self.accountant).apply_loyalty_points(100.0))
+        self.assertFalse(order.order_line.filtered("loyalty_points"))
+
     def test_programs_of_other_companies_are_hidden(self):
         other_company = self.env["res.company"].create({"name": "Other Loyalty Co"})
         hidden = self.program_model.create({"name": "Elsewhere",

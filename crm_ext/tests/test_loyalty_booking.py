@@ -135,7 +135,7 @@ class TestLoyaltyBooking(LoyaltyCase):
         self.assertEqual(invoice.state, "paid")
         self.assertEqual(len(invoice.loyalty_entry_ids), 1)
         self.assertLiabilityBalanced()
-        self.program.run_daily(self._date(months=13))
+        self.program._run_daily(self._date(months=13))
         check = self.assertLiabilityBalanced()
         self.assertEqual((check["outstanding_points"], check["liability_balance"]), (0.0, 0.0))
 

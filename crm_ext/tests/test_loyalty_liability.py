@@ -52,7 +52,7 @@ class TestLoyaltyLiability(LoyaltyCase):
         self.assertEqual(self.assertLiabilityBalanced()["liability_balance"], 20.0)
         self._refund(invoice, 500.0)
         self.assertEqual(self.assertLiabilityBalanced()["liability_balance"], 15.0)
-        self.program.run_daily(self._date(months=13))
+        self.program._run_daily(self._date(months=13))
         check = self.assertLiabilityBalanced()
         self.assertEqual((check["outstanding_points"], check["liability_balance"]), (0.0, 0.0))
         income = self.env["account.move.line"].search(
@@ -176,13 +176,13 @@ class TestLoyaltyLiability(LoyaltyCase):
         return True
 
     def _op_expire(self, days):
-        self.program.run_daily(self._date(days=days))
+        self.program._run_daily(self._date(days=days))
         return True
 
     def _op_birthday(self, days):
         day = self._date(days=days)
         self.customer.birthdate = ("1992" if day[5:] == "02-29" else "1990") + day[4:]
-        self.program.run_daily(day)
+        self.program._run_daily(day)
         return True
 
     def _assert_invoice_points(self, invoice):

@@ -33,10 +33,12 @@ class TestLoyaltyRedemption(LoyaltyCase):
 
     def test_redeem_adds_a_discount_line(self):
         order = self._quotation(self.customer, 1000.0)
-        entry = order.apply_loyalty_points(300.0)
+        line_id = order.apply_loyalty_points(300.0)
         line = order.order_line.filtered("loyalty_points")
-        self.assertEqual((line.product_id, line.price_unit, line.loyalty_entry_id),
-                         (self.discount_product, -3.0, entry))
+        self.assertEqual(line_id, line.id)
+        entry = line.loyalty_entry_id
+        self.assertEqual((line.product_id, line.price_unit),
+                         (self.discount_product, -3.0))
         self.assertEqual(order.amount_total, 997.0)
         self.assertEqual((entry.entry_type, entry.points, entry.sale_order_id),
                          ("redeem", -300.0, order))
@@ -65,9 +67,9 @@ class TestLoyaltyRedemption(LoyaltyCase):
 
     def test_more_than_the_share_of_the_order_is_refused(self):
         order = self._quotation(self.customer, 10.0)
-        # 50% of 10.00 is 500 points
+        # 50% of 10.00 is 500 points, the points already redeemed on it included
         order.apply_loyalty_points(500.0)
-        self.assertRefused(order, 100.0, "Points can pay at most 50.0% of this order (5.00)")
+        self.assertRefused(order, 600.0, "Points can pay at most 50.0% of this order (5.00)")
 
     def test_confirmed_order_is_refused(self):
         order = self._quotation(self.customer, 1000.0)
@@ -89,7 +91,8 @@ class TestLoyaltyRedemption(LoyaltyCase):
 
     def test_cancelling_the_order_gives_the_points_back(self):
         order = self._quotation(self.customer, 1000.0)
-        redemption = order.apply_loyalty_points(300.0)
+        order.apply_loyalty_points(300.0)
+        redemption = order.order_line.filtered("loyalty_points").loyalty_entry_id
         order.action_cancel()
         self.assertEqual(self._balance(self.member), 1000.0)
         reversal = order.loyalty_entry_ids.filtered(lambda e: e.entry_type == "reversal")
@@ -131,6 +134,61 @@ class TestLoyaltyRedemption(LoyaltyCase):
         order.apply_loyalty_points(300.0)
         with self.assertRaises(UserError):
             order.order_line.filtered("loyalty_points").write({"price_unit": -30.0})
+
+    def test_the_same_call_twice_redeems_once(self):
+        order = self._quotation(self.customer, 1000.0)
+        first = order.apply_loyalty_points(300.0)
+        counts = self._counts()
+        self.assertEqual(order.apply_loyalty_points(300.0), first)
+        self.assertEqual(self._counts(), counts)
+        self.assertEqual(len(order.order_line.filtered("loyalty_points")), 1)
+        self.assertEqual(self._balance(self.member), 700.0)
+
+    def test_redeeming_again_sets_the_line_to_the_new_points(self):
+        order = self._quotation(self.customer, 1000.0)
+        line_id = order.apply_loyalty_points(300.0)
+        # fewer: the difference comes back
+        self.assertEqual(order.apply_loyalty_points(200.0), line_id)
+        line = order.order_line.filtered("loyalty_points")
+        self.assertEqual((len(line), line.loyalty_points, line.price_unit), (1, 200.0, -2.0))
+        self.assertEqual(self._balance(self.member), 800.0)
+        # more: the difference is taken
+        self.assertEqual(order.apply_loyalty_points(900.0), line_id)
+        self.assertEqual((line.loyalty_points, line.price_unit), (900.0, -9.0))
+        self.assertEqual(self._balance(self.member), 100.0)
+        self.assertEqual(order.loyalty_points_redeemed, 900.0)
+        self.assertEqual(order.amount_total, 991.0)
+        # the whole balance and what the order holds, not more
+        self.assertRefused(order, 1100.0, "has 1000.0 points: 1100.0 cannot be redeemed")
+        self.assertLedgerConsistent(self.member)
+        self.assertLiabilityBalanced()
+        # cancelling gives back what the order holds, once
+        order.action_cancel()
+        self.assertEqual(self._balance(self.member), 1000.0)
+
+    def test_removing_a_line_set_twice_gives_back_its_points_once(self):
+        order = self._quotation(self.customer, 1000.0)
+        order.apply_loyalty_points(300.0)
+        order.apply_loyalty_points(500.0)
+        order.order_line.filtered("loyalty_points").unlink()
+        self.assertEqual(self._balance(self.member), 1000.0)
+        self.assertLedgerConsistent(self.member)
+
+    def test_loyalty_fields_of_a_line_are_not_written_by_hand(self):
+        order = self._quotation(self.customer, 1000.0)
+        redemption_order = self._quotation(self.customer, 1000.0)
+        redemption_order.apply_loyalty_points(300.0)
+        redemption = redemption_order.order_line.filtered("loyalty_points").loyalty_entry_id
+        plain = order.order_line
+        with self.assertRaises(UserError):
+            plain.write({"loyalty_points": 300.0})
+        with self.assertRaises(UserError):
+            plain.write({"loyalty_entry_id": redemption.id})
+        with self.assertRaises(UserError):
+            self.env["sale.order.line"].create({
+                "order_id": order.id, "product_id": self.product.id, "price_unit": -3.0,
+                "loyalty_points": 300.0, "loyalty_entry_id": redemption.id})
+        self.assertEqual(self._balance(self.member), 700.0)
 
     def test_errors_are_in_the_users_language(self):
         self.env["res.lang"].load_lang("zh_CN")

@@ -154,8 +154,8 @@ class TestLoyaltyUi(common.SavepointCase):
         self.assertEqual(line.loyalty_points, 400.0)
         self.assertAlmostEqual(line.price_unit, -4.0)
         self.assertEqual(order.loyalty_points_redeemed, 400.0)
-        # what is left on the order for the next redemption
-        self.assertEqual(self._redeem_wizard(order, self.salesman).max_points, 600.0)
+        # redeeming again replaces the 400: the whole balance is redeemable
+        self.assertEqual(self._redeem_wizard(order, self.salesman).max_points, 1000.0)
 
     def test_redeem_over_balance_refused(self):
         order = self._quotation()

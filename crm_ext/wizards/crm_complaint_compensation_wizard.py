@@ -54,6 +54,7 @@ class CrmComplaintCompensationWizard(models.TransientModel):
         if not self.user_has_groups(OFFICER_GROUP):
             raise AccessError(_("Only complaint officers give compensation points."))
         complaint = self.complaint_id
+        complaint._check_caller_may_resolve()
         program = complaint._compensation_program()
         if self.points <= 0:
             raise UserError(_("Give a positive number of compensation points."))

@@ -62,6 +62,7 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
 
     def _create_refund(self):
         complaint = self.complaint_id
+        complaint._check_caller_may_resolve()
         invoice = complaint._check_refundable_invoice()
         invoices = self.env["account.invoice"]
         values = invoices._prepare_refund(

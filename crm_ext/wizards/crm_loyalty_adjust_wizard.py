@@ -70,6 +70,8 @@ class CrmLoyaltyAdjustWizard(models.TransientModel):
         self.ensure_one()
         if not self.user_has_groups(MANAGER_GROUP):
             raise AccessError(_("Only loyalty managers can adjust points by hand."))
+        self.member_id.check_access_rights("write")
+        self.member_id.check_access_rule("write")
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason of the adjustment: it is kept in the ledger "
                               "and in the member's history."))
