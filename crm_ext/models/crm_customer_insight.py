@@ -4,6 +4,7 @@ import collections
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from . import insight_queries
 

@@ -12,6 +12,7 @@ from . import test_loyalty_earning
 from . import test_loyalty_liability
 from . import test_loyalty_program
 from . import test_loyalty_redemption
+from . import test_loyalty_booking
 from . import test_complaint_sla
 from . import test_complaint_escalation
 from . import test_complaint_intake
@@ -20,3 +21,4 @@ from . import test_complaint_resolution
 from . import test_complaint_rating
 from . import test_complaint_solution
 from . import test_complaint_report
+from . import test_rpc_guards

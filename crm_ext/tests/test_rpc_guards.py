@@ -1,0 +1,115 @@
+import importlib.util
+import os
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import common
+from odoo.tools import mute_logger
+
+from odoo.addons.crm_ext import clock
+
+from .test_complaint_common import ComplaintCase
+from .test_loyalty_common import LoyaltyCase
+
+
+def _post_migration(version):
+    """The post-migration module of ``version`` (its folder name has dots)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", version,
+                        "post-migration.py")
+    spec = importlib.util.spec_from_file_location("crm_ext_post_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestInvoiceStepGuards(LoyaltyCase):
+    """The steps of an invoice's validation that Odoo leaves public cannot
+    be called on their own to award points twice or skip the journal
+    entry; cron entry points are private and old crons are migrated."""
+
+    def setUp(self):
+        super(TestInvoiceStepGuards, self).setUp()
+        self.program.earn_on = "posted"
+        self.partner = self._customer("Guarded Customer")
+
+    def test_validating_an_open_invoice_again_is_refused(self):
+        invoice = self._sell(self.partner, 1000.0)
+        counts = self._counts()
+        with self.assertRaises(UserError):
+            invoice.invoice_validate()
+        self.assertEqual(self._counts(), counts)
+        self.assertEqual(invoice.loyalty_entry_ids.mapped("points"), [1000.0])
+
+    def test_a_draft_invoice_is_not_opened_without_its_journal_entry(self):
+        invoice = self._sell(self.partner, 1000.0, post=False)
+        with self.assertRaises(UserError):
+            invoice.invoice_validate()
+        self.assertEqual(invoice.state, "draft")
+        invoice.action_invoice_open()
+        self.assertEqual((invoice.state, bool(invoice.move_id)), ("open", True))
+
+    def test_journal_items_are_made_only_with_the_journal_entry(self):
+        invoice = self._sell(self.partner, 1000.0, post=False)
+        with self.assertRaises(UserError):
+            invoice.finalize_invoice_move_lines([])
+
+    def test_only_sales_managers_recompute_the_insight(self):
+        insight = self.env["crm.customer.insight"]
+        with self.assertRaises(AccessError):
+            insight.sudo(self.salesman).action_recompute_all()
+        manager = self._user("insight_manager", "sales_team.group_sale_manager")
+        self.assertIs(insight.sudo(manager).action_recompute_all(), True)
+
+    def test_analysis_views_are_built_by_odoo_only(self):
+        for model in ("crm.customer.insight.report", "crm.complaint.report"):
+            with self.assertRaises(AccessError):
+                self.env[model].sudo(self.loyalty_manager).init()
+
+    def test_crons_call_private_entry_points(self):
+        for xmlid, code in (("crm_ext.ir_cron_customer_insight", "model._cron_recompute_all()"),
+                            ("crm_ext.ir_cron_loyalty_daily", "model._cron_run_daily()")):
+            self.assertEqual(self.env.ref(xmlid).code, code)
+
+    def test_migration_rewrites_the_code_of_old_crons(self):
+        cron = self.env.ref("crm_ext.ir_cron_loyalty_daily")
+        cron.code = "model.run_daily()"
+        changed = self.env.ref("crm_ext.ir_cron_customer_insight")
+        changed.code = "model.recompute_all()\nmodel.env['res.partner']"
+        _post_migration("11.0.2.0.0").migrate(self.env.cr, "11.0.1.0.0")
+        cron.invalidate_cache()
+        self.assertEqual(cron.code, "model._cron_run_daily()")
+        # what an administrator wrote stays
+        self.assertEqual(changed.code, "model.recompute_all()\nmodel.env['res.partner']")
+
+    def test_statement_needs_a_card(self):
+        with self.assertRaises(UserError):
+            self.env["crm.loyalty.statement"].sudo(self.salesman).create({})
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestComplaintGuards(ComplaintCase):
+    """No caller sets a complaint's clock or rates it without the
+    customer's link; mail gateway entry points check their input."""
+
+    def test_the_context_does_not_set_the_clock(self):
+        complaint = self._complaint()
+        complaint.with_context(complaint_now="2000-01-01 00:00:00").write(
+            {"stage_id": self.stage_ack.id})
+        self.assertGreater(complaint.date_acknowledged, "2026-01-01")
+        with clock.frozen(self.env, "2026-01-05 10:00:00"):
+            self.assertEqual(str(self.complaint_model._now()), "2026-01-05 10:00:00")
+        self.assertGreater(str(self.complaint_model._now()), "2026-01-05 10:00:00")
+
+    def test_rating_needs_the_customers_link(self):
+        complaint = self._complaint()
+        with self.assertRaises(UserError):
+            complaint.rating_apply(10)
+        self.assertFalse(complaint.customer_rating)
+
+    def test_a_message_without_sender_is_refused(self):
+        count = self.complaint_model.search_count([])
+        with self.assertRaises(UserError), mute_logger("odoo.models"):
+            self.complaint_model.message_new({"subject": "No sender"})
+        self.assertEqual(self.complaint_model.search_count([]), count)
