@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import common
 
 from .test_loyalty_common import LoyaltyCase
@@ -81,7 +82,9 @@ class TestLoyaltyEarning(LoyaltyCase):
         partner = self._customer("Revalidated")
         invoice = self._sell(partner, 1000.0)
         invoice._sync_loyalty_points()
-        invoice.invoice_validate()
+        # the last step of a validation is refused on its own
+        with self.assertRaises(UserError):
+            invoice.invoice_validate()
         self.assertEqual(len(invoice.loyalty_entry_ids), 1)
         invoice.action_invoice_cancel()
         self.assertEqual(self._earned(invoice), 0.0)
