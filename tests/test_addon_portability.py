@@ -24,9 +24,19 @@ def test_addon_never_imports_the_host_layer():
     assert offenders == []
 
 
+def _version_key(version):
+    return tuple(int(part) for part in version.split("."))
+
+
 def test_manifest_declares_version_and_dependencies():
     manifest = ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
-    assert manifest["version"] == "11.0.1.0.0"
+    version = manifest["version"]
+    assert re.match(r"^11\.0\.\d+\.\d+\.\d+$", version), version
+    # every migration is for a version up to the manifest's (Odoo runs those
+    # between the installed version and the manifest's)
+    migrations = ADDON / "migrations"
+    for folder in (migrations.iterdir() if migrations.is_dir() else ()):
+        assert _version_key(folder.name) <= _version_key(version), folder.name
     assert set(manifest["depends"]) >= {
         "sale_management", "crm", "stock", "account_invoicing", "mail"}
     assert manifest["license"] == "AGPL-3"
