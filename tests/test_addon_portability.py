@@ -40,3 +40,15 @@ def test_manifest_declares_version_and_dependencies():
     assert set(manifest["depends"]) >= {
         "sale_management", "crm", "stock", "account_invoicing", "mail"}
     assert manifest["license"] == "AGPL-3"
+
+
+def test_every_test_module_is_imported_by_the_tests_package():
+    """Odoo's runner (``--test-enable``, OCA's CI) runs only the test
+    modules ``crm_ext/tests/__init__.py`` imports."""
+    tests = ADDON / "tests"
+    imported = {node.names[0].name for node in ast.parse(
+        (tests / "__init__.py").read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ImportFrom)}
+    modules = {path.stem for path in tests.glob("test_*.py")}
+    assert modules, "crm_ext has tests"
+    assert sorted(modules - imported) == []

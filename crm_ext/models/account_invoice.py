@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from .. import in_progress
 from . import insight_queries
+from .res_partner import LOYALTY_READERS
 
 INVOICE_FIGURES_BATCH = 50000
 # the attribute of the cursor that holds the validation in progress
@@ -65,7 +66,8 @@ class AccountInvoice(models.Model):
             ["insight_net_signed", "insight_cost_signed", "insight_discount_signed"], invoice_ids)
 
     loyalty_entry_ids = fields.One2many(
-        "crm.loyalty.entry", "invoice_id", "Loyalty Points", readonly=True)
+        "crm.loyalty.entry", "invoice_id", "Loyalty Points", readonly=True,
+        groups=LOYALTY_READERS)
     complaint_id = fields.Many2one(
         "crm.complaint", readonly=True, index=True, copy=False, ondelete="set null",
         help="The complaint this credit note was made for.")

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import in_progress
+from .res_partner import LOYALTY_READERS
 
 # an operation in progress (see in_progress): the orders whose loyalty
 # discount line a redemption sets
@@ -14,13 +15,23 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     loyalty_entry_ids = fields.One2many(
-        "crm.loyalty.entry", "sale_order_id", "Loyalty Points", readonly=True)
+        "crm.loyalty.entry", "sale_order_id", "Loyalty Points", readonly=True,
+        groups=LOYALTY_READERS)
     loyalty_points_redeemed = fields.Float(
-        "Points Redeemed", compute="_compute_loyalty_points_redeemed")
+        "Points Redeemed", compute="_compute_loyalty_points_redeemed",
+        help="Points redeemed on this order and not given back.")
 
     def _compute_loyalty_points_redeemed(self):
+        # the customer reading its order through the portal sees its points,
+        # not the ledger
+        groups = self.env["crm.loyalty.entry"].sudo().read_group(
+            [("sale_order_id", "in", [order_id for order_id in self.ids
+                                      if isinstance(order_id, int)])],
+            ["sale_order_id", "points"],
+            ["sale_order_id"])
+        points = {group["sale_order_id"][0]: group["points"] for group in groups}
         for order in self:
-            order.loyalty_points_redeemed = -sum(order.loyalty_entry_ids.mapped("points"))
+            order.loyalty_points_redeemed = -points.get(order.id, 0.0)
 
     @api.multi
     def apply_loyalty_points(self, points):

@@ -117,10 +117,13 @@ class TestLoyaltyAccess(LoyaltyCase):
         own = self._quotation(self.customer, 1000.0, user=self.salesman)
         own.message_subscribe([portal.partner_id.id])
         as_customer = own.sudo(portal)
-        as_customer.read(["name"])  # the customer sees its quotation
+        as_customer.read()  # the customer reads its quotation, every field it may
         self.assertDenied(lambda: as_customer.apply_loyalty_points(100.0))
         self.program.customer_redemption = True
         line_id = as_customer.apply_loyalty_points(100.0)
+        as_customer.invalidate_cache()
+        self.assertEqual(as_customer.read(["loyalty_points_redeemed"])[0][
+            "loyalty_points_redeemed"], 100.0)
         self.assertEqual(own.order_line.filtered("loyalty_points").id, line_id)
         self.assertEqual(self._balance(self.member), 400.0)
         redemption = own.order_line.filtered("loyalty_points").loyalty_entry_id
