@@ -14,6 +14,7 @@ from . import crm_loyalty_tier
 from . import crm_loyalty_member
 from . import crm_loyalty_tier_history
 from . import crm_loyalty_entry
+from . import crm_loyalty_entry_use
 from . import account_move
 from . import account_move_line
 from . import sale_order

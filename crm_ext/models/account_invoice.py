@@ -71,6 +71,15 @@ class AccountInvoice(models.Model):
     complaint_id = fields.Many2one(
         "crm.complaint", readonly=True, index=True, copy=False, ondelete="set null",
         help="The complaint this credit note was made for.")
+    # reckoned when the invoice is validated (see _loyalty_reckon)
+    loyalty_points_full = fields.Float(
+        "Loyalty Points of the Invoice", readonly=True, copy=False, groups=LOYALTY_READERS,
+        help="What the whole invoice earns, reckoned when it is validated by the program's "
+             "rules then and the tier the customer held before it: payments earn their share "
+             "(when the program earns on payment), credit notes take theirs back.")
+    loyalty_earn_multiplier = fields.Float(
+        "Tier Multiplier", readonly=True, copy=False, groups=LOYALTY_READERS,
+        help="The earn multiplier of the tier the customer held before this invoice.")
 
     @api.multi
     def write(self, vals):
@@ -155,11 +164,11 @@ class AccountInvoice(models.Model):
             # the invoices are reckoned open, as they are once validated, but only
             # while their journal entries are made (invoice_validate sees them as
             # they are); one by one, as their points are synchronised one after
-            # the other
-            state["posting_ids"] = tuple(self.ids)
+            # the other: each earns at the tier the ones before it reach
             result = True
             try:
-                for invoice in self:
+                for index, invoice in enumerate(self):
+                    state["posting_ids"] = tuple(self.ids[:index + 1])
                     result = super(AccountInvoice, invoice).action_move_create()
                     member, vals = at_posting.get(invoice.id) or (None, None)
                     if not vals:
@@ -306,24 +315,30 @@ class AccountInvoice(models.Model):
         first_earning = earned.filtered(lambda entry: entry.entry_type == "earn")[-1:]
         member = first_earning.member_id
         members = self.env["crm.loyalty.member"]
+        program = member.program_id
         if not member:
             program = self.env["crm.loyalty.program"].sudo()._active_program(
                 self.company_id, self.date_invoice)
             if not program or self._loyalty_state() not in ("open", "paid"):
                 return members, None
             member = members._member_of(program, self.commercial_partner_id, enrol=False)
+        refunded = None
+        if self._loyalty_posting() or not self.sudo().loyalty_earn_multiplier:
+            refunded = self._loyalty_reckon(program, member, first_earning)
+        if not member:
+            if self._loyalty_posting() and program.enrol_mode == "classified":
+                return None
+            # customers are enrolled by the first invoice that earns points
+            if self._loyalty_points_due(program, refunded) > 0:
+                member = members._member_of(program, self.commercial_partner_id)
             if not member:
-                if self._loyalty_posting() and program.enrol_mode == "classified":
-                    return None
-                # customers are enrolled by the first invoice that earns points
-                if self._loyalty_points_due(program, 1.0) > 0:
-                    member = members._member_of(program, self.commercial_partner_id)
-                if not member:
-                    return member, None
-        multiplier = (first_earning.earn_multiplier if first_earning
-                      else member.tier_id.earn_multiplier or 1.0)
-        target = self._loyalty_points_due(member.program_id, multiplier)
-        delta = member.program_id._round_points(target - sum(earned.mapped("points")))
+                return member, None
+        target = self._loyalty_points_due(member.program_id, refunded)
+        held = sum(earned.mapped("points"))
+        if target < held:
+            # what expired of its points is gone already: not taken back again
+            target = max(target, min(held, sum(earned.mapped("expired_points"))))
+        delta = member.program_id._round_points(target - held)
         if not delta:
             return member, None
         return member, {
@@ -331,9 +346,11 @@ class AccountInvoice(models.Model):
             "entry_type": "earn" if delta > 0 else "reversal",
             "points": delta,
             "invoice_id": self.id,
-            "earn_multiplier": multiplier,
+            "earn_multiplier": self.sudo().loyalty_earn_multiplier,
             "reversed_entry_id": first_earning.id if delta < 0 else False,
             "origin": self.number,
+            # points a credit note took back come back as they were
+            "restore": delta > 0 and len(earned) > 1,
         }
 
     def _loyalty_posting(self):
@@ -345,21 +362,23 @@ class AccountInvoice(models.Model):
         """The state of the invoice, open while it is being validated."""
         return "open" if self._loyalty_posting() else self.state
 
-    def _loyalty_points_due(self, program, multiplier):
-        """Points this invoice earns now: its eligible lines x the program's
-        rate, category multipliers and the tier's, for the share that is
-        posted (or paid) and not refunded."""
+    def _loyalty_reckon(self, program, member, first_earning):
+        """Fix the points of the whole invoice, at its validation: by the
+        program's rules now (rate, category multipliers, exclusions,
+        minimum, rounding) and the tier the customer held before it (that
+        of its first earning after a re-validation).  Returns what credit
+        notes refund of it (company currency), read with its lines."""
         self.ensure_one()
-        total = self.amount_total_company_signed
-        if self._loyalty_state() not in ("open", "paid") or not total:
-            return 0.0
-        if program.min_amount and self.amount_untaxed_signed < program.min_amount:
-            return 0.0
-        paid = None
-        if program.earn_on == "paid":
-            paid = self._paid_by_payments()
-            if not paid:
-                return 0.0
+        if first_earning:
+            multiplier = first_earning.earn_multiplier
+        elif member.tier_id:
+            multiplier = member.tier_id.earn_multiplier
+        else:
+            # not a member yet: the tier its spend before this invoice reaches
+            tier = program._spends_and_tiers(
+                [(0, program.id, self.commercial_partner_id.id)], self.date_invoice,
+                excluded_invoice_ids=self.ids)[0][1]
+            multiplier = tier.earn_multiplier or 1.0
         # the untaxed amount of the eligible lines by product category, what
         # credit notes refund of the invoice, whether categories multiply
         self.env.cr.execute("""
@@ -380,14 +399,42 @@ class AccountInvoice(models.Model):
              GROUP BY template.categ_id
         """, {"invoice": self.id, "program": program.id})
         rows = self.env.cr.fetchall()
-        if not rows:
+        full = 0.0
+        if rows and not (program.min_amount
+                         and self.amount_untaxed_signed < program.min_amount):
+            categories = program._category_multipliers() if rows[0][3] else {}
+            base = sum(amount * categories.get(categ_id, 1.0)
+                       for categ_id, amount, _r, _m in rows)
+            full = program._round_points(base * program.points_per_unit * multiplier)
+        self.env.cr.execute("""
+            UPDATE account_invoice SET loyalty_points_full = %s, loyalty_earn_multiplier = %s
+             WHERE id = %s
+        """, (full, multiplier, self.id))
+        self.invalidate_cache(["loyalty_points_full", "loyalty_earn_multiplier"], self.ids)
+        return abs(rows[0][2]) if rows else None
+
+    def _loyalty_points_due(self, program, refunded=None):
+        """Points this invoice earns now: the share of its points (see
+        :meth:`_loyalty_reckon`) that is posted (or paid) and not refunded.
+        ``refunded``: what its credit notes refund, when already read."""
+        self.ensure_one()
+        total = self.amount_total_company_signed
+        full = self.sudo().loyalty_points_full
+        if self._loyalty_state() not in ("open", "paid") or not total or not full:
             return 0.0
-        categories = program._category_multipliers() if rows[0][3] else {}
-        base = sum(amount * categories.get(categ_id, 1.0) for categ_id, amount, _r, _m in rows)
-        full = program._round_points(base * program.points_per_unit * multiplier)
-        kept = max(0.0, total - abs(rows[0][2]))
-        if paid is not None:
-            kept = min(kept, paid)
+        kept = total
+        if program.earn_on == "paid":
+            kept = self._paid_by_payments()
+            if not kept:
+                return 0.0
+        if refunded is None:
+            self.env.cr.execute("""
+                SELECT COALESCE(SUM(amount_total_company_signed), 0) FROM account_invoice
+                 WHERE refund_invoice_id = %s AND type = 'out_refund'
+                   AND state IN ('open', 'paid')
+            """, (self.id,))
+            refunded = abs(self.env.cr.fetchone()[0])
+        kept = min(kept, max(0.0, total - refunded))
         return program._round_points(full * kept / total)
 
     def _paid_by_payments(self):

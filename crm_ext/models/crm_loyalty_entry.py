@@ -52,6 +52,9 @@ class CrmLoyaltyEntry(models.Model):
     remaining_points = fields.Float(
         readonly=True, group_operator="sum",
         help="Points of this entry not yet redeemed, reversed or expired.")
+    expired_points = fields.Float(
+        readonly=True, group_operator="sum",
+        help="Points of this entry that expired (a credit note does not take them back).")
     expiry_date = fields.Date(readonly=True, index=True)
     invoice_id = fields.Many2one("account.invoice", readonly=True, index=True,
                                  ondelete="restrict")
@@ -132,17 +135,25 @@ class CrmLoyaltyEntry(models.Model):
                                                  "points": points})
             vals.setdefault("date", fields.Date.context_today(self))
             vals.setdefault("user_id", self.env.uid)
+            uses = []
             if points > 0:
                 vals["remaining_points"] = max(0.0, points - self._debt(member))
+                if vals.pop("restore", False):
+                    uses = self._restore(vals, vals["remaining_points"])
+                    vals["remaining_points"] -= sum(used for _source, used in uses)
                 if "expiry_date" not in vals:
                     vals["expiry_date"] = program._expiry_date(vals["date"])
             else:
+                vals.pop("restore", None)
                 vals["remaining_points"] = 0.0
-                self._use_up(member, -points, vals.get("reversed_entry_id"))
             released = vals.pop("released_liability", 0.0)
             if program.journal_id and not vals.get("move_id"):
                 vals["move_id"] = self._book(program, member, vals, released).id
-            entries |= ledger._insert(member, vals)
+            entry = ledger._insert(member, vals)
+            if points < 0:
+                uses = self._use_up(member, -points, vals.get("reversed_entry_id"))
+            self._write_uses(entry, uses, -1.0 if points > 0 else 1.0)
+            entries |= entry
         # the one2many fields of the ledger and what is computed from the
         # entries (a complaint's cost), as create() would
         for model, field in (("crm.loyalty.member", "entry_ids"),
@@ -195,21 +206,75 @@ class CrmLoyaltyEntry(models.Model):
     def _use_up(self, member, points, first_entry_id=None):
         """Use up ``points`` of the member's remaining points: those of
         ``first_entry_id`` first, then soonest-expiring, oldest first.  What
-        cannot be used up becomes a debt."""
+        cannot be used up becomes a debt.  Returns ``[(entry id, points
+        used)]``."""
         cr = self.env.cr
         cr.execute("""
             SELECT id, remaining_points FROM crm_loyalty_entry
              WHERE member_id = %s AND remaining_points > 0
              ORDER BY id = %s DESC, expiry_date NULLS LAST, date, id
         """, (member.id, first_entry_id or 0))
+        used = []
         for entry_id, remaining in cr.fetchall():
             if points <= 0:
                 break
-            used = min(points, remaining)
-            cr.execute("UPDATE crm_loyalty_entry SET remaining_points = remaining_points - %s "
-                       "WHERE id = %s", (used, entry_id))
-            points -= used
-        self.invalidate_cache(["remaining_points"])
+            used.append((entry_id, min(points, remaining)))
+            points -= used[-1][1]
+        self._add_remaining([(entry_id, -points) for entry_id, points in used])
+        return used
+
+    @api.model
+    def _restore(self, vals, points):
+        """What a movement giving points back (``vals``, of an invoice or an
+        order) restores, up to ``points``: ``[(entry id, points)]``, the
+        points the document's earlier movements used, the last used first.
+        Points given back keep the expiry of the points they were."""
+        column = "invoice_id" if vals.get("invoice_id") else "sale_order_id"
+        if not vals.get(column) or points <= 0:
+            return []
+        self.env.cr.execute("""
+            SELECT use.source_id, SUM(use.points)
+              FROM crm_loyalty_entry_use use
+              JOIN crm_loyalty_entry entry ON entry.id = use.entry_id
+             WHERE entry.{column} = %s
+             GROUP BY use.source_id
+            HAVING SUM(use.points) > 0
+             ORDER BY MAX(use.id) DESC
+        """.format(column=column), (vals[column],))  # pylint: disable=sql-injection
+        restored = []
+        for source_id, used in self.env.cr.fetchall():
+            if points <= 0:
+                break
+            restored.append((source_id, min(points, used)))
+            points -= restored[-1][1]
+        self._add_remaining(restored)
+        return restored
+
+    @api.model
+    def _add_remaining(self, changes):
+        """Add points to the remaining points of entries: ``[(entry id,
+        points)]``, in one statement."""
+        if changes:
+            self.env.cr.execute("""
+                UPDATE crm_loyalty_entry entry
+                   SET remaining_points = entry.remaining_points + change.points
+                  FROM unnest(%s::int[], %s::float8[]) AS change(id, points)
+                 WHERE entry.id = change.id
+            """, ([entry_id for entry_id, _points in changes],
+                  [points for _entry_id, points in changes]))
+            self.invalidate_cache(["remaining_points"])
+
+    @api.model
+    def _write_uses(self, entry, uses, sign):
+        """Keep which entries' points ``entry`` used (``sign`` 1) or gave
+        back (``sign`` -1): ``uses`` is ``[(entry id, points)]``."""
+        if uses:
+            self.env.cr.execute("""
+                INSERT INTO crm_loyalty_entry_use (entry_id, source_id, points)
+                SELECT %s, source_id, points * %s
+                  FROM unnest(%s::int[], %s::float8[]) AS use(source_id, points)
+            """, (entry.id, sign, [source_id for source_id, _points in uses],
+                  [points for _source_id, points in uses]))
 
     @api.model
     def _move_lines(self, program, member, vals, released=0.0):

@@ -46,8 +46,17 @@ class CrmLoyaltyMember(models.Model):
     expiring_points = fields.Float(
         "Expiring in 30 Days", compute="_compute_points",
         help="Points that expire within the next 30 days.")
-    lifetime_earned = fields.Float(compute="_compute_points")
-    lifetime_redeemed = fields.Float(compute="_compute_points")
+    lifetime_earned = fields.Float(
+        compute="_compute_points",
+        help="Points earned on invoices and as bonuses, less what credit notes and "
+             "cancellations took back.")
+    lifetime_redeemed = fields.Float(
+        compute="_compute_points", help="Points redeemed on orders, less what was given back.")
+    lifetime_expired = fields.Float(compute="_compute_points")
+    lifetime_adjusted = fields.Float(
+        compute="_compute_points",
+        help="Points added (or taken away, negative) by hand. Earned - redeemed - expired "
+             "+ adjusted = balance.")
     qualifying_spend = fields.Monetary(
         "Spend, Last 12 Months", compute="_compute_qualifying_spend")
 
@@ -62,24 +71,35 @@ class CrmLoyaltyMember(models.Model):
             return
         in_30_days = fields.Date.to_string(
             fields.Date.from_string(fields.Date.context_today(self)) + timedelta(days=30))
+        # every entry in one figure of the card: a reversal with what it
+        # reverses (an order's give-back with its redemptions, a credit
+        # note's or a cancellation's with the earnings)
         self.env.cr.execute("""
             SELECT member_id,
                    SUM(points),
                    SUM(remaining_points) FILTER (WHERE expiry_date <= %s),
-                   SUM(points) FILTER (WHERE points > 0 AND entry_type <> 'reversal'),
-                   -SUM(points) FILTER (WHERE entry_type = 'redeem')
+                   SUM(points) FILTER (WHERE entry_type IN ('earn', 'bonus')
+                                          OR entry_type = 'reversal' AND sale_order_id IS NULL),
+                   -SUM(points) FILTER (WHERE entry_type = 'redeem'
+                                           OR entry_type = 'reversal'
+                                              AND sale_order_id IS NOT NULL),
+                   -SUM(points) FILTER (WHERE entry_type = 'expire'),
+                   SUM(points) FILTER (WHERE entry_type = 'adjust')
               FROM crm_loyalty_entry
              WHERE member_id IN %s
              GROUP BY member_id
         """, (in_30_days, tuple(self.ids)))
         figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for member in self:
-            balance, expiring, earned, redeemed = figures.get(member.id, (0, 0, 0, 0))
-            member.balance = balance or 0.0
-            member.balance_value = (balance or 0.0) * member.program_id.point_value
-            member.expiring_points = expiring or 0.0
-            member.lifetime_earned = earned or 0.0
-            member.lifetime_redeemed = redeemed or 0.0
+            balance, expiring, earned, redeemed, expired, adjusted = [
+                figure or 0.0 for figure in figures.get(member.id, (0.0,) * 6)]
+            member.balance = balance
+            member.balance_value = balance * member.program_id.point_value
+            member.expiring_points = expiring
+            member.lifetime_earned = earned
+            member.lifetime_redeemed = redeemed
+            member.lifetime_expired = expired
+            member.lifetime_adjusted = adjusted
 
     def _compute_qualifying_spend(self):
         spend = self._qualifying_spends()
@@ -95,6 +115,13 @@ class CrmLoyaltyMember(models.Model):
                     "earn with it.") % {
                         "contact": member.partner_id.name,
                         "company": member.partner_id.commercial_partner_id.name})
+
+    @api.model
+    def create(self, vals):
+        member = super(CrmLoyaltyMember, self).create(vals)
+        # however it is enrolled, a member starts at the tier its spend reaches
+        member._update_tiers(upgrade_only=True)
+        return member
 
     @api.multi
     def unlink(self):
@@ -119,7 +146,6 @@ class CrmLoyaltyMember(models.Model):
                 tracking_disable=True, mail_create_nolog=True).create({
                 "program_id": program.id, "partner_id": commercial.id,
                 "enrol_date": day or fields.Date.context_today(self)})
-            member._update_tiers(upgrade_only=True)
         return member
 
     def _lock(self):
@@ -145,33 +171,8 @@ class CrmLoyaltyMember(models.Model):
     def _spends_and_tiers(self, day=None):
         """{member id: (qualifying spend up to ``day``, the highest tier of
         its program that spend reaches)}, in one query."""
-        if not self.ids:
-            return {}
-        day = fields.Date.from_string(day or fields.Date.context_today(self))
-        # invoices being validated count as validated
-        posting = list(self.env["account.invoice"]._loyalty_posting_ids())
-        self.env.cr.execute("""
-            SELECT member.id, spend.amount,
-                   (SELECT tier.id FROM crm_loyalty_tier tier
-                     WHERE tier.program_id = member.program_id
-                       AND COALESCE(tier.min_spend, 0) <= spend.amount
-                     ORDER BY COALESCE(tier.min_spend, 0) DESC, tier.id DESC LIMIT 1)
-              FROM crm_loyalty_member member
-              JOIN crm_loyalty_program program ON program.id = member.program_id,
-                   LATERAL (
-                       SELECT COALESCE(SUM(inv.amount_untaxed_signed), 0) AS amount
-                         FROM account_invoice inv
-                        WHERE inv.commercial_partner_id = member.partner_id
-                          AND inv.company_id = program.company_id
-                          AND inv.type IN ('out_invoice', 'out_refund')
-                          AND (inv.state IN ('open', 'paid') OR inv.id = ANY(%s))
-                          AND inv.date_invoice > %s AND inv.date_invoice <= %s
-                   ) spend
-             WHERE member.id IN %s
-        """, (posting, day - timedelta(days=365), day, tuple(self.ids)))
-        tiers = self.env["crm.loyalty.tier"]
-        return {member_id: (spend, tiers.browse(tier_id))
-                for member_id, spend, tier_id in self.env.cr.fetchall()}
+        return self.env["crm.loyalty.program"]._spends_and_tiers(
+            [(member.id, member.program_id.id, member.partner_id.id) for member in self], day)
 
     def _update_tiers(self, upgrade_only=False, day=None):
         """Move members to the tier their spend reaches: upgrades at once;

@@ -211,6 +211,44 @@ class CrmLoyaltyProgram(models.Model):
             "|", ("date_end", "=", False), ("date_end", ">=", day),
         ], limit=1)
 
+    @api.model
+    def _spends_and_tiers(self, customers, day=None, excluded_invoice_ids=()):
+        """{key: (qualifying spend up to ``day``, the highest tier of the
+        program that spend reaches)} for ``customers``, ``[(key, program id,
+        commercial partner id)]``, in one query; ``excluded_invoice_ids``
+        not counted."""
+        if not customers:
+            return {}
+        day = fields.Date.from_string(day or fields.Date.context_today(self))
+        # invoices being validated count as validated
+        posting = list(self.env["account.invoice"]._loyalty_posting_ids())
+        keys, program_ids, partner_ids = zip(*customers)
+        self.env.cr.execute("""
+            SELECT who.key, spend.amount,
+                   (SELECT tier.id FROM crm_loyalty_tier tier
+                     WHERE tier.program_id = who.program_id
+                       AND COALESCE(tier.min_spend, 0) <= spend.amount
+                     ORDER BY COALESCE(tier.min_spend, 0) DESC, tier.id DESC LIMIT 1)
+              FROM unnest(%(keys)s::int[], %(programs)s::int[], %(partners)s::int[])
+                   AS who(key, program_id, partner_id)
+              JOIN crm_loyalty_program program ON program.id = who.program_id,
+                   LATERAL (
+                       SELECT COALESCE(SUM(inv.amount_untaxed_signed), 0) AS amount
+                         FROM account_invoice inv
+                        WHERE inv.commercial_partner_id = who.partner_id
+                          AND inv.company_id = program.company_id
+                          AND inv.type IN ('out_invoice', 'out_refund')
+                          AND (inv.state IN ('open', 'paid') OR inv.id = ANY(%(posting)s))
+                          AND inv.id <> ALL(%(excluded)s)
+                          AND inv.date_invoice > %(since)s AND inv.date_invoice <= %(day)s
+                   ) spend
+        """, {"keys": list(keys), "programs": list(program_ids), "partners": list(partner_ids),
+              "posting": posting, "excluded": list(excluded_invoice_ids),
+              "since": day - timedelta(days=365), "day": day})
+        tiers = self.env["crm.loyalty.tier"]
+        return {key: (spend, tiers.browse(tier_id))
+                for key, spend, tier_id in self.env.cr.fetchall()}
+
     def _round_points(self, points):
         """Points rounded towards zero to a multiple of the rounding step."""
         self.ensure_one()
@@ -376,7 +414,9 @@ class CrmLoyaltyProgram(models.Model):
                    AND expiry_date <= %(today)s
             ),
             used_up AS (
-                UPDATE crm_loyalty_entry entry SET remaining_points = 0
+                UPDATE crm_loyalty_entry entry
+                   SET remaining_points = 0,
+                       expired_points = COALESCE(entry.expired_points, 0) + due.remaining_points
                   FROM due WHERE entry.id = due.id
             )
             INSERT INTO crm_loyalty_entry

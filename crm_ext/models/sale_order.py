@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_round
 
 from .. import in_progress
 from .res_partner import LOYALTY_READERS
@@ -128,12 +129,12 @@ class SaleOrder(models.Model):
         if points < program.min_redeem_points:
             raise UserError(_("At least %s points must be redeemed at once.")
                             % program.min_redeem_points)
-        limit, _redeemed = self._loyalty_share(program)
-        value = self._loyalty_points_value(program, points)
-        if value > limit + 1e-6:
+        limit, limit_points = self._loyalty_share(program)
+        if points > limit_points + 1e-6:
             raise UserError(_("Points can pay at most %(share)s%% of this order "
                               "(%(limit).2f).") % {
                 "share": program.max_redeem_share, "limit": limit})
+        value = self._loyalty_points_value(program, points)
         redemption = lines[:1].loyalty_entry_id
         if points != current:
             moved = self.env["crm.loyalty.entry"]._record([{
@@ -142,7 +143,7 @@ class SaleOrder(models.Model):
                 "points": current - points,
                 "sale_order_id": self.id, "origin": self.name,
                 "reversed_entry_id": redemption.id if points < current else False,
-                "user_id": user_id}])
+                "restore": points < current, "user_id": user_id}])
             redemption = redemption or moved
         values = {
             "name": _("Loyalty points: %s points redeemed") % ("%g" % points),
@@ -168,35 +169,42 @@ class SaleOrder(models.Model):
                             "WHERE sale_order_id = %s", (self.id,))
         return self.env.cr.fetchone()[0]
 
-    def _loyalty_points_value(self, program, points):
-        """What ``points`` are worth on this order, in its currency: points
-        are worth their value in the company currency."""
+    def _loyalty_point_worth(self, program):
+        """What a point is worth on this order, in its currency, unrounded:
+        the one conversion between points and the order's money (a point is
+        worth its value in the company currency, at the order's date)."""
         self.ensure_one()
         company_currency = program.currency_id.with_context(
             date=self.date_order or fields.Datetime.now())
-        return company_currency.compute(points * program.point_value, self.currency_id)
+        return company_currency.compute(program.point_value, self.currency_id, round=False)
+
+    def _loyalty_points_value(self, program, points):
+        """The discount ``points`` give on this order: their worth, rounded
+        to the order's currency."""
+        return self.currency_id.round(points * self._loyalty_point_worth(program))
 
     def _loyalty_share(self, program):
-        """The most points may pay of this order (its total without the
-        loyalty lines x the program's maximum share, in the order's
-        currency), and the points already redeemed on it."""
+        """The most points may pay of this order, in its currency (its total
+        without the loyalty lines x the program's maximum share, rounded
+        down to the currency), and that in points: the most points whose
+        worth stays within it, in whole steps.  The only limit the wizard
+        shows and the redemption applies."""
         self.ensure_one()
         loyalty_lines = self.order_line.filtered("loyalty_points")
         order_total = sum((self.order_line - loyalty_lines).mapped("price_total"))
-        return (order_total * program.max_redeem_share / 100.0,
-                sum(loyalty_lines.mapped("loyalty_points")))
+        limit = float_round(order_total * program.max_redeem_share / 100.0,
+                            precision_rounding=self.currency_id.rounding,
+                            rounding_method="DOWN")
+        # a relative margin for the float division (500 - 1e-13 is 500 points)
+        points = limit / self._loyalty_point_worth(program) * (1 + 1e-9)
+        return limit, max(0.0, program._round_points(points))
 
     def _loyalty_points_redeemable(self, program, balance):
         """The most points :meth:`apply_loyalty_points` accepts on this
         order in all: the balance and the points already redeemed on it,
         within the share points may pay."""
-        limit, _redeemed = self._loyalty_share(program)
-        order_currency = self.currency_id.with_context(
-            date=self.date_order or fields.Datetime.now())
-        limit_points = order_currency.compute(
-            limit, program.currency_id, round=False) / program.point_value
         available = balance + (self._loyalty_points_outstanding() if self.id else 0.0)
-        return max(0.0, program._round_points(min(available, limit_points)))
+        return max(0.0, program._round_points(min(available, self._loyalty_share(program)[1])))
 
     @api.multi
     def action_cancel(self):
@@ -271,4 +279,5 @@ class SaleOrderLine(models.Model):
                 entries._record([{
                     "member_id": redemption.member_id.id, "entry_type": "reversal",
                     "points": outstanding, "sale_order_id": order.id,
-                    "reversed_entry_id": redemption.id, "origin": order.name}])
+                    "reversed_entry_id": redemption.id, "origin": order.name,
+                    "restore": True}])

@@ -13,6 +13,10 @@ from . import test_loyalty_liability
 from . import test_loyalty_program
 from . import test_loyalty_redemption
 from . import test_loyalty_booking
+from . import test_loyalty_card
+from . import test_loyalty_earning_tier
+from . import test_loyalty_redemption_currency
+from . import test_loyalty_reversal
 from . import test_complaint_sla
 from . import test_complaint_escalation
 from . import test_complaint_intake

@@ -139,14 +139,15 @@ class TestLoyaltyBooking(LoyaltyCase):
         check = self.assertLiabilityBalanced()
         self.assertEqual((check["outstanding_points"], check["liability_balance"]), (0.0, 0.0))
 
-    def test_new_member_first_invoice_reaches_its_tier(self):
-        """The invoice being validated counts towards the tier of the
-        customer it enrols, as once validated."""
+    def test_new_member_first_invoice_earns_at_the_tier_before_it(self):
+        """The invoice being validated lifts the tier of the customer it
+        enrols, for the invoices after it: it earns at the tier held before
+        it (issue 12, item 2)."""
         invoice = self._sell(self.partner, 6000.0)
         member = self._member(self.partner)
         self.assertEqual(member.tier_id, self.tier_gold)
-        self.assertEqual(invoice.loyalty_entry_ids.points, 12000.0)
-        self.assertEqual(invoice.loyalty_entry_ids.earn_multiplier, 2.0)
+        self.assertEqual(invoice.loyalty_entry_ids.points, 6000.0)
+        self.assertEqual(invoice.loyalty_entry_ids.earn_multiplier, 1.0)
         self.assertLiabilityBalanced()
 
     def test_invoices_validated_together(self):
@@ -155,11 +156,11 @@ class TestLoyaltyBooking(LoyaltyCase):
         invoices.action_invoice_open()
         for invoice in invoices:
             self.assertEqual(invoice.loyalty_entry_ids.move_id, invoice.move_id)
-        # both count towards the tier of the customer they enrol, as they are
-        # validated together (Silver, x1.5)
+        # each at the tier the ones before it reach (Base, 1,500): the two
+        # lift the customer to Silver
         self.assertEqual(self._member(self.partner).tier_id, self.tier_silver)
-        self.assertEqual(invoices.mapped("loyalty_entry_ids.points"), [2250.0, 1500.0])
-        self.assertEqual(self.assertLiabilityBalanced()["outstanding_points"], 3750.0)
+        self.assertEqual(invoices.mapped("loyalty_entry_ids.points"), [1500.0, 1000.0])
+        self.assertEqual(self.assertLiabilityBalanced()["outstanding_points"], 2500.0)
 
     def test_loyalty_journal_entries_cannot_be_deleted(self):
         invoice = self._sell(self.partner, 1000.0)

@@ -1,6 +1,8 @@
 """Fixtures of the loyalty tests: a program booked in accounting with three
 tiers, users of each group, and helpers that invoice, pay, refund and redeem
 the way users do.  No test here: the test_loyalty_* files use them."""
+import contextlib
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
@@ -165,6 +167,17 @@ class LoyaltyCase(InsightCase):
         if expiry_date:
             vals["expiry_date"] = expiry_date
         return cls.entry_model._record([vals])
+
+    @contextlib.contextmanager
+    def _rolled_back(self):
+        """Whatever the block does is rolled back after it (a subtest's
+        changes do not reach the next one)."""
+        self.env.cr.execute("SAVEPOINT loyalty_rolled_back")
+        try:
+            yield
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT loyalty_rolled_back")
+            self.env.clear()
 
     def _counts(self):
         """Rows of every table a loyalty operation may write."""

@@ -63,6 +63,8 @@ class TestLoyaltyConcurrency(common.TransactionCase):
         with self._env() as env:
             env.cr.execute("DELETE FROM sale_order_line WHERE order_id IN %s",
                            (tuple(self.order_ids),))
+            env.cr.execute("DELETE FROM crm_loyalty_entry_use WHERE entry_id IN (SELECT id "
+                           "FROM crm_loyalty_entry WHERE member_id = %s)", (self.member_id,))
             env.cr.execute("DELETE FROM crm_loyalty_entry WHERE member_id = %s",
                            (self.member_id,))
             env["sale.order"].browse(self.order_ids).unlink()
