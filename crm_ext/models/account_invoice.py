@@ -310,21 +310,24 @@ class AccountInvoice(models.Model):
         None while its journal entry is made, when the customer's enrolment
         depends on the insight refreshed after the validation."""
         self.ensure_one()
+        program, member, multiplier, entries = self.env[
+            "crm.loyalty.program"]._active_program_member(
+            self.company_id, self.date_invoice or fields.Date.context_today(self),
+            self.commercial_partner_id, self)
         earned = self.loyalty_entry_ids.filtered(
-            lambda entry: entry.entry_type in ("earn", "reversal"))
+            lambda entry: entry.entry_type in ("earn", "reversal")) if entries else \
+            self.env["crm.loyalty.entry"]
         first_earning = earned.filtered(lambda entry: entry.entry_type == "earn")[-1:]
-        member = first_earning.member_id
+        if first_earning:
+            # the invoice's points stay with the member and program they went to
+            member, multiplier = first_earning.member_id, first_earning.earn_multiplier
+            program = member.program_id
+        elif not program or self._loyalty_state() not in ("open", "paid"):
+            return member.browse(), None
         members = self.env["crm.loyalty.member"]
-        program = member.program_id
-        if not member:
-            program = self.env["crm.loyalty.program"].sudo()._active_program(
-                self.company_id, self.date_invoice)
-            if not program or self._loyalty_state() not in ("open", "paid"):
-                return members, None
-            member = members._member_of(program, self.commercial_partner_id, enrol=False)
         refunded = None
         if self._loyalty_posting() or not self.sudo().loyalty_earn_multiplier:
-            refunded = self._loyalty_reckon(program, member, first_earning)
+            refunded = self._loyalty_reckon(program, multiplier)
         if not member:
             if self._loyalty_posting() and program.enrol_mode == "classified":
                 return None
@@ -362,19 +365,16 @@ class AccountInvoice(models.Model):
         """The state of the invoice, open while it is being validated."""
         return "open" if self._loyalty_posting() else self.state
 
-    def _loyalty_reckon(self, program, member, first_earning):
+    def _loyalty_reckon(self, program, multiplier=None):
         """Fix the points of the whole invoice, at its validation: by the
         program's rules now (rate, category multipliers, exclusions,
-        minimum, rounding) and the tier the customer held before it (that
-        of its first earning after a re-validation).  Returns what credit
-        notes refund of it (company currency), read with its lines."""
+        minimum, rounding) and ``multiplier``, that of the tier the customer
+        held before it (its first earning's after a re-validation); for a
+        customer without a tier, the tier its spend before this invoice
+        reaches.  Returns what credit notes refund of it (company
+        currency), read with its lines."""
         self.ensure_one()
-        if first_earning:
-            multiplier = first_earning.earn_multiplier
-        elif member.tier_id:
-            multiplier = member.tier_id.earn_multiplier
-        else:
-            # not a member yet: the tier its spend before this invoice reaches
+        if multiplier is None:
             tier = program._spends_and_tiers(
                 [(0, program.id, self.commercial_partner_id.id)], self.date_invoice,
                 excluded_invoice_ids=self.ids)[0][1]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .. import prepared
 from . import insight_queries
 
 LIFECYCLE_STAGES = [
@@ -354,8 +355,9 @@ class CrmCustomerInsight(models.Model):
         # one statement: a temporary table per invoice would cost more than
         # the figures of one customer
         update, insert = self._upsert_statements("source", insight_queries.RAW_COLUMNS)
-        self.env.cr.execute(
-            "WITH source AS ({raw}), updated AS ({update}) {insert}".format(
+        # prepared: it costs more to plan than to run for one customer
+        prepared.execute(
+            self.env.cr, "WITH source AS ({raw}), updated AS ({update}) {insert}".format(
                 raw=self._raw_select(company), update=update, insert=insert), params)
         self._invalidate_insight_cache()
 

@@ -9,6 +9,16 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_round
 
 
+# the program that applies to a company on a day: the first by sequence
+ACTIVE_PROGRAM = """
+    SELECT id FROM crm_loyalty_program
+     WHERE active AND company_id = %(company)s
+       AND (date_start IS NULL OR date_start <= %(day)s)
+       AND (date_end IS NULL OR date_end >= %(day)s)
+     ORDER BY sequence, id LIMIT 1
+"""
+
+
 class CrmLoyaltyProgram(models.Model):
     """A loyalty program of one company: how customers earn points on their
     invoices, what a point is worth when redeemed, when points expire, and
@@ -197,13 +207,7 @@ class CrmLoyaltyProgram(models.Model):
         day = day or fields.Date.context_today(self)
         if self.env.uid == SUPERUSER_ID and self.env.context.get("active_test", True):
             # each validated invoice asks (no record rule applies): one query
-            self.env.cr.execute("""
-                SELECT id FROM crm_loyalty_program
-                 WHERE active AND company_id = %(company)s
-                   AND (date_start IS NULL OR date_start <= %(day)s)
-                   AND (date_end IS NULL OR date_end >= %(day)s)
-                 ORDER BY sequence, id LIMIT 1
-            """, {"company": company.id, "day": day})
+            self.env.cr.execute(ACTIVE_PROGRAM, {"company": company.id, "day": day})
             return self.browse([row[0] for row in self.env.cr.fetchall()])
         return self.search([
             ("company_id", "=", company.id),
@@ -248,6 +252,28 @@ class CrmLoyaltyProgram(models.Model):
         tiers = self.env["crm.loyalty.tier"]
         return {key: (spend, tiers.browse(tier_id))
                 for key, spend, tier_id in self.env.cr.fetchall()}
+
+    @api.model
+    def _active_program_member(self, company, day, partner, invoice):
+        """What an invoice's points need, in one query (each validated
+        invoice asks): ``(program, member, multiplier, entries)``, the
+        program that applies to ``company`` on ``day``, the member of
+        ``partner`` (commercial) in it, the earn multiplier of its tier (None
+        without a tier) and whether ``invoice`` has ledger entries."""
+        self.env.cr.execute("""
+            SELECT program.id, member.id, tier.earn_multiplier,
+                   EXISTS (SELECT 1 FROM crm_loyalty_entry WHERE invoice_id = %(invoice)s)
+              FROM (SELECT 1) one
+              LEFT JOIN LATERAL ({active}) program ON TRUE
+              LEFT JOIN crm_loyalty_member member
+                     ON member.program_id = program.id AND member.partner_id = %(partner)s
+              LEFT JOIN crm_loyalty_tier tier ON tier.id = member.tier_id
+        """.format(active=ACTIVE_PROGRAM), {  # pylint: disable=sql-injection
+            "company": company.id, "day": day, "partner": partner.id, "invoice": invoice.id})
+        program_id, member_id, multiplier, entries = self.env.cr.fetchone()
+        return (self.sudo().browse(program_id or []),
+                self.env["crm.loyalty.member"].sudo().browse(member_id or []),
+                multiplier, entries)
 
     def _round_points(self, points):
         """Points rounded towards zero to a multiple of the rounding step."""
