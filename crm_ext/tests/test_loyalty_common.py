@@ -152,6 +152,12 @@ class LoyaltyCase(InsightCase):
         return cls.member_model._member_of(cls.program, partner)
 
     @staticmethod
+    def _earned(invoice):
+        """The points an invoice holds (its earnings and their reversals)."""
+        invoice.invalidate_cache(["loyalty_entry_ids"])
+        return sum(invoice.loyalty_entry_ids.mapped("points"))
+
+    @staticmethod
     def _balance(member):
         """The balance as a new request reads it (it is computed from the
         ledger, with no dependency the ORM could invalidate it on)."""

@@ -10,10 +10,6 @@ class TestLoyaltyEarning(LoyaltyCase):
     """Points follow the invoices: posted or paid share, less refunds and
     cancellations, whatever the order of events; never awarded twice."""
 
-    def _earned(self, invoice):
-        invoice.invalidate_cache(["loyalty_entry_ids"])
-        return sum(invoice.loyalty_entry_ids.mapped("points"))
-
     def test_posted_invoice_earns_at_once(self):
         self.program.earn_on = "posted"
         partner = self._customer("Poster")

@@ -21,10 +21,6 @@ class TestLoyaltyEarningTier(LoyaltyCase):
         ]})
         cls.silver, cls.gold = cls.program.tier_ids.sorted("min_spend")
 
-    def _earned(self, invoice):
-        invoice.invalidate_cache(["loyalty_entry_ids"])
-        return sum(invoice.loyalty_entry_ids.mapped("points"))
-
     def assertEarnsAtSilver(self, partner, invoice):
         self.assertEqual(self._earned(invoice), 6000.0)
         self.assertEqual(invoice.loyalty_entry_ids.mapped("earn_multiplier"), [1.0])
@@ -34,11 +30,13 @@ class TestLoyaltyEarningTier(LoyaltyCase):
         self.assertLedgerConsistent(member)
         self.assertLiabilityBalanced()
 
-    def test_first_paid_invoice_of_a_new_customer(self):
-        partner = self._customer("New On Payment")
+    def assertPaidInvoiceEarnsAtSilver(self, partner):
         invoice = self._sell(partner, 6000.0)
         self._pay(invoice)
         self.assertEarnsAtSilver(partner, invoice)
+
+    def test_first_paid_invoice_of_a_new_customer(self):
+        self.assertPaidInvoiceEarnsAtSilver(self._customer("New On Payment"))
 
     def test_first_posted_invoice_of_a_new_customer(self):
         self.program.earn_on = "posted"
@@ -48,9 +46,7 @@ class TestLoyaltyEarningTier(LoyaltyCase):
     def test_existing_silver_member(self):
         partner = self._customer("Already Silver")
         self.assertEqual(self._enrol(partner).tier_id, self.silver)
-        invoice = self._sell(partner, 6000.0)
-        self._pay(invoice)
-        self.assertEarnsAtSilver(partner, invoice)
+        self.assertPaidInvoiceEarnsAtSilver(partner)
 
     def test_member_enrolled_by_hand(self):
         self.program.enrol_mode = "manual"
@@ -58,9 +54,7 @@ class TestLoyaltyEarningTier(LoyaltyCase):
         member = self.member_model.create({"program_id": self.program.id,
                                            "partner_id": partner.id})
         self.assertEqual(member.tier_id, self.silver, "enrolled at the tier its spend reaches")
-        invoice = self._sell(partner, 6000.0)
-        self._pay(invoice)
-        self.assertEarnsAtSilver(partner, invoice)
+        self.assertPaidInvoiceEarnsAtSilver(partner)
 
     def test_member_enrolled_by_grade_after_validation(self):
         self.program.write({"earn_on": "posted", "enrol_mode": "classified",

@@ -20,36 +20,34 @@ class TestLoyaltyReversal(LoyaltyCase):
         # one tier, so that the multiplier stays 1
         cls.program.tier_ids.filtered(lambda tier: tier.min_spend).unlink()
 
-    def _earned(self, invoice):
-        invoice.invalidate_cache(["loyalty_entry_ids"])
-        return sum(invoice.loyalty_entry_ids.mapped("points"))
-
     def assertSettled(self, balance):
         self.assertEqual(self._balance(self.member), balance)
         self.assertLedgerConsistent(self.member)
         self.assertLiabilityBalanced()
 
-    def test_expired_points_are_not_taken_back_again(self):
+    def _earn_redeem_and_expire(self):
+        """The issue's customer: 1,000 points expiring in a month and 500
+        in a year earned, 300 redeemed (from the 1,000), the other 700
+        expired; returns the invoice of the 1,000."""
         self.program.expiry_months = 1
         first = self._sell(self.customer, 1000.0)
         self.program.expiry_months = 12
         self._sell(self.customer, 500.0)
         self._quotation(self.customer, 2000.0).apply_loyalty_points(300.0)
-        earning = first.loyalty_entry_ids
-        self.assertEqual(earning.remaining_points, 700.0, "taken from the 1,000 first")
+        self.assertEqual(first.loyalty_entry_ids.remaining_points, 700.0,
+                         "taken from the 1,000 first")
         self.program._run_daily(self._date(months=1))
         self.assertSettled(500.0)
+        return first
+
+    def test_expired_points_are_not_taken_back_again(self):
+        first = self._earn_redeem_and_expire()
         self._refund(first, 1000.0)
         self.assertEqual(self._earned(first), 700.0, "the 300 redeemed taken back")
         self.assertSettled(200.0)
 
     def test_partial_credit_note_after_expiry(self):
-        self.program.expiry_months = 1
-        first = self._sell(self.customer, 1000.0)
-        self.program.expiry_months = 12
-        self._sell(self.customer, 500.0)
-        self._quotation(self.customer, 2000.0).apply_loyalty_points(300.0)
-        self.program._run_daily(self._date(months=1))
+        first = self._earn_redeem_and_expire()
         # half refunded: the invoice keeps 500 points, and 700 of its points
         # have expired: the 300 redeemed are taken back, not the expired ones
         refund = self._refund(first, 500.0)
