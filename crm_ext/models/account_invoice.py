@@ -106,12 +106,6 @@ class AccountInvoice(models.Model):
         customer_invoices._sync_loyalty_points()
         return result
 
-    @api.multi
-    def action_invoice_cancel(self):
-        result = super(AccountInvoice, self).action_invoice_cancel()
-        self._refresh_customer_insight()
-        return result
-
     def _customer_invoices(self):
         return self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
 
@@ -236,6 +230,7 @@ class AccountInvoice(models.Model):
         with in_progress.running(self.env.cr, CANCELLING, self.ids):
             result = super(AccountInvoice, self).action_cancel()
         self._customer_invoices()._sync_loyalty_points(released)
+        self._refresh_customer_insight()
         return result
 
     def _loyalty_booked_in_move(self):

@@ -352,11 +352,14 @@ class CrmCustomerInsight(models.Model):
             return
         params = self._query_parameters(company, partner_ids=commercial_ids)
         # one statement: a temporary table per invoice would cost more than
-        # the figures of one customer
+        # the figures of one customer; a customer left without any figure
+        # goes, as it does from the full recompute
         update, insert = self._upsert_statements("source", insight_queries.RAW_COLUMNS)
         self.env.cr.execute(
-            "WITH source AS ({raw}), updated AS ({update}) {insert}".format(
-                raw=self._raw_select(company), update=update, insert=insert), params)
+            "WITH source AS ({raw}), updated AS ({update}), vanished AS ({vanished}) "
+            "{insert}".format(raw=self._raw_select(company), update=update,
+                              vanished=insight_queries.REFRESH_VANISHED, insert=insert),
+            params)
         self._invalidate_insight_cache()
 
     def _invalidate_insight_cache(self):
