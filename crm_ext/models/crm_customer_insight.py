@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .. import in_progress
 from . import insight_queries
 
 LIFECYCLE_STAGES = [
@@ -52,6 +53,9 @@ COMPANY_SETTINGS = collections.OrderedDict([
     ("w_satisfaction", "insight_weight_satisfaction"),
 ])
 
+# an operation in progress (see in_progress): the companies whose figures a
+# full recompute will give, refreshed after no invoice or payment meanwhile
+INSIGHT_REFRESH_DEFERRED = "insight_refresh_deferred"
 
 class CrmCustomerInsight(models.Model):
     """What the ledger says about one customer (a commercial partner) in one
@@ -374,11 +378,13 @@ class CrmCustomerInsight(models.Model):
     @api.model
     def _refresh_documents(self, documents, partner_field):
         """Refresh the customers of some invoices or payments, company by
-        company, unless the context says the caller recomputes anyway."""
-        if self.env.context.get("crm_ext_no_insight_refresh"):
-            return
+        company, but in the companies that will recompute everything anyway
+        (``INSIGHT_REFRESH_DEFERRED`` in progress)."""
+        deferred = in_progress.ids(self.env.cr, INSIGHT_REFRESH_DEFERRED)
         insight = self.sudo()
         for company in documents.mapped("company_id"):
+            if company.id in deferred:
+                continue
             partners = documents.filtered(
                 lambda document: document.company_id == company).mapped(partner_field)
             insight._refresh_partners(partners, company)

@@ -77,3 +77,9 @@ class TestInsightRefresh(InsightCase):
         kept.action_invoice_open()
         self.assertEqual(self.assertRecomputeChangesNothing(partner)["receivable_amount"],
                          300.0)
+
+    def test_no_context_defers_the_refresh(self):
+        partner = self._customer("Context Caller")
+        self.env = self.env(context=dict(self.env.context, crm_ext_no_insight_refresh=True))
+        self._invoice(partner.with_env(self.env), self.today, quantity=2.0)
+        self.assertEqual(self.assertRecomputeChangesNothing(partner)["net_invoiced"], 200.0)
