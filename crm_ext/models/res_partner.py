@@ -361,18 +361,20 @@ class ResPartner(models.Model):
         query = self._where_calc(domain)
         self._apply_ir_rules(query, "read")
         from_clause, where_clause, where_params = query.get_sql()
+        insight_from, insight_where, insight_params = self._insight_rows_query()
         self.env.cr.execute("""
             SELECT insight.{column}, COUNT(partner.id){aggregates}
               FROM res_partner partner
-              LEFT JOIN crm_customer_insight insight
+              LEFT JOIN (SELECT crm_customer_insight.* FROM {insight_from}
+                          WHERE {insight_where}) insight
                      ON insight.partner_id = partner.commercial_partner_id
-                    AND insight.company_id = %s
              WHERE partner.id IN (SELECT res_partner.id FROM {from_clause} WHERE {where})
              GROUP BY insight.{column}
         """.format(column=INSIGHT_FIELDS[name], from_clause=from_clause,
-                   where=where_clause or "TRUE",
+                   where=where_clause or "TRUE", insight_from=insight_from,
+                   insight_where=insight_where,
                    aggregates="".join(", " + sql for _name, sql in aggregates)),
-            [self.env.user.company_id.id] + where_params)
+            insight_params + where_params)
         rows = self.env.cr.fetchall()
 
         values, labels = [row[0] for row in rows if row[0] is not None], {}
@@ -407,6 +409,17 @@ class ResPartner(models.Model):
                 group["__context"] = {"group_by": groupby[1:]}
             groups.append(group)
         return groups
+
+    @api.model
+    def _insight_rows_query(self):
+        """(from, where, parameters) of the insight rows of the user's
+        company that the user may read: the groups of a salesperson show
+        the figures of their own customers only, the others fall in the
+        group without value."""
+        insights = self.env["crm.customer.insight"]
+        query = insights._where_calc([("company_id", "=", self.env.user.company_id.id)])
+        insights._apply_ir_rules(query, "read")
+        return query.get_sql()
 
     @api.model
     def _read_group_insight_aggregates(self, fields, groupby):

@@ -14,7 +14,9 @@ class SaleOrder(models.Model):
 
     def _compute_loyalty_points_redeemed(self):
         for order in self:
-            order.loyalty_points_redeemed = -sum(order.loyalty_entry_ids.mapped("points"))
+            # the order's, even when its customer's ledger is a colleague's
+            order.loyalty_points_redeemed = -sum(
+                order.sudo().loyalty_entry_ids.mapped("points"))
 
     @api.multi
     def apply_loyalty_points(self, points):
@@ -146,7 +148,9 @@ class SaleOrderLine(models.Model):
         """Give back the points of loyalty discount lines, once."""
         entries = self.env["crm.loyalty.entry"]
         for line in self.filtered("loyalty_entry_id"):
-            redemption = line.loyalty_entry_id
+            # the order's redemption, even when its customer's ledger is a
+            # colleague's
+            redemption = line.loyalty_entry_id.sudo()
             returned = sum(entries.sudo().search([
                 ("reversed_entry_id", "=", redemption.id)]).mapped("points"))
             points = -redemption.points - returned
