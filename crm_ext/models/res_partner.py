@@ -28,8 +28,10 @@ INSIGHT_FIELDS = {
 INSIGHT_GROUPBYS = ("customer_segment_id", "customer_grade", "abc_class", "lifecycle_stage")
 # rated by the account manager: only salespeople may change them
 MANUAL_RATINGS = ("industry_rating", "customer_satisfaction")
-# who reads the loyalty cards and ledger (ir.model.access.csv)
-LOYALTY_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+# who reads the customer figures, the loyalty cards and ledger (ir.model.access.csv)
+INSIGHT_READERS = LOYALTY_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+# personal data of the customer, for those who need it (readme/CONFIGURE.rst)
+BIRTHDATE_READERS = "crm_ext.crm_loyalty_program_group_manager"
 
 
 def _search_insight_field(insight_field):
@@ -61,14 +63,15 @@ class ResPartner(models.Model):
     ], "Industry Position", default="0",
         help="The customer's standing in its industry, rated by the account manager; "
              "part of the customer value score (future value).")
-    birthdate = fields.Date("Birthday", help="The loyalty program's birthday bonus is "
-                                             "awarded on this day.")
+    birthdate = fields.Date(
+        "Birthday", groups=BIRTHDATE_READERS, copy=False,
+        help="The loyalty program's birthday bonus is awarded on this day.")
     referred_by_id = fields.Many2one(
         "res.partner", index=True,
         help="The customer who brought this one: it earns the referral bonus of the "
              "loyalty program when this customer's first invoice is paid.")
     customer_satisfaction = fields.Float(
-        "Satisfaction", help="Satisfaction of the customer from 1 to 5 (0: unknown); part of "
+        "Satisfaction", groups=INSIGHT_READERS, copy=False, help="Satisfaction of the customer from 1 to 5 (0: unknown); part of "
                              "the customer value score.")
     customer_insight_id = fields.Many2one(
         "crm.customer.insight", "Insight", compute="_compute_customer_insight",
