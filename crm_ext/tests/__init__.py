@@ -20,3 +20,4 @@ from . import test_complaint_resolution
 from . import test_complaint_rating
 from . import test_complaint_solution
 from . import test_complaint_report
+from . import test_access_rules
