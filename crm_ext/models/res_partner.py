@@ -28,8 +28,9 @@ INSIGHT_FIELDS = {
 INSIGHT_GROUPBYS = ("customer_segment_id", "customer_grade", "abc_class", "lifecycle_stage")
 # rated by the account manager: only salespeople may change them
 MANUAL_RATINGS = ("industry_rating", "customer_satisfaction")
-# who reads the customer figures, the loyalty cards and ledger (ir.model.access.csv)
-INSIGHT_READERS = LOYALTY_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+# who reads the customer figures, loyalty cards and ledger (ir.model.access.csv)
+INSIGHT_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+LOYALTY_READERS = INSIGHT_READERS
 # personal data of the customer, for those who need it (readme/CONFIGURE.rst)
 BIRTHDATE_READERS = "crm_ext.crm_loyalty_program_group_manager"
 
@@ -71,8 +72,9 @@ class ResPartner(models.Model):
         help="The customer who brought this one: it earns the referral bonus of the "
              "loyalty program when this customer's first invoice is paid.")
     customer_satisfaction = fields.Float(
-        "Satisfaction", groups=INSIGHT_READERS, copy=False, help="Satisfaction of the customer from 1 to 5 (0: unknown); part of "
-                             "the customer value score.")
+        "Satisfaction", groups=INSIGHT_READERS, copy=False,
+        help="Satisfaction of the customer from 1 to 5 (0: unknown); part of the customer "
+             "value score.")
     customer_insight_id = fields.Many2one(
         "crm.customer.insight", "Insight", compute="_compute_customer_insight",
         help="The figures of this customer (or of its company) in your current company.")
