@@ -296,7 +296,9 @@ class AccountInvoice(models.Model):
         None while its journal entry is made, when the customer's enrolment
         depends on the insight refreshed after the validation."""
         self.ensure_one()
-        earned = self.loyalty_entry_ids.filtered(
+        # all of them, whoever validates or pays (a salesperson who does not
+        # see the customer's ledger would have the points earned again)
+        earned = self.sudo().loyalty_entry_ids.filtered(
             lambda entry: entry.entry_type in ("earn", "reversal"))
         first_earning = earned.filtered(lambda entry: entry.entry_type == "earn")[-1:]
         member = first_earning.member_id

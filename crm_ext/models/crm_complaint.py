@@ -79,6 +79,10 @@ class CrmComplaint(models.Model):
     commercial_partner_id = fields.Many2one(
         "res.partner", related="partner_id.commercial_partner_id", store=True,
         readonly=True, index=True)
+    # stored for the salespeople's record rule (a path to the customer's
+    # salesperson would list every customer without one)
+    salesperson_id = fields.Many2one(
+        related="commercial_partner_id.user_id", store=True, readonly=True, index=True)
     contact_id = fields.Many2one("res.partner")
     channel = fields.Selection(CHANNELS, default="phone", required=True)
     category_id = fields.Many2one(

@@ -10,6 +10,7 @@ from odoo.tools.mail import html2plaintext, plaintext2html
 # "satisfied" (>= 7), 2 and 3 "not satisfied", 1 "highly dissatisfied"
 STARS_TO_RATING = {1: 2.0, 2: 4.0, 3: 6.0, 4: 8.0, 5: 10.0}
 RESOLVED_KINDS = ("resolved", "closed")
+OFFICER_GROUP = "crm_ext.crm_complaint_group_officer"
 
 
 def rating_to_stars(value):
@@ -33,7 +34,10 @@ class CrmComplaint(models.Model):
         help="The customer's rating of the resolution, from 1 (very unhappy) to 5 stars "
              "(0: not rated); the customer gives it through the link of the resolution "
              "email.")
-    rating_comment = fields.Text("Customer's Comment", copy=False)
+    # what the customer wrote: for those who handle the complaints (the
+    # same text in Odoo's rating, see rating_rating_security.xml)
+    rating_comment = fields.Text("Customer's Comment", copy=False, groups=OFFICER_GROUP)
+    rating_last_feedback = fields.Text(groups=OFFICER_GROUP)
     resolution_sent_date = fields.Datetime("Resolution Sent On", readonly=True, copy=False)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     cost_amount = fields.Monetary(
@@ -378,8 +382,10 @@ class CrmComplaint(models.Model):
             if complaint.customer_rating:
                 body = _("Closed with the customer's rating: %(rating)s/5.") % {
                     "rating": complaint.customer_rating}
-                if complaint.rating_comment:
-                    body += "\n" + complaint.rating_comment
+                # whoever closes it, not only those who read the comment
+                comment = complaint.sudo().rating_comment
+                if comment:
+                    body += "\n" + comment
             else:
                 body = _("Closed without a rating from the customer.")
             complaint.message_post(body=plaintext2html(body), subtype="mail.mt_note")
@@ -399,11 +405,12 @@ class CrmComplaint(models.Model):
              GROUP BY commercial_partner_id
         """, (tuple(partners.ids),))
         for partner_id, average in self.env.cr.fetchall():
-            partner = partners.browse(partner_id)
+            # the satisfaction is otherwise read by the salespeople and
+            # accountants, and rated by the salespeople only
+            partner = partners.sudo().browse(partner_id)
             average = round(float(average), 2)
             if partner.customer_satisfaction != average:
-                # the satisfaction is otherwise rated by the salespeople only
-                partner.sudo().write({"customer_satisfaction": average})
+                partner.write({"customer_satisfaction": average})
 
     @api.multi
     def _publish_solution(self):

@@ -67,9 +67,11 @@ class CrmCustomerInsight(models.Model):
     _order = "value_score desc, partner_id"
     _rec_name = "partner_id"
 
+    # auto_join: the salespeople's record rule reads the customer's
+    # salesperson in a join, not in a list of every customer's id
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True, index=True,
-        ondelete="cascade")
+        ondelete="cascade", auto_join=True)
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, index=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)

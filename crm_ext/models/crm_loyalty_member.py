@@ -23,7 +23,7 @@ class CrmLoyaltyMember(models.Model):
     currency_id = fields.Many2one(related="program_id.currency_id", readonly=True)
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, index=True, ondelete="restrict",
-        domain=[("parent_id", "=", False)])
+        domain=[("parent_id", "=", False)], auto_join=True)
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", readonly=True)
     card_number = fields.Char(
         required=True, readonly=True, copy=False, index=True,

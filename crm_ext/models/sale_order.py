@@ -267,7 +267,9 @@ class SaleOrderLine(models.Model):
             if order.order_line.filtered("loyalty_points") - lines:
                 outstanding = min(outstanding, sum(lines.mapped("loyalty_points")))
             if outstanding > 0:
-                redemption = lines[0].loyalty_entry_id
+                # the order's redemption, even when its customer's ledger is a
+                # colleague's
+                redemption = lines[0].loyalty_entry_id.sudo()
                 entries._record([{
                     "member_id": redemption.member_id.id, "entry_type": "reversal",
                     "points": outstanding, "sale_order_id": order.id,
