@@ -25,3 +25,4 @@ from . import test_rpc_guards
 from . import test_customer_insight_refresh
 from . import test_demo_data
 from . import test_access_rules
+from . import test_migration
