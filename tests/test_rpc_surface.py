@@ -1,0 +1,762 @@
+"""Nobody acts beyond their role over RPC (issue 11), proven against a running
+server.
+
+Odoo 11 lets any logged-in user, portal users included, call any model
+method whose name does not start with "_" over XML-RPC/JSON-RPC, and checks
+no right before the call.  This file finds every public method crm_ext
+defines or overrides by introspection (a method added later is picked up
+without editing this file) and calls each over XML-RPC as three users who
+must not be able to act on the main company's records with it:
+
+- the demo portal user;
+- a salesperson of another company with the strongest sales-side groups
+  (sales manager, complaint manager, loyalty manager);
+- an accountant of the main company ("Billing" only).
+
+Each call must either answer (the result travelled, so it is XML-RPC-safe)
+or be refused cleanly (AccessError, UserError, ValidationError,
+MissingError), a call that answers must concern only records the caller may
+read, and crm_ext's data must be unchanged afterwards: a checksum of every
+table crm_ext's models and methods write is taken after each call.  All the
+failures are reported together, one line per call.
+
+A second test checks that sale.order.apply_loyalty_points answers over
+XML-RPC and can be retried without redeeming twice.
+"""
+import collections
+import configparser
+import datetime
+import inspect
+import os
+import re
+import time
+import uuid
+import xmlrpc.client
+
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+MODULE = "crm_ext"
+PASSWORD = "rpc-surface"
+CALL_TIMEOUT = 180
+
+# Sample arguments by parameter name.  A callable receives the Samples of the
+# database.  A required parameter that is not here gets None: a guard must
+# refuse before it looks at its arguments.
+SAMPLE_ARGS = {
+    "points": 10,
+    "vals": {},
+    "domain": [],
+    "fields": ["name"],
+    "groupby": ["customer_segment_id"],
+    "rate": 5,
+    "token": "rpc-surface-token",
+    "feedback": "Sent over XML-RPC.",
+    "msg_dict": {
+        "message_id": "<rpc-surface@example.com>",
+        "subject": "Broken parcel",
+        "from": "RPC Surface <rpc.surface@example.com>",
+        "email_from": "RPC Surface <rpc.surface@example.com>",
+        "to": "complaints@example.com",
+        "cc": "",
+        "body": "<p>The parcel arrived broken.</p>",
+        "date": "2026-01-05 10:00:00",
+        "attachments": [],
+    },
+    "company": lambda samples: samples.company_id,
+    "partners": lambda samples: samples.ids("res.partner"),
+    "documents": lambda samples: samples.ids("account.invoice"),
+    "partner_field": "commercial_partner_id",
+    "xmlids": ["crm_ext.crm_complaint_new_at_risk_demo",
+               "crm_ext.crm_complaint_acknowledged_at_risk_demo"],
+}
+# Optional parameters that are passed all the same: no public method may
+# take a date, a "now" or a user that changes what it does to other
+# people's records (a date years ahead expires every point, for instance).
+FUTURE = datetime.date.today() + datetime.timedelta(days=3 * 366)
+ADVERSARIAL_ARGS = {
+    "today": FUTURE.isoformat(),
+    "day": FUTURE.isoformat(),
+    "date": FUTURE.isoformat(),
+    "now": "%s 12:00:00" % FUTURE.isoformat(),
+    "user_id": 1,
+    "uid": 1,
+}
+# Values of the fields of a wizard a caller creates, by field name.
+SAMPLE_WIZARD_FIELDS = {
+    "points": 10,
+    "reason": "Adjusted over XML-RPC.",
+    "note": "Given over XML-RPC.",
+    "description": "Credited over XML-RPC.",
+}
+
+# Core tables crm_ext's methods write, besides those of the models crm_ext
+# defines or extends (found by introspection).
+CORE_TABLES = (
+    "account_full_reconcile", "account_invoice_line", "account_move", "account_move_line",
+    "account_partial_reconcile", "mail_activity", "mail_followers", "mail_mail",
+    "mail_message", "rating_rating", "res_partner", "sale_order", "sale_order_line",
+    "stock_move", "stock_picking",
+)
+# Columns that change without the data changing (Odoo's write() of nothing,
+# the row lock of a loyalty member).
+VOLATILE_COLUMNS = ("write_date", "write_uid")
+
+# Odoo 11's XML-RPC fault codes (odoo/service/wsgi_server.py): UserError,
+# RedirectWarning and MissingError answer 2, AccessDenied 3, AccessError 4,
+# everything else 1 with the traceback as the fault string.
+FAULT_WARNING, FAULT_ACCESS_DENIED, FAULT_ACCESS_ERROR = 2, 3, 4
+# Exceptions of fault code 1 that are clean refusals: a constraint, or an
+# IntegrityError that odoo.service.model.check() turned into a
+# ValidationError (a required field missing, a record still referenced).
+CLEAN_FAULT_EXCEPTIONS = ("odoo.exceptions.ValidationError", "odoo.exceptions.except_orm")
+
+
+# ---------------------------------------------------------------------------
+# The public methods of crm_ext, by introspection
+# ---------------------------------------------------------------------------
+
+PublicMethod = collections.namedtuple(
+    "PublicMethod", "model name api transient abstract params")
+
+
+def _crm_ext_model_classes():
+    """The model classes crm_ext defines (its own models and its extensions
+    of others), as Odoo registers them when the add-on is imported."""
+    import odoo
+    from odoo.models import MetaModel
+    try:
+        import odoo.addons.crm_ext  # noqa: F401 (registers the classes)
+    except ImportError:
+        # without pytest-odoo: the add-ons path of the test configuration
+        odoo.tools.config.parse_config(["-c", os.environ["ODOO_TEST_CONF"]])
+        import odoo.addons.crm_ext  # noqa: F401
+    return list(MetaModel.module_to_models[MODULE])
+
+
+def _model_name(cls):
+    """The model a class defines or extends, as Odoo's _build_model names it."""
+    parents = cls._inherit
+    parents = [parents] if isinstance(parents, str) else list(parents or ())
+    return cls._name or (len(parents) == 1 and parents[0]) or cls.__name__
+
+
+def public_methods():
+    """Every function without a leading underscore in the own namespace of
+    crm_ext's model classes (fields, constants and nested helpers are not
+    functions there), once per model and name."""
+    found = {}
+    for cls in _crm_ext_model_classes():
+        model = _model_name(cls)
+        for name, value in sorted(vars(cls).items()):
+            if name.startswith("_"):
+                continue
+            if isinstance(value, (staticmethod, classmethod)):
+                value = value.__func__
+            if not inspect.isfunction(value):
+                continue
+            params = list(inspect.signature(inspect.unwrap(value)).parameters.values())[1:]
+            found.setdefault((model, name), PublicMethod(
+                model, name, getattr(value, "_api", None), bool(cls._transient),
+                bool(cls._abstract), params))
+    return [found[key] for key in sorted(found)]
+
+
+def persistent_tables():
+    """Tables of the persistent models crm_ext defines or extends (not the
+    transient wizards: a caller's own wizard rows are its own)."""
+    tables = set()
+    for cls in _crm_ext_model_classes():
+        if cls._transient or cls._abstract or not cls._auto:
+            continue
+        tables.add(getattr(cls, "_table", None) or _model_name(cls).replace(".", "_"))
+    return tables
+
+
+# ---------------------------------------------------------------------------
+# XML-RPC callers and outcomes
+# ---------------------------------------------------------------------------
+
+class _Transport(xmlrpc.client.Transport):
+    def make_connection(self, host):
+        connection = super(_Transport, self).make_connection(host)
+        connection.timeout = CALL_TIMEOUT
+        return connection
+
+
+class Caller(object):
+    """A user logged in over XML-RPC."""
+
+    def __init__(self, server, label, login, password):
+        self.label = label
+        self.login = login
+        self.db = server.db
+        self.password = password
+        common = xmlrpc.client.ServerProxy(server.url + "/xmlrpc/2/common")
+        self.uid = common.authenticate(server.db, login, password, {})
+        assert self.uid, "login %s refused" % login
+        self.proxy = xmlrpc.client.ServerProxy(
+            server.url + "/xmlrpc/2/object", allow_none=True, transport=_Transport())
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.proxy.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+    def attempt(self, model, method, args, kwargs):
+        """(result, None) or (None, Outcome of the fault)."""
+        try:
+            return self.proxy.execute_kw(
+                self.db, self.uid, self.password, model, method, list(args), kwargs), None
+        except xmlrpc.client.Fault as fault:
+            return None, Outcome.of_fault(fault)
+        except (OSError, xmlrpc.client.ProtocolError) as error:
+            return None, Outcome("no answer", "%s: %s" % (type(error).__name__, error), False)
+
+
+class Outcome(collections.namedtuple("Outcome", "kind detail clean")):
+    """What a call came back with; ``clean``: an answer or a clean refusal."""
+
+    @classmethod
+    def of_fault(cls, fault):
+        text = fault.faultString or ""
+        if fault.faultCode == FAULT_ACCESS_ERROR:
+            return cls("AccessError", _first_line(_unwrap_args(text)), True)
+        if fault.faultCode == FAULT_WARNING:
+            # UserError (Warning) answers its message, MissingError and
+            # RedirectWarning their arguments
+            kind = "MissingError" if "does not exist" in text else "UserError"
+            return cls(kind, _first_line(_unwrap_args(text)), True)
+        if fault.faultCode == FAULT_ACCESS_DENIED:
+            return cls("AccessDenied", _first_line(text), True)
+        exception, message = _exception_of_traceback(text)
+        if exception in CLEAN_FAULT_EXCEPTIONS:
+            kind = exception.rsplit(".", 1)[-1]
+            if "IntegrityError" in text:
+                kind += " (IntegrityError)"
+            return cls(kind, _first_line(_unwrap_args(message)), True)
+        if "cannot marshal" in message:
+            # the method ran and its transaction committed, then its result
+            # could not be sent: the client sees a fault after the fact
+            return cls("unmarshalable result", message.strip(), False)
+        return cls(exception, _first_line(message), False)
+
+
+def _exception_of_traceback(text):
+    """(exception class, message) of the last traceback in ``text``."""
+    block = text.rsplit("Traceback (most recent call last):", 1)[-1]
+    lines = block.splitlines()
+    for index, line in enumerate(lines):
+        if line and not line[0].isspace():
+            match = re.match(r"([A-Za-z_][\w.]*)(?::\s?(.*))?$", line)
+            if match:
+                message = "\n".join([match.group(2) or ""] + lines[index + 1:])
+                return match.group(1), message
+    return "unknown fault", text
+
+
+def _unwrap_args(text):
+    """('message', None) -> message (except_orm's str() is its args)."""
+    match = re.match(r"^\(['\"](.*?)['\"], (None|'.*')\)\s*$", text.strip(), re.S)
+    return match.group(1).replace("\\n", "\n") if match else text
+
+
+def _first_line(text):
+    line = (text or "").strip().splitlines()[:1]
+    line = line[0] if line else ""
+    return line if len(line) <= 110 else line[:107] + "..."
+
+
+# ---------------------------------------------------------------------------
+# The checksum of crm_ext's data
+# ---------------------------------------------------------------------------
+
+def _connect():
+    """A connection to the test database with the parameters of the Odoo
+    configuration; autocommit, so each checksum sees the last commit."""
+    parser = configparser.ConfigParser()
+    parser.read(os.environ["ODOO_TEST_CONF"])
+    options = parser["options"]
+
+    def option(name):
+        value = options.get(name)
+        return None if value in (None, "", "False") else value
+    connection = psycopg2.connect(
+        dbname=os.environ["ODOO_TEST_DB"], host=option("db_host"), port=option("db_port"),
+        user=option("db_user"), password=option("db_password"))
+    connection.autocommit = True
+    return connection
+
+
+class Checksum(object):
+    """md5 per table of every row (ordered by id) of the tables crm_ext's
+    models and methods write, in one statement."""
+
+    def __init__(self, connection, tables):
+        self.connection = connection
+        with connection.cursor() as cr:
+            # the m2m tables of crm_ext's persistent models
+            cr.execute("""
+                SELECT relation.name FROM ir_model_relation relation
+                  JOIN ir_module_module module ON module.id = relation.module
+                  JOIN ir_model model ON model.id = relation.model
+                 WHERE module.name = %s AND NOT COALESCE(model.transient, FALSE)
+            """, (MODULE,))
+            tables = set(tables) | {row[0] for row in cr.fetchall()}
+            cr.execute("""
+                SELECT col.table_name, col.column_name
+                  FROM information_schema.columns col
+                  JOIN information_schema.tables tab
+                    ON tab.table_schema = col.table_schema AND tab.table_name = col.table_name
+                 WHERE col.table_schema = 'public' AND tab.table_type = 'BASE TABLE'
+                   AND col.table_name = ANY(%s)
+                 ORDER BY col.table_name, col.ordinal_position
+            """, (sorted(tables),))
+            columns = collections.OrderedDict()
+            for table, column in cr.fetchall():
+                columns.setdefault(table, []).append(column)
+        self.tables = list(columns)
+        parts = []
+        for table, names in columns.items():
+            kept = [name for name in names if name not in VOLATILE_COLUMNS]
+            row = sql.SQL("ROW({})::text").format(
+                sql.SQL(", ").join(sql.Identifier(name) for name in kept))
+            order = sql.Identifier("id") if "id" in names else row
+            parts.append(sql.SQL(
+                "(SELECT md5(COALESCE(string_agg(md5({row}), '' ORDER BY {order}), '')) "
+                "FROM {table})").format(row=row, order=order, table=sql.Identifier(table)))
+        self.statement = sql.SQL("SELECT ARRAY[{}]").format(sql.SQL(", ").join(parts))
+
+    def take(self):
+        with self.connection.cursor() as cr:
+            cr.execute(self.statement)
+            return dict(zip(self.tables, cr.fetchone()[0]))
+
+
+# ---------------------------------------------------------------------------
+# Callers and sample records
+# ---------------------------------------------------------------------------
+
+def _xmlid(admin, xmlid):
+    return admin("ir.model.data", "xmlid_to_res_id", xmlid, True)
+
+
+def _ensure_user(admin, login, values):
+    """The user ``login`` with these values and the test password, created
+    the first time (the test database outlives a run)."""
+    values = dict(values, login=login, password=PASSWORD)
+    ids = admin("res.users", "search", [("login", "=", login)],
+                context={"active_test": False})
+    if ids:
+        admin("res.users", "write", ids, dict(values, active=True))
+        return ids[0]
+    return admin("res.users", "create", values)
+
+
+def _ensure_company(admin, name):
+    ids = admin("res.company", "search", [("name", "=", name)])
+    return ids[0] if ids else admin("res.company", "create", {"name": name})
+
+
+def _search(admin, model, domain, order=None, limit=1):
+    kwargs = {"limit": limit}
+    if order:
+        kwargs["order"] = order
+    return admin(model, "search", domain, **kwargs)
+
+
+class Samples(object):
+    """Representative records of the main company, picked as admin:
+    {model: [(id, label)]}."""
+
+    def __init__(self, admin, company_id):
+        self.admin = admin
+        self.company_id = company_id
+        self.records = collections.OrderedDict()
+        self._fields = {}
+        self._pick()
+
+    def add(self, model, ids, label):
+        for record_id in ids[:1]:
+            known = self.records.setdefault(model, [])
+            if record_id not in [known_id for known_id, _label in known]:
+                known.append((record_id, "%s %s" % (label, record_id)))
+
+    def ids(self, model):
+        return [record_id for record_id, _label in self.records.get(model, [])]
+
+    def fields(self, model):
+        if model not in self._fields:
+            self._fields[model] = self.admin(
+                model, "fields_get", attributes=["type", "relation", "required", "readonly"])
+        return self._fields[model]
+
+    def of(self, model):
+        """The sample records of ``model`` (the first two of the main
+        company for a model without picked ones)."""
+        if model not in self.records:
+            domain = []
+            if "company_id" in self.fields(model):
+                domain = [("company_id", "=", self.company_id)]
+            self.records[model] = [(record_id, "record %s" % record_id)
+                                   for record_id in _search(self.admin, model, domain, limit=2)]
+        return self.records[model]
+
+    def _pick(self):
+        admin, company = self.admin, [("company_id", "=", self.company_id)]
+        members = admin("crm.loyalty.member", "search_read", company,
+                        fields=["partner_id", "balance"])
+        members.sort(key=lambda member: -member["balance"])
+        member_partners = [member["partner_id"][0] for member in members]
+        self.add("crm.loyalty.member", [members[0]["id"]], "member with points")
+        self.add("crm.loyalty.program", _search(admin, "crm.loyalty.program", company),
+                 "program")
+        for entry_type in ("earn", "redeem"):
+            self.add("crm.loyalty.entry", _search(
+                admin, "crm.loyalty.entry", company + [("entry_type", "=", entry_type)]),
+                entry_type)
+        # customers: a member, a customer with figures but no card
+        self.add("res.partner", member_partners, "member")
+        self.add("res.partner", [row["partner_id"][0] for row in admin(
+            "crm.customer.insight", "search_read",
+            company + [("partner_id", "not in", member_partners)],
+            fields=["partner_id"], limit=1)], "customer")
+        # a quotation of a member (with points redeemed on it if any) and a
+        # confirmed order
+        quotation = company + [("state", "in", ["draft", "sent"]),
+                               ("partner_id.commercial_partner_id", "in", member_partners)]
+        self.add("sale.order", _search(admin, "sale.order", quotation + [
+            ("order_line.loyalty_points", ">", 0)]) or _search(
+                admin, "sale.order", quotation), "member quotation")
+        confirmed = company + [("state", "=", "sale")]
+        self.add("sale.order", _search(admin, "sale.order", confirmed + [
+            ("order_line.loyalty_points", ">", 0)]) or _search(
+                admin, "sale.order", confirmed), "confirmed order")
+        orders = self.ids("sale.order")
+        self.add("sale.order.line", _search(admin, "sale.order.line", [
+            ("order_id", "=", orders[0]), ("loyalty_points", ">", 0)]), "loyalty line")
+        self.add("sale.order.line", _search(admin, "sale.order.line", [
+            ("order_id", "=", orders[-1]), ("loyalty_points", "=", 0)]), "product line")
+        # posted customer invoices (validating a draft is the accountant's job)
+        customer_invoices = company + [("type", "=", "out_invoice")]
+        for state in ("open", "paid"):
+            self.add("account.invoice", _search(admin, "account.invoice", customer_invoices + [
+                ("state", "=", state), ("loyalty_entry_ids", "!=", False)]) or _search(
+                    admin, "account.invoice", customer_invoices + [("state", "=", state)]),
+                state + " invoice")
+        invoice = admin("account.invoice", "read", self.ids("account.invoice")[:1],
+                        ["move_id"])[0]
+        self.add("account.move", [invoice["move_id"][0]], "invoice entry")
+        self.add("account.move", [row["move_id"][0] for row in admin(
+            "crm.loyalty.entry", "search_read", company + [
+                ("move_id", "!=", False), ("invoice_id", "=", False)],
+            fields=["move_id"], limit=1)], "loyalty entry")
+        self.add("account.move.line", _search(admin, "account.move.line", [
+            ("move_id", "=", invoice["move_id"][0]),
+            ("account_id.internal_type", "=", "receivable")]), "receivable item")
+        self.add("account.payment", _search(admin, "account.payment", company + [
+            ("partner_type", "=", "customer"), ("state", "in", ["posted", "reconciled"])]),
+            "customer payment")
+        # complaints in several stages, the closed one with an invoice
+        for kind, extra in (("new", []), ("in_progress", []), ("resolved", []),
+                            ("closed", [("invoice_id", "!=", False)])):
+            self.add("crm.complaint", _search(admin, "crm.complaint", company + extra + [
+                ("stage_id.stage_kind", "=", kind)]), kind + " complaint")
+        self.add("crm.complaint.solution", _search(
+            admin, "crm.complaint.solution", company), "solution")
+
+
+class Surface(object):
+    """The callers, the sample records and the checksum of one run."""
+
+    def __init__(self, server):
+        self.server = server
+        admin = self.admin = Caller(server, "admin", "admin", "admin")
+        admin_user = admin("res.users", "read", [admin.uid], ["company_id"])[0]
+        self.company_id = admin_user["company_id"][0]
+        group = lambda xmlid: _xmlid(admin, xmlid)  # noqa: E731
+        other_company = _ensure_company(admin, "RPC Surface Other Company")
+        _ensure_user(admin, "rpc.other.company.sales", {
+            "name": "RPC Other Company Sales Manager",
+            "company_id": other_company, "company_ids": [(6, 0, [other_company])],
+            "groups_id": [(6, 0, [group(xmlid) for xmlid in (
+                "base.group_user", "sales_team.group_sale_manager",
+                "crm_ext.crm_complaint_group_manager",
+                "crm_ext.crm_loyalty_program_group_manager")])],
+        })
+        _ensure_user(admin, "rpc.accountant", {
+            "name": "RPC Accountant",
+            "company_id": self.company_id, "company_ids": [(6, 0, [self.company_id])],
+            "groups_id": [(6, 0, [group("base.group_user"),
+                                  group("account.group_account_invoice")])],
+        })
+        self.callers = [
+            Caller(server, "portal", "portal", "portal"),
+            Caller(server, "other company sales", "rpc.other.company.sales", PASSWORD),
+            Caller(server, "accountant", "rpc.accountant", PASSWORD),
+        ]
+        self.samples = Samples(admin, self.company_id)
+        self.methods = public_methods()
+        self.connection = _connect()
+        self.checksum = Checksum(self.connection, persistent_tables() | set(CORE_TABLES))
+        self._transient = {}
+
+    # -- arguments ---------------------------------------------------------
+
+    def arguments(self, method, wizard_values=None):
+        """(positional arguments, keyword arguments) of a call."""
+        args, kwargs = [], {}
+        for param in method.params:
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                continue
+            if param.name == "vals" and wizard_values is not None:
+                value = wizard_values
+            elif param.default is param.empty:
+                value = SAMPLE_ARGS.get(param.name)
+            elif param.name in ADVERSARIAL_ARGS:
+                kwargs[param.name] = ADVERSARIAL_ARGS[param.name]
+                continue
+            else:
+                continue
+            args.append(value(self.samples) if callable(value) else value)
+        return args, kwargs
+
+    def context(self):
+        """The context of every call: what the buttons of the complaint
+        form give (a suggested solution applied to a complaint)."""
+        complaints = self.samples.ids("crm.complaint")
+        return {"lang": "en_US", "apply_complaint_id": complaints[0] if complaints else False}
+
+    def wizard_plans(self, model):
+        """[(label, values, context)] to create the wizard ``model`` as its
+        button would: from each sample record of the model of its first
+        required many2one (else many2one, else many2many) field."""
+        fields = self.samples.fields(model)
+        relational = [
+            (not field.get("required"), field["type"] != "many2one", name)
+            for name, field in fields.items()
+            if field["type"] in ("many2one", "many2many")
+            and not (field.get("readonly") and not field.get("required"))
+            and field.get("relation") and not self.is_transient(field["relation"])]
+        values = {name: value for name, value in SAMPLE_WIZARD_FIELDS.items()
+                  if name in fields and not fields[name].get("readonly")}
+        if not relational:
+            return [("new wizard", values, dict(self.context()))]
+        anchor = sorted(relational)[0][2]
+        comodel = fields[anchor]["relation"]
+        plans = []
+        for record_id, label in self.samples.of(comodel):
+            context = dict(self.context(), active_model=comodel, active_id=record_id,
+                           active_ids=[record_id])
+            context["default_" + anchor] = record_id
+            record_values = dict(values)
+            record_values[anchor] = (record_id if fields[anchor]["type"] == "many2one"
+                                     else [(6, 0, [record_id])])
+            plans.append(("%s from %s" % (model.rsplit(".", 1)[-1], label),
+                          record_values, context))
+        return plans
+
+    def is_transient(self, model):
+        if model not in self._transient:
+            self._transient[model] = bool(self.admin("ir.model", "search_count", [
+                ("model", "=", model), ("transient", "=", True)]))
+        return self._transient[model]
+
+    # -- calls -------------------------------------------------------------
+
+    def plans(self, method):
+        """[(label, create wizard (values, context) or None, ids or None,
+        args, kwargs)]: the calls of ``method`` for one caller."""
+        context = self.context()
+        if method.transient:
+            plans = []
+            for label, values, wizard_context in self.wizard_plans(method.model):
+                args, kwargs = self.arguments(method, wizard_values=values)
+                if method.api == "model":
+                    plans.append((label, None, None, args,
+                                  dict(kwargs, context=wizard_context)))
+                else:
+                    plans.append((label, (values, wizard_context), None, args,
+                                  dict(kwargs, context=context)))
+            return plans
+        args, kwargs = self.arguments(method)
+        kwargs["context"] = context
+        if method.api == "model":
+            return [("-", None, None, args, kwargs)]
+        records = [] if method.abstract else self.samples.of(method.model)
+        return [(label, None, [record_id], args, kwargs)
+                for record_id, label in records] or [("no record", None, [], args, kwargs)]
+
+    def call(self, caller, method, plan):
+        """(Outcome, ids the method acted on) of one call."""
+        label, wizard, ids, args, kwargs = plan
+        if wizard is not None:
+            values, wizard_context = wizard
+            wizard_id, refused = caller.attempt(
+                method.model, "create", [values], {"context": wizard_context})
+            if refused:
+                return refused._replace(kind="wizard create: " + refused.kind), None
+            ids = [wizard_id]
+        call_args = ([ids] if ids is not None else []) + args
+        result, refused = caller.attempt(method.model, method.name, call_args, kwargs)
+        if refused:
+            return refused, None
+        return Outcome("answered", _first_line(repr(result)), True), ids
+
+    def readable(self, caller, model, ids):
+        """Whether ``caller`` may read all of ``ids``."""
+        count, refused = caller.attempt(model, "search_count", [[("id", "in", ids)]], {})
+        return not refused and count == len(set(ids))
+
+
+@pytest.fixture(scope="module")
+def surface(odoo_server):
+    surface = Surface(odoo_server)
+    yield surface
+    surface.connection.close()
+
+
+# ---------------------------------------------------------------------------
+# The tests
+# ---------------------------------------------------------------------------
+
+Failure = collections.namedtuple("Failure", "method caller record outcome changed seconds")
+
+
+def _report(failures, calls, seconds):
+    rows = [("method", "caller", "record", "outcome", "tables changed")]
+    for failure in failures:
+        rows.append((failure.method, failure.caller, failure.record,
+                     "%s: %s" % (failure.outcome.kind, failure.outcome.detail)
+                     if failure.outcome.detail else failure.outcome.kind,
+                     ", ".join(failure.changed) or "-"))
+    widths = [max(len(row[col]) for row in rows) for col in range(4)]
+    lines = ["  ".join(value.ljust(width) for value, width in zip(row[:4], widths))
+             + "  " + row[4] for row in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    methods = sorted({failure.method for failure in failures})
+    return "\n".join([
+        "%d of %d calls act beyond the caller's role (%d public methods), in %.0fs:"
+        % (len(failures), calls, len(methods), seconds), ""] + lines)
+
+
+def test_no_caller_acts_beyond_its_role_over_xmlrpc(surface):
+    """Every public method of crm_ext, called over XML-RPC by the portal
+    user, a salesperson of another company and an accountant of the main
+    company on the main company's records, answers or refuses cleanly and
+    changes none of crm_ext's data."""
+    assert surface.methods, "introspection finds crm_ext's public methods"
+    started = time.time()
+    failures, calls = [], 0
+    before = surface.checksum.take()
+    for method in surface.methods:
+        plans = surface.plans(method)
+        for caller in surface.callers:
+            for plan in plans:
+                calls += 1
+                call_started = time.time()
+                outcome, ids = surface.call(caller, method, plan)
+                after = surface.checksum.take()
+                changed = sorted(table for table in after if after[table] != before[table])
+                before = after
+                if outcome.clean and ids and not surface.readable(caller, method.model, ids):
+                    outcome = outcome._replace(
+                        kind="answered on records the caller may not read", clean=False)
+                if not outcome.clean or changed:
+                    failures.append(Failure(
+                        "%s.%s" % (method.model, method.name), caller.label, plan[0], outcome,
+                        changed, time.time() - call_started))
+    assert not failures, _report(failures, calls, time.time() - started)
+
+
+# -- apply_loyalty_points over XML-RPC ---------------------------------------
+
+@pytest.fixture(scope="module")
+def redemption(surface):
+    """A main-company salesperson, a loyalty member with points and a way to
+    make a fresh quotation for it through XML-RPC."""
+    admin = surface.admin
+    company = surface.company_id
+    _ensure_user(admin, "rpc.main.sales", {
+        "name": "RPC Main Company Salesperson",
+        "company_id": company, "company_ids": [(6, 0, [company])],
+        "groups_id": [(6, 0, [_xmlid(admin, "base.group_user"),
+                              _xmlid(admin, "sales_team.group_sale_salesman")])],
+    })
+    salesperson = Caller(surface.server, "salesperson", "rpc.main.sales", PASSWORD)
+    program = admin("crm.loyalty.program", "search_read", [("company_id", "=", company)],
+                    fields=["point_value", "points_rounding", "min_redeem_points",
+                            "max_redeem_share", "discount_product_id"], limit=1)[0]
+    step = program["points_rounding"] or 1.0
+    points = max(program["min_redeem_points"], step)
+    points = step * -(-points // step)
+    suffix = uuid.uuid4().hex[:8]
+    partner = admin("res.partner", "create", {
+        "name": "RPC Redemption Customer %s" % suffix, "customer": True, "is_company": True,
+        "email": "rpc.redemption.%s@example.com" % suffix})
+    member = admin("crm.loyalty.member", "create", {
+        "program_id": program["id"], "partner_id": partner})
+    wizard = admin("crm.loyalty.adjust.wizard", "create", {
+        "member_id": member, "points": points * 5, "reason": "Points to redeem over XML-RPC."})
+    admin("crm.loyalty.adjust.wizard", "action_apply", [wizard])
+    product = admin("product.product", "search", [
+        ("sale_ok", "=", True), ("type", "in", ["consu", "service"]),
+        ("id", "!=", program["discount_product_id"][0])], limit=1)[0]
+    # points may pay max_redeem_share % of the order: room for twice the points
+    price = 4 * points * program["point_value"] * 100.0 / (program["max_redeem_share"] or 100.0)
+
+    def quotation():
+        return salesperson("sale.order", "create", {
+            "partner_id": partner, "user_id": salesperson.uid,
+            "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 1,
+                                   "price_unit": max(price, 100.0)})]})
+    return salesperson, member, points, quotation
+
+
+def _attempt(caller, model, method, *args):
+    return caller.attempt(model, method, list(args), {})
+
+
+@pytest.mark.parametrize("second", ["same points", "other points"])
+def test_apply_loyalty_points_answers_an_id_and_a_retry_redeems_once(surface, redemption,
+                                                                      second):
+    """A quotation of a member with enough points: apply_loyalty_points
+    answers over XML-RPC with the id of the order's points line, and a
+    second call (an integrator's retry, or a new number of points) leaves
+    that one line with the points of the last call, taken once."""
+    salesperson, member, points, quotation = redemption
+    admin = surface.admin
+    order = quotation()
+    balance = admin("crm.loyalty.member", "read", [member], ["balance"])[0]["balance"]
+    final = points if second == "same points" else 2 * points
+    first_result, first_fault = _attempt(
+        salesperson, "sale.order", "apply_loyalty_points", [order], points)
+    second_result, second_fault = _attempt(
+        salesperson, "sale.order", "apply_loyalty_points", [order], final)
+    lines = admin("sale.order.line", "search_read", [
+        ("order_id", "=", order), ("loyalty_points", "!=", 0)], fields=["loyalty_points"])
+    entries = admin("crm.loyalty.entry", "search_read", [("sale_order_id", "=", order)],
+                    fields=["entry_type", "points"])
+    taken = balance - admin("crm.loyalty.member", "read", [member], ["balance"])[0]["balance"]
+    net = sum(entry["points"] for entry in entries)
+
+    problems = []
+    for number, (result, fault) in enumerate(((first_result, first_fault),
+                                               (second_result, second_fault)), 1):
+        if fault:
+            problems.append("call %d faulted: %s: %s" % (number, fault.kind, fault.detail))
+        elif not isinstance(result, int) or isinstance(result, bool):
+            problems.append("call %d answered %r, not the id of the points line"
+                            % (number, result))
+        elif len(lines) == 1 and result != lines[0]["id"]:
+            problems.append("call %d answered %r, not the id of the points line %d"
+                            % (number, result, lines[0]["id"]))
+    if [line["loyalty_points"] for line in lines] != [final]:
+        problems.append("the order has points lines %s, not one of %g points" % (
+            [(line["id"], line["loyalty_points"]) for line in lines], final))
+    if abs(net + final) > 1e-6 or abs(taken - final) > 1e-6:
+        problems.append("%g points were taken from the member (ledger of the order: %s), "
+                        "not %g" % (taken, [(entry["entry_type"], entry["points"])
+                                            for entry in entries], final))
+    assert not problems, "apply_loyalty_points(%g) then (%g) on quotation %d:\n- %s" % (
+        points, final, order, "\n- ".join(problems))
