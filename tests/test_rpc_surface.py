@@ -713,6 +713,43 @@ def test_no_caller_acts_beyond_its_role_over_xmlrpc(surface, artifacts_dir):
             len(surface.methods), seconds, artifacts_dir / "rpc-surface.txt"), failures)
 
 
+_TRACEBACK = """Traceback (most recent call last):
+  File "/odoo/service/model.py", line 97, in wrapper
+    return f(dbname, *args, **kwargs)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^
+%s
+"""
+
+
+@pytest.mark.parametrize("code, text, kind, clean", [
+    (4, "('Sorry, you are not allowed to access this document.', None)",
+     "AccessError", True),
+    (2, "Points can only be redeemed on a quotation.", "UserError", True),
+    (2, "('Record does not exist or has been deleted.', None)", "MissingError", True),
+    (1, _TRACEBACK % "odoo.exceptions.ValidationError: ('From 1 to 5 stars.', None)",
+     "ValidationError", True),
+    (1, _TRACEBACK % (
+        'psycopg2.errors.NotNullViolation: null value in column "partner_id"\n\n'
+        "During handling of the above exception, another exception occurred:\n\n"
+        + _TRACEBACK % (
+            "odoo.exceptions.ValidationError: ('The operation cannot be completed, "
+            "probably due to the following:\n- deletion: ...', None)")),
+     "ValidationError (from a database constraint)", True),
+    (1, _TRACEBACK % "TypeError: cannot marshal None unless allow_none is enabled",
+     "unmarshalable result", False),
+    (1, _TRACEBACK % "TypeError: cannot marshal <class '_thread.lock'> objects",
+     "unmarshalable result", False),
+    (1, _TRACEBACK % "AttributeError: 'int' object has no attribute 'id'",
+     "AttributeError", False),
+    (1, _TRACEBACK % 'psycopg2.errors.UndefinedColumn: column "x" does not exist',
+     "psycopg2.errors.UndefinedColumn", False),
+])
+def test_the_harness_tells_clean_refusals_from_errors(code, text, kind, clean):
+    """The faults of Odoo 11's XML-RPC as the harness reads them."""
+    outcome = Outcome.of_fault(xmlrpc.client.Fault(code, text))
+    assert (outcome.kind, outcome.clean) == (kind, clean)
+
+
 # -- apply_loyalty_points over XML-RPC ---------------------------------------
 
 @pytest.fixture(scope="module")
