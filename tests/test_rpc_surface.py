@@ -101,8 +101,8 @@ CORE_TABLES = (
     "mail_message", "rating_rating", "res_partner", "sale_order", "sale_order_line",
     "stock_move", "stock_picking",
 )
-# Columns that change without the data changing (Odoo's write() of nothing,
-# the row lock of a loyalty member).
+# Columns that change without the data changing (Odoo's write() of no
+# values).
 VOLATILE_COLUMNS = ("write_date", "write_uid")
 LOG_ACCESS_FIELDS = ("create_uid", "create_date", "write_uid", "write_date")
 
@@ -370,11 +370,8 @@ def _ensure_company(admin, name):
     return ids[0] if ids else admin("res.company", "create", {"name": name})
 
 
-def _search(admin, model, domain, order=None, limit=1):
-    kwargs = {"limit": limit}
-    if order:
-        kwargs["order"] = order
-    return admin(model, "search", domain, **kwargs)
+def _search(admin, model, domain, limit=1):
+    return admin(model, "search", domain, limit=limit)
 
 
 class Samples(object):
@@ -460,9 +457,10 @@ class Samples(object):
                 admin, "sale.order", confirmed), "confirmed order")
         orders = self.ids("sale.order")
         self.add("sale.order.line", _search(admin, "sale.order.line", [
-            ("order_id", "=", orders[0]), ("loyalty_points", ">", 0)]), "loyalty line")
+            ("order_id", "in", orders[:1]), ("loyalty_points", ">", 0)]), "loyalty line")
         self.add("sale.order.line", _search(admin, "sale.order.line", [
-            ("order_id", "=", orders[-1]), ("loyalty_entry_id", "=", False)]), "product line")
+            ("order_id", "in", orders[-1:]), ("loyalty_entry_id", "=", False)]),
+            "product line")
         # posted customer invoices (validating a draft is the accountant's job)
         customer_invoices = company + [("type", "=", "out_invoice")]
         for state in ("open", "paid"):
