@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import html2plaintext, plaintext2html
 
+from .. import access
+
 # 1-5 stars on the 0-10 scale of Odoo's ratings: 4 and 5 stars are
 # "satisfied" (>= 7), 2 and 3 "not satisfied", 1 "highly dissatisfied"
 STARS_TO_RATING = {1: 2.0, 2: 4.0, 3: 6.0, 4: 8.0, 5: 10.0}
@@ -221,7 +223,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_refunds(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("account.action_invoice_tree1").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {"type": "out_refund", "default_type": "out_refund"}
@@ -233,7 +235,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_returns(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("stock.action_picking_tree_all").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {}
@@ -244,7 +246,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_compensation(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {}
@@ -257,8 +259,7 @@ class CrmComplaint(models.Model):
         """Resolutions act on documents (credit notes, returns, points,
         mails to the customer): for the users who may change these
         complaints."""
-        self.check_access_rights("write")
-        self.check_access_rule("write")
+        access.check_writable(self)
 
     @api.multi
     def _check_refundable_invoice(self):
@@ -320,7 +321,7 @@ class CrmComplaint(models.Model):
     def rating_get_partner_id(self):
         """The customer asked to rate the resolution: its contact, else the
         customer (over RPC: its id, or False)."""
-        self.check_access_rule("read")
+        access.check_readable(self)
         return self.contact_id or self.partner_id
 
     @api.multi

@@ -392,10 +392,10 @@ class CrmCustomerInsight(models.Model):
             insight._refresh_partners(partners, company)
 
     @api.model
-    def action_recompute_all(self):
-        """The "Recompute Customer Insight" menu: the figures and scores of
-        the caller's companies now, as the nightly cron computes them.
-        Returns True.
+    def _action_recompute_all(self):
+        """The "Recompute Customer Insight" menu (a server action, which any
+        user may run): the figures and scores of the caller's companies now,
+        as the nightly cron computes them.
 
         :raises AccessError: the caller is not a sales manager.
         """

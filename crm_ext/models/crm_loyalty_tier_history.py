@@ -25,4 +25,3 @@ class CrmLoyaltyTierHistory(models.Model):
         ("upgrade", "Upgrade"),
         ("review", "Yearly review"),
     ], required=True)
-

@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.osv.orm import setup_modifiers
 
+from .. import access
+
 from .crm_customer_insight import ABC_CLASSES, GRADES, LIFECYCLE_STAGES
 
 # partner field -> field of its crm.customer.insight row in the user's company
@@ -256,7 +258,7 @@ class ResPartner(models.Model):
     def action_view_open_receivable(self):
         """The open receivable journal items behind the ledger summary."""
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("account.action_account_moves_all_a").read()[0]
         action["domain"] = [
             ("partner_id", "child_of", self.commercial_partner_id.id),
@@ -270,7 +272,7 @@ class ResPartner(models.Model):
     @api.multi
     def action_view_customer_history(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_customer_segment_history_action").read()[0]
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
@@ -279,7 +281,7 @@ class ResPartner(models.Model):
     def action_view_complaints(self):
         """The complaints of the customer's commercial entity."""
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_complaint_action_partner").read()[0]
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
@@ -290,7 +292,7 @@ class ResPartner(models.Model):
         """The loyalty card of the customer's commercial entity (the list
         when it is a member of several programs)."""
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         members = self.loyalty_card_ids
         action = self.env.ref("crm_ext.crm_loyalty_member_action").read()[0]
         if len(members) == 1:

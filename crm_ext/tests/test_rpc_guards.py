@@ -42,11 +42,16 @@ class TestInvoiceStepGuards(LoyaltyCase):
             invoice.finalize_invoice_move_lines([])
 
     def test_only_sales_managers_recompute_the_insight(self):
-        insight = self.env["crm.customer.insight"]
+        action = self.env.ref("crm_ext.crm_customer_insight_recompute_action")
+        company = self.company.sudo()
+        company.insight_last_recompute = False
         with self.assertRaises(AccessError):
-            insight.sudo(self.salesman).action_recompute_all()
+            action.sudo(self.salesman).run()
+        self.assertFalse(company.insight_last_recompute)
         manager = self._user("insight_manager", "sales_team.group_sale_manager")
-        self.assertIs(insight.sudo(manager).action_recompute_all(), True)
+        action.sudo(manager).run()
+        company.invalidate_cache()
+        self.assertTrue(company.insight_last_recompute)
 
     def test_analysis_views_are_built_by_odoo_only(self):
         for model in ("crm.customer.insight.report", "crm.complaint.report"):
