@@ -115,12 +115,6 @@ class AccountInvoice(models.Model):
         customer_invoices._sync_loyalty_points()
         return result
 
-    @api.multi
-    def action_invoice_cancel(self):
-        result = super(AccountInvoice, self).action_invoice_cancel()
-        self._refresh_customer_insight()
-        return result
-
     def _customer_invoices(self):
         return self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
 
@@ -245,6 +239,7 @@ class AccountInvoice(models.Model):
         with in_progress.running(self.env.cr, CANCELLING, self.ids):
             result = super(AccountInvoice, self).action_cancel()
         self._customer_invoices()._sync_loyalty_points(released)
+        self._refresh_customer_insight()
         return result
 
     def _loyalty_booked_in_move(self):
@@ -314,9 +309,11 @@ class AccountInvoice(models.Model):
             "crm.loyalty.program"]._active_program_member(
             self.company_id, self.date_invoice or fields.Date.context_today(self),
             self.commercial_partner_id, self)
-        earned = self.loyalty_entry_ids.filtered(
+        # all of them, whoever validates or pays (a salesperson who does not
+        # see the customer's ledger would have the points earned again)
+        earned = self.sudo().loyalty_entry_ids.filtered(
             lambda entry: entry.entry_type in ("earn", "reversal")) if entries else \
-            self.env["crm.loyalty.entry"]
+            self.env["crm.loyalty.entry"].sudo()
         first_earning = earned.filtered(lambda entry: entry.entry_type == "earn")[-1:]
         if first_earning:
             # the invoice's points stay with the member and program they went to
