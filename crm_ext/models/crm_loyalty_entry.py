@@ -119,7 +119,10 @@ class CrmLoyaltyEntry(models.Model):
         """Add entries to the ledger, in order: lock their members, let
         positive entries settle any debt first, let negative ones use up
         points (the entry they reverse first, then soonest-expiring), and
-        book them in accounting when the program does."""
+        book them in accounting when the program does.  A positive entry
+        with ``restore`` (points given back by an invoice or an order) puts
+        back the points the document's movements used, on the entries they
+        were, with their expiry (see :meth:`_restore`)."""
         # the program moves the points of the members whoever asks (a
         # salesperson's invoice or order for a colleague's customer)
         members = self.env["crm.loyalty.member"].sudo().browse(

@@ -7,7 +7,8 @@ class CrmLoyaltyEntryUse(models.Model):
     """Which earlier entries' points a movement of the ledger used (a
     redemption, a reversal, a debit adjustment), or gave back (negative
     points): points given back return to the entries they were taken from,
-    with their expiry.  Written by :meth:`crm.loyalty.entry._record` only."""
+    with their expiry.  Written by :meth:`crm.loyalty.entry._record` only;
+    loyalty managers and accountants, who see every card, may read it."""
 
     _name = "crm.loyalty.entry.use"
     _description = "Loyalty Points Used"
