@@ -19,9 +19,12 @@ import re
 PARAMETER = re.compile(r"%\((\w+)\)s")
 
 
-def execute(cr, query, params):
+def execute(cr, query, params, generic=False):
     """``cr.execute(query, params)``, ``query`` with named parameters only
-    (``%(name)s``), as a statement prepared on ``cr``'s connection."""
+    (``%(name)s``) and no result, as a statement prepared on ``cr``'s
+    connection.  ``generic``: always with its generic plan, for a statement
+    PostgreSQL would plan again each time for a few records (PostgreSQL 12
+    and later; in the same round trip)."""
     names = []
 
     def number(match):
@@ -37,5 +40,8 @@ def execute(cr, query, params):
         if not cr.fetchone():
             cr.execute("PREPARE %s AS %s" % (name, text))
         prepared.add(name)
-    cr.execute("EXECUTE %s (%s)" % (name, ", ".join(["%s"] * len(names))),
-               [params[parameter] for parameter in names])
+    statement = "EXECUTE %s (%s)" % (name, ", ".join(["%s"] * len(names)))
+    if generic and cr._cnx.server_version >= 120000:  # pylint: disable=protected-access
+        statement = ("SET LOCAL plan_cache_mode = force_generic_plan; %s; "
+                     "SET LOCAL plan_cache_mode = DEFAULT" % statement)
+    cr.execute(statement, [params[parameter] for parameter in names])
