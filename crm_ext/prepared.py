@@ -21,10 +21,10 @@ PARAMETER = re.compile(r"%\((\w+)\)s")
 
 def execute(cr, query, params, generic=False):
     """``cr.execute(query, params)``, ``query`` with named parameters only
-    (``%(name)s``) and no result, as a statement prepared on ``cr``'s
-    connection.  ``generic``: always with its generic plan, for a statement
-    PostgreSQL would plan again each time for a few records (PostgreSQL 12
-    and later; in the same round trip)."""
+    (``%(name)s``), as a statement prepared on ``cr``'s connection.
+    ``generic``: always with its generic plan, for a statement PostgreSQL
+    would plan again each time for a few records (PostgreSQL 12 and later;
+    in the same round trip, so for a statement without a result)."""
     names = []
 
     def number(match):

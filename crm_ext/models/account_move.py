@@ -3,7 +3,7 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from .. import in_progress
+from .. import in_progress, prepared
 from .account_invoice import CANCELLING
 
 
@@ -29,8 +29,9 @@ class AccountMove(models.Model):
         gives such an item (plain account, company currency, not
         reconcilable); a test compares them column by column."""
         self.ensure_one()
-        # one statement: the items, and the entry's amount (their debit)
-        self.env.cr.execute("""
+        # one statement (prepared: each validated invoice runs it): the items,
+        # and the entry's amount (their debit)
+        prepared.execute(self.env.cr, """
             WITH line AS (
                 SELECT * FROM unnest(%(names)s::varchar[], %(debits)s::numeric[],
                                      %(credits)s::numeric[], %(accounts)s::int[],
@@ -70,7 +71,7 @@ class AccountMove(models.Model):
               "credits": [line["credit"] for line in lines],
               "accounts": [line["account_id"] for line in lines],
               "partners": [line["partner_id"] for line in lines],
-              "move": self.id, "uid": self.env.uid})
+              "move": self.id, "uid": self.env.uid}, generic=True)
         self.invalidate_cache(["line_ids", "amount"], self.ids)
 
     @api.multi

@@ -345,15 +345,19 @@ class CrmCustomerInsight(models.Model):
         self._invalidate_insight_cache()
 
     @api.model
-    def _refresh_partners(self, partners, company):
+    def _refresh_partners(self, partners, company, commercial=False):
         """Refresh the raw figures of some customers at once (after an invoice
         or a payment); scores, which compare customers, wait for the next
-        full recompute."""
-        # plain SQL: mapped() would prefetch every field of the partners
-        self.env.cr.execute("SELECT DISTINCT commercial_partner_id FROM res_partner "
-                            "WHERE id = ANY(%s) AND commercial_partner_id IS NOT NULL",
-                            (partners.ids,))
-        commercial_ids = [row[0] for row in self.env.cr.fetchall()]
+        full recompute.  ``commercial``: the partners are commercial
+        entities already (an invoice's commercial partner)."""
+        if commercial:
+            commercial_ids = partners.ids
+        else:
+            # plain SQL: mapped() would prefetch every field of the partners
+            self.env.cr.execute("SELECT DISTINCT commercial_partner_id FROM res_partner "
+                                "WHERE id = ANY(%s) AND commercial_partner_id IS NOT NULL",
+                                (partners.ids,))
+            commercial_ids = [row[0] for row in self.env.cr.fetchall()]
         if not commercial_ids:
             return
         params = self._query_parameters(company, partner_ids=commercial_ids)
@@ -391,7 +395,8 @@ class CrmCustomerInsight(models.Model):
                 continue
             partners = documents.filtered(
                 lambda document: document.company_id == company).mapped(partner_field)
-            insight._refresh_partners(partners, company)
+            insight._refresh_partners(partners, company,
+                                      commercial=partner_field == "commercial_partner_id")
 
     @api.model
     def _action_recompute_all(self):

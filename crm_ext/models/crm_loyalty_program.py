@@ -8,7 +8,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_round
 
-from .. import access
+from .. import access, prepared
 
 
 # the program that applies to a company on a day: the first by sequence
@@ -262,7 +262,8 @@ class CrmLoyaltyProgram(models.Model):
         program that applies to ``company`` on ``day``, the member of
         ``partner`` (commercial) in it, the earn multiplier of its tier (None
         without a tier) and whether ``invoice`` has ledger entries."""
-        self.env.cr.execute("""
+        # prepared: each validated invoice asks
+        prepared.execute(self.env.cr, """
             SELECT program.id, member.id, tier.earn_multiplier,
                    EXISTS (SELECT 1 FROM crm_loyalty_entry WHERE invoice_id = %(invoice)s)
               FROM (SELECT 1) one
