@@ -276,11 +276,12 @@ class CrmLoyaltyEntry(models.Model):
         back (``sign`` -1): ``uses`` is ``[(entry id, points)]``."""
         if uses:
             self.env.cr.execute("""
-                INSERT INTO crm_loyalty_entry_use (entry_id, source_id, points)
-                SELECT %s, source_id, points * %s
+                INSERT INTO crm_loyalty_entry_use (entry_id, source_id, points, company_id)
+                SELECT entry.id, use.source_id, use.points * %s, entry.company_id
                   FROM unnest(%s::int[], %s::float8[]) AS use(source_id, points)
-            """, (entry.id, sign, [source_id for source_id, _points in uses],
-                  [points for _source_id, points in uses]))
+                  JOIN crm_loyalty_entry entry ON entry.id = %s
+            """, (sign, [source_id for source_id, _points in uses],
+                  [points for _source_id, points in uses], entry.id))
 
     @api.model
     def _move_lines(self, program, member, vals, released=0.0):

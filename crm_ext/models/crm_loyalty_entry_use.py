@@ -22,3 +22,4 @@ class CrmLoyaltyEntryUse(models.Model):
         "crm.loyalty.entry", "Points Of", required=True, readonly=True, index=True,
         ondelete="restrict")
     points = fields.Float(required=True, readonly=True)
+    company_id = fields.Many2one(related="entry_id.company_id", store=True, readonly=True)

@@ -125,7 +125,9 @@ class TestAccessRules(LoyaltyCase):
                     "field_name": field_name, "new_value": value})
             # enrolled with the tier its spend reaches (a tier change)
             member = cls.member_model._member_of(program, customer)
-            cls._give(member, 500.0)
+            # 500 points: 600 given, 100 of them used (the points a movement used)
+            cls._give(member, 600.0)
+            cls._give(member, -100.0)
             env["crm.complaint"].create({
                 "partner_id": customer.id, "company_id": company.id, "team_id": False,
                 "category_id": category.id, "description": "<p>Late.</p>"})
