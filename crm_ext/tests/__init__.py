@@ -18,6 +18,7 @@ from . import test_complaint_escalation
 from . import test_complaint_intake
 from . import test_complaint_access
 from . import test_complaint_resolution
+from . import test_complaint_credit_note_date
 from . import test_complaint_rating
 from . import test_complaint_solution
 from . import test_complaint_report

@@ -73,6 +73,9 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
             values["invoice_line_ids"] = self._chosen_lines(invoice)
             values["tax_line_ids"] = []
         refund = invoices.create(values)
+        # Odoo copies the invoice's due date: the draft is due on its own
+        # date at the earliest, as its validation would set it
+        refund.action_date_assign()
         if self.refund_mode == "lines":
             refund.compute_taxes()
         refund.message_post(body=_("Credit note of %(invoice)s for complaint %(complaint)s.") % {
