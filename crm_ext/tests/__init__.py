@@ -23,3 +23,4 @@ from . import test_complaint_rating
 from . import test_complaint_solution
 from . import test_complaint_report
 from . import test_rpc_guards
+from . import test_ui_roles
