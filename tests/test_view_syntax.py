@@ -4,8 +4,9 @@ view written that way looks right in review and does nothing in the browser.
 
 What Odoo 11 knows is read from its source in the virtualenv (the add-ons
 crm_ext depends on), not listed by hand: the widgets its registries hold,
-the ``options`` keys its JavaScript reads, the ``o_``/``oe_`` classes its
-stylesheets, templates and views use."""
+the ``options`` keys and view attributes its JavaScript (or its server)
+reads, the ``o_``/``oe_`` classes its stylesheets, templates and views use.
+Bootstrap 4's classes are listed: Odoo 11 ships Bootstrap 3."""
 import ast
 import collections
 import pathlib
@@ -19,8 +20,7 @@ import odoo.addons
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ADDON = ROOT / "crm_ext"
 ODOO_ADDONS = pathlib.Path(odoo.addons.__file__).resolve().parent
-# classes crm_ext takes from the icon font Odoo 11 ships (fa-*), from
-# Bootstrap 3 (names without an o_/oe_ prefix) or defines itself
+# Odoo's own classes (crm_ext has no stylesheet): each exists in Odoo 11
 ODOO_CLASS = re.compile(r"^o(e)?_[A-Za-z0-9_-]+$")
 
 # Bootstrap 4 utilities and components Bootstrap 3 does not have (BS3 has
@@ -50,7 +50,7 @@ BOOTSTRAP4_CLASSES = [re.compile(pattern) for pattern in (
     r"form-(row|inline-item|control-plaintext|check(-.+)?)",
     r"input-group-(prepend|append|text)",
     r"(img-fluid|table-sm|list-inline-item|page-item|page-link|navbar-expand(-.+)?|"
-    r"dropdown-divider|sr-only-focusable|visible|invisible-sm)",
+    r"dropdown-divider|sr-only-focusable)",
     r"no-gutters",
 )]
 
@@ -111,6 +111,12 @@ def odoo11():
         view_attributes.update(re.findall(r"attrs\.(\w+)", text))
         if "/views/" in path.as_posix():
             view_attributes.update(re.findall(r"""['"]([a-z][a-z_]+)['"]""", text))
+    # and the server reads them from the arch (groups, attrs, position...)
+    for path in (ODOO_ADDONS / "base" / "ir" / "ir_ui_view.py",
+                 ODOO_ADDONS.parent / "tools" / "view_validation.py",
+                 ODOO_ADDONS.parent / "models.py"):
+        view_attributes.update(re.findall(
+            r"""(?:get|attrib\.get|pop)\(\s*['"]([a-z_]+)['"]""", _read(path)))
     for path in _source_files({".js", ".less", ".css", ".scss", ".xml"},
                               ("static/src", "views", "wizard", "report", "data")):
         classes.update(odoo_class.findall(_read(path)))
@@ -209,6 +215,23 @@ def test_view_attributes_are_read_by_odoo_11(odoo11):
     assert unknown == []
 
 
+def test_field_attributes_are_read_by_odoo_11(odoo11):
+    """<field optional="show"> and the like are later versions'."""
+    unknown = []
+    for path, tree in _addon_xml():
+        for record in tree.iter("record"):
+            if record.get("model") != "ir.ui.view":
+                continue
+            for node in record.iterfind("field[@name='arch']//field"):
+                if any(parent.tag == "templates" for parent in node.iterancestors()):
+                    continue  # a kanban card's field: QWeb
+                unknown += ["%s %s" % (_where(path, node), attribute)
+                            for attribute in sorted(node.attrib)
+                            if attribute not in odoo11.view_attributes
+                            and not FIELD_DECORATION.match(attribute)]
+    assert unknown == []
+
+
 def test_no_field_decorations_outside_lists():
     found = ["%s %s" % (_where(path, node), attribute)
              for path, tree in _addon_xml() for node in tree.iter("field")
@@ -234,8 +257,8 @@ def test_the_checks_see_what_odoo_12_would_add(odoo11):
     assert "o_view_nocontent_smiling_face" not in odoo11.classes
     assert "oe_view_nocontent_create" in odoo11.classes
     assert any(pattern.match("oe_kanban_color_2") for pattern in odoo11.built)
-    assert {"multi_edit", "sample", "js_class", "group_edit"} & odoo11.view_attributes == {
-        "js_class", "group_edit"}
+    assert {"multi_edit", "sample", "optional", "js_class", "group_edit", "position",
+            "sum"} & odoo11.view_attributes == {"js_class", "group_edit", "position", "sum"}
     node = etree.fromstring(
         """<span t-attf-class="badge #{x ? 'badge-danger' : ''} float-right ml-2"/>""")
     assert {name for name in _class_names(node)
