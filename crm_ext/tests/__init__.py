@@ -23,4 +23,8 @@ from . import test_complaint_rating
 from . import test_complaint_solution
 from . import test_complaint_report
 from . import test_rpc_guards
+from . import test_customer_insight_refresh
+from . import test_demo_data
+from . import test_access_rules
+from . import test_migration
 from . import test_ui_roles
