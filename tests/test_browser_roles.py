@@ -220,10 +220,7 @@ def test_sales_manager(users, scenario, browser, odoo_server, artifacts_dir,
         assert re.search(r"\d|No invoice yet", card.text.split("\n", 1)[-1]), card.text
     client.screenshot("insight-kanban")
     client.switch_view("pivot")
-    client.find(css=".o_pivot table")
-    client.switch_view("graph")
-    client.find(css=".o_graph svg")
-    client.screenshot("insight-graph")
+    _pivot_then_graph(client, "insight")
 
     client.menu("crm_ext.crm_customer_segment_history_menu")
     client.find(css=".o_list_view")
@@ -233,10 +230,7 @@ def test_sales_manager(users, scenario, browser, odoo_server, artifacts_dir,
     assert not shown & keys, "the history shows labels, not keys: %s" % (shown & keys)
     client.screenshot("classification-history")
     client.menu("crm_ext.crm_customer_insight_report_menu")
-    client.find(css=".o_pivot table")
-    client.switch_view("graph")
-    client.find(css=".o_graph svg")
-    client.screenshot("segments-over-time")
+    _pivot_then_graph(client, "segments-over-time")
 
     client.menu("crm_ext.crm_loyalty_program_menu")
     client.click(css=".o_list_view .o_data_row")
@@ -245,11 +239,17 @@ def test_sales_manager(users, scenario, browser, odoo_server, artifacts_dir,
     client.screenshot("loyalty-program")
 
     client.menu("crm_ext.crm_complaint_menu_report", "crm_ext.crm_complaint_report_menu")
+    _pivot_then_graph(client, "complaint-analysis")
+    client.check()
+
+
+def _pivot_then_graph(client, name):
+    """The pivot on screen, then the graph of the same analysis."""
     client.find(css=".o_pivot table")
+    client.screenshot("%s-pivot" % name)
     client.switch_view("graph")
     client.find(css=".o_graph svg")
-    client.screenshot("complaint-analysis")
-    client.check()
+    client.screenshot("%s-graph" % name)
 
 
 def test_accountant(users, scenario, browser, odoo_server, artifacts_dir,
@@ -270,16 +270,14 @@ def test_accountant(users, scenario, browser, odoo_server, artifacts_dir,
     client.find(css=".o_list_view .o_data_row")
     client.screenshot("receivable-items")
 
-    client.menu("crm_ext.crm_loyalty_program_menu_invoicing_root",
-                "crm_ext.crm_loyalty_program_menu_invoicing")
+    _list(client, "loyalty-programs", "crm_ext.crm_loyalty_program_menu_invoicing_root",
+          "crm_ext.crm_loyalty_program_menu_invoicing")
     client.click(css=".o_list_view .o_data_row")
     client.tab("Accounting")
     client.find(css=".o_field_widget[name='liability_difference']")
     client.screenshot("liability-check")
-    client.menu("crm_ext.crm_loyalty_program_menu_invoicing_root",
-                "crm_ext.crm_loyalty_entry_menu_invoicing")
-    client.find(css=".o_list_view .o_data_row")
-    client.screenshot("points-ledger")
+    _list(client, "points-ledger", "crm_ext.crm_loyalty_program_menu_invoicing_root",
+          "crm_ext.crm_loyalty_entry_menu_invoicing")
     client.check()
 
 
@@ -290,18 +288,27 @@ def test_admin(users, scenario, browser, odoo_server, artifacts_dir, screenshot_
     client.find(xpath="//h2[normalize-space()='Customer Insight']")
     client.find(css=".o_field_widget[name='insight_window_days']")
     client.screenshot("settings")
-    client.menu("crm_ext.crm_complaint_menu_config", "crm_ext.crm_complaint_sla_menu")
-    client.click(css=".o_list_view .o_data_row")
-    client.find(css=".o_form_view .o_field_widget[name='resolve_hours']")
-    client.screenshot("sla-policy")
-    client.menu("crm_ext.crm_complaint_menu_config", "crm_ext.crm_complaint_stage_menu")
-    client.find(css=".o_list_view .o_data_row")
-    client.screenshot("complaint-stages")
-    client.menu("crm_ext.crm_customer_segment_menu")
-    client.click(css=".o_list_view .o_data_row")
-    client.find(css=".o_form_view .o_field_widget[name='r_min']")
-    client.screenshot("segment")
-    client.menu("crm_ext.crm_customer_grade_menu")
-    client.find(css=".o_list_view .o_data_row")
-    client.screenshot("grades")
+    _list(client, "sla-policies", "crm_ext.crm_complaint_menu_config",
+          "crm_ext.crm_complaint_sla_menu")
+    _first_record(client, "sla-policy", "resolve_hours")
+    _list(client, "complaint-stages", "crm_ext.crm_complaint_menu_config",
+          "crm_ext.crm_complaint_stage_menu")
+    _first_record(client, "complaint-stage", "stage_kind")
+    _list(client, "segments", "crm_ext.crm_customer_segment_menu")
+    _first_record(client, "segment", "r_min")
+    _list(client, "grades", "crm_ext.crm_customer_grade_menu")
     client.check()
+
+
+def _list(client, name, *menus):
+    """A list opened by its menu, with records."""
+    client.menu(*menus)
+    client.find(css=".o_list_view .o_data_row")
+    client.screenshot(name)
+
+
+def _first_record(client, name, field):
+    """The form of the list's first record, showing ``field``."""
+    client.click(css=".o_list_view .o_data_row")
+    client.find(css=".o_form_view .o_field_widget[name='%s']" % field)
+    client.screenshot(name)
