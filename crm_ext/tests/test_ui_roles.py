@@ -19,6 +19,7 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
+from psycopg2.extensions import AsIs
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -104,13 +105,13 @@ class WebClient(object):
     def _rolled_back(self):
         """What a call did is undone (and the locks it took released: the
         test runs in one transaction)."""
-        name = "crm_ext_ui_%d" % next(self._savepoints)
-        self.env.cr.execute('SAVEPOINT "%s"' % name)
+        name = AsIs("crm_ext_ui_%d" % next(self._savepoints))
+        self.env.cr.execute("SAVEPOINT %s", (name,))
         try:
             yield
         finally:
-            self.env.cr.execute('ROLLBACK TO SAVEPOINT "%s"' % name)
-            self.env.cr.execute('RELEASE SAVEPOINT "%s"' % name)
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT %s", (name,))
+            self.env.cr.execute("RELEASE SAVEPOINT %s", (name,))
             self.env.clear()
 
     def call(self, what, function, *args, refusable=True, **kwargs):
