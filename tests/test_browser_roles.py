@@ -285,7 +285,7 @@ def test_admin(users, scenario, browser, odoo_server, artifacts_dir, screenshot_
     """crm_ext's settings, SLA policies, stages, segments and grades."""
     client = _session("admin", users, browser, odoo_server, artifacts_dir)
     client.menu("sale.sale_menu_root", "sale.menu_sale_general_settings")
-    client.find(xpath="//h2[normalize-space()='Customer Insight']")
+    client.show(client.find(xpath="//h2[normalize-space()='Customer Insight']"))
     client.find(css=".o_field_widget[name='insight_window_days']")
     client.screenshot("settings")
     _list(client, "sla-policies", "crm_ext.crm_complaint_menu_config",

@@ -81,6 +81,13 @@ class WebClient(object):
                          if element.is_displayed()), None)
         return self.wait(visible, value, timeout)
 
+    def show(self, element):
+        """Scroll ``element`` into the middle of the screen (for a
+        screenshot)."""
+        self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'});",
+                                    element)
+        return element
+
     def find_all(self, css):
         return [element for element in self.browser.find_elements(By.CSS_SELECTOR, css)
                 if element.is_displayed()]
@@ -91,9 +98,7 @@ class WebClient(object):
         for _attempt in range(20):
             element = self.find(css, xpath)
             try:
-                self.browser.execute_script(
-                    "arguments[0].scrollIntoView({block: 'center'});", element)
-                element.click()
+                self.show(element).click()
                 return element
             except (StaleElementReferenceException, ElementClickInterceptedException):
                 time.sleep(0.3)
