@@ -22,3 +22,5 @@ from . import test_complaint_rating
 from . import test_complaint_solution
 from . import test_complaint_report
 from . import test_rpc_guards
+from . import test_complaint_give_back
+from . import test_complaint_wizard_forms
