@@ -44,14 +44,21 @@ RESOLUTION_TYPES = [
     ("other", "Other"),
 ]
 PRIORITIES = [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")]
-# complaints the SLA clock still runs for (SQL, table alias "complaint")
-OPEN_SQL = """complaint.sla_id IS NOT NULL
-          AND NOT COALESCE(complaint.is_closed, FALSE)
-          AND complaint.stage_kind IS DISTINCT FROM 'resolved'
-          AND complaint.date_hold_start IS NULL"""
-BREACHED_SQL = """((complaint.date_acknowledged IS NULL AND complaint.ack_deadline <= %(now)s)
-           OR COALESCE(complaint.date_acknowledged > complaint.ack_deadline, FALSE)
-           OR complaint.resolve_deadline <= %(now)s)"""
+# The complaints the escalation job reads again (SQL, table alias
+# "complaint"): those whose stored SLA status time may have moved (it only
+# moves once the at-risk moment has passed, which comes before the other
+# deadlines) or that await an escalation, among those whose clock may run
+# (it stops on hold and once resolved or closed).  Only a filter: the
+# status and whether the clock runs are decided by _sla_status_at and
+# _sla_stopped_since, the one rule of the form and of the job.
+DUE_SQL = """complaint.sla_id IS NOT NULL
+          AND complaint.date_hold_start IS NULL
+          AND complaint.date_resolved IS NULL
+          AND complaint.date_closed IS NULL
+          AND ((complaint.sla_status IN ('on_track', 'at_risk')
+                AND complaint.at_risk_deadline <= %(now)s)
+               OR (complaint.sla_status = 'breached'
+                   AND NOT COALESCE(complaint.escalated_breached, FALSE)))"""
 # fields that choose the SLA policy of a complaint
 SLA_MATCH_FIELDS = ("severity", "category_id", "partner_id", "company_id")
 # complaints escalated per batch by the cron
@@ -295,8 +302,10 @@ class CrmComplaint(models.Model):
     @api.depends("sla_id", "date_received", "hold_hours", "date_acknowledged")
     def _compute_sla_deadlines(self):
         """Deadlines in working hours of the policy's calendar from the
-        reception, moved out by the hours on hold; the at-risk moment is
-        the policy's ratio of the time of the next deadline."""
+        reception; the resolution's moved out by the hours the clock stood
+        still (on hold, resolved or closed: always after the acknowledgement,
+        whose deadline they leave alone); the at-risk moment is the
+        policy's ratio of the time of the next deadline."""
         policies = self._sla_policies()
         for complaint in self:
             policy = policies.get(complaint.sla_id.id)
@@ -308,9 +317,10 @@ class CrmComplaint(models.Model):
             ack_hours, resolve_hours, ratio, calendar_id, working_time = policy
             start = fields.Datetime.from_string(complaint.date_received)
             hold = complaint.hold_hours
-            risk_hours = resolve_hours if complaint.date_acknowledged else ack_hours
-            deadlines = [working_time.plan(start, hours + hold)
-                         for hours in (ack_hours, resolve_hours, risk_hours * ratio)]
+            risk_hours = (resolve_hours * ratio + hold if complaint.date_acknowledged
+                          else ack_hours * ratio)
+            deadlines = [working_time.plan(start, hours)
+                         for hours in (ack_hours, resolve_hours + hold, risk_hours)]
             if None in deadlines:
                 calendar = self.env["resource.calendar"].browse(calendar_id)
                 raise UserError(_("The working hours %(calendar)s have no working time to "
@@ -368,15 +378,32 @@ class CrmComplaint(models.Model):
             complaint.sla_status = complaint._sla_status_at(now)
 
     @api.multi
+    def _sla_end(self):
+        """When the complaint was resolved, else closed (naive UTC), or
+        None while it is open."""
+        self.ensure_one()
+        to_dt = fields.Datetime.from_string
+        return to_dt(self.date_resolved) or (
+            to_dt(self.date_closed) if self.is_closed else None)
+
+    @api.multi
+    def _sla_stopped_since(self):
+        """When the SLA clock of the complaint stopped: at its resolution or
+        closing, or when it went on hold; None while the clock runs."""
+        self.ensure_one()
+        return self._sla_end() or fields.Datetime.from_string(self.date_hold_start)
+
+    @api.multi
     def _sla_status_at(self, now):
         """The SLA status at ``now``: the clock stops at the resolution (or
-        the closing) and while the complaint is on hold."""
+        the closing) and while the complaint is on hold.  The one rule of
+        the status: the form computes it, the escalation job writes it."""
         self.ensure_one()
         if not self.sla_id or not self.resolve_deadline:
             return False
         to_dt = fields.Datetime.from_string
-        end = to_dt(self.date_resolved) or (self.is_closed and to_dt(self.date_closed))
-        clock = end or to_dt(self.date_hold_start) or now
+        end = self._sla_end()
+        clock = self._sla_stopped_since() or now
         acknowledged = to_dt(self.date_acknowledged) or (end and clock)
         late = ((acknowledged or clock) > to_dt(self.ack_deadline)
                 if acknowledged else clock >= to_dt(self.ack_deadline))
@@ -441,8 +468,12 @@ class CrmComplaint(models.Model):
             changing = self.filtered(lambda complaint: complaint.stage_id != stage)
             result = super(CrmComplaint, self - changing).write(vals) if self - changing else True
             for complaint in changing:
+                reopening = complaint._sla_end() and not (
+                    stage.stage_kind in RESOLVING_KINDS or stage.is_closed)
                 stage_vals = complaint._stage_change_values(stage, vals)
                 super(CrmComplaint, complaint).write(dict(vals, **stage_vals))
+                if reopening:
+                    complaint._rearm_escalations()
         else:
             if {"resolution_type", "resolution"} & set(vals):
                 # a resolved complaint keeps its resolution
@@ -471,16 +502,28 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def _stage_change_values(self, stage, vals):
-        """Dates and hold time of the complaint entering ``stage``."""
+        """Dates and hold time of the complaint entering ``stage``.  The SLA
+        clock stops on hold and once the complaint is resolved or closed;
+        the time it stood still, counted when it runs again (a reopening
+        resumes it), moves the deadlines out."""
         self.ensure_one()
         now = fields.Datetime.to_string(self._now())
         values = {}
-        if self.date_hold_start and not stage.pauses_sla:
-            values["hold_hours"] = self.hold_hours + self._working_hours_between(
-                self.date_hold_start, now)
-            values["date_hold_start"] = False
-        elif stage.pauses_sla and not self.date_hold_start:
-            values["date_hold_start"] = now
+        finishing = stage.stage_kind in RESOLVING_KINDS or stage.is_closed
+        if finishing or not stage.pauses_sla:
+            # a hold ends at the resolution or the closing (the clock stops
+            # there anyway), a stop of any kind when the clock runs again
+            stopped_since = (self.date_hold_start if finishing
+                             else fields.Datetime.to_string(self._sla_stopped_since()))
+            if stopped_since:
+                values["hold_hours"] = self.hold_hours + self._working_hours_between(
+                    stopped_since, now)
+            if self.date_hold_start:
+                values["date_hold_start"] = False
+        elif not self.date_hold_start:
+            # on hold from now, or since a reopened complaint was finished
+            values["date_hold_start"] = (
+                fields.Datetime.to_string(self._sla_stopped_since()) or now)
         if stage.stage_kind != "new" and not self.date_acknowledged:
             values["date_acknowledged"] = vals.get("date_acknowledged") or now
         if stage.stage_kind in RESOLVING_KINDS:
@@ -498,27 +541,54 @@ class CrmComplaint(models.Model):
                               subtype="mail.mt_note")
         return values
 
+    @api.multi
+    def _rearm_escalations(self):
+        """After a reopening, the escalations of the earlier cycle neither
+        block nor force those of the next one: a threshold the resumed clock
+        has not reached is escalated when it is; one it had passed already
+        keeps its escalation (made or still due), not made twice."""
+        status = self._sla_status_at(self._now())
+        values = {}
+        if status not in ("at_risk", "breached") and self.escalated_at_risk:
+            values["escalated_at_risk"] = False
+        if status != "breached" and self.escalated_breached:
+            values["escalated_breached"] = False
+        if values:
+            self.write(values)
+
     # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
 
     @api.model
     def _refresh_sla_status(self, now):
-        """Bring the stored SLA status of the open complaints up to ``now``
-        in one statement (the same rules as :meth:`_sla_status_at`)."""
-        self.env.cr.execute("""
-            UPDATE crm_complaint target
-               SET sla_status = current.status
-              FROM (SELECT complaint.id,
-                           CASE WHEN {breached} THEN 'breached'
-                                WHEN complaint.at_risk_deadline <= %(now)s THEN 'at_risk'
-                                ELSE 'on_track' END AS status
-                      FROM crm_complaint complaint
-                     WHERE {open}) current
-             WHERE target.id = current.id
-               AND target.sla_status IS DISTINCT FROM current.status
-        """.format(breached=BREACHED_SQL, open=OPEN_SQL), {"now": now})
-        self.invalidate_cache(["sla_status"])
+        """Bring the stored SLA status up to ``now`` where time may have
+        moved it (see DUE_SQL), by the rule of :meth:`_sla_status_at`.
+        Returns the complaints due for an escalation, by threshold:
+        {"breached": ids, "at_risk": ids}."""
+        cr = self.env.cr
+        cr.execute("SELECT complaint.id FROM crm_complaint complaint WHERE %s "
+                   "ORDER BY complaint.id" % DUE_SQL, {"now": now})
+        # only the fields the rule reads, for the whole lot
+        complaints = self.with_context(prefetch_fields=False).browse(
+            [row[0] for row in cr.fetchall()])
+        changed = {}
+        due = {"breached": [], "at_risk": []}
+        for complaint in complaints:
+            status = complaint._sla_status_at(now)
+            if status != complaint.sla_status:
+                changed.setdefault(status, []).append(complaint.id)
+            if complaint._sla_stopped_since() or complaint.escalated_breached:
+                continue
+            if status == "breached":
+                due["breached"].append(complaint.id)
+            elif status == "at_risk" and not complaint.escalated_at_risk:
+                due["at_risk"].append(complaint.id)
+        for status, ids in sorted(changed.items()):
+            cr.execute("UPDATE crm_complaint SET sla_status = %s WHERE id IN %s",
+                       (status or None, tuple(ids)))
+        self.invalidate_cache(["sla_status"], complaints.ids)
+        return due
 
     @api.model
     def _cron_escalate(self, now=None, batch_size=ESCALATION_BATCH):
@@ -528,22 +598,10 @@ class CrmComplaint(models.Model):
         Re-running does nothing more: see :meth:`_escalate`.  Returns the
         number of escalations."""
         now = now or self._now()
-        self._refresh_sla_status(now)
-        self.env.cr.execute("""
-            SELECT complaint.id, {breached}
-              FROM crm_complaint complaint
-             WHERE {open}
-               AND NOT COALESCE(complaint.escalated_breached, FALSE)
-               AND ({breached}
-                    OR (complaint.at_risk_deadline <= %(now)s
-                        AND NOT COALESCE(complaint.escalated_at_risk, FALSE)))
-             ORDER BY complaint.id
-        """.format(breached=BREACHED_SQL, open=OPEN_SQL), {"now": now})
-        rows = self.env.cr.fetchall()
+        due = self._refresh_sla_status(now)
         escalated = 0
-        for threshold, breached in (("breached", True), ("at_risk", False)):
-            ids = [complaint_id for complaint_id, is_breached in rows
-                   if is_breached == breached]
+        for threshold in ("breached", "at_risk"):
+            ids = due[threshold]
             for start in range(0, len(ids), batch_size):
                 escalated += len(self.browse(ids[start:start + batch_size])._escalate(
                     threshold, now))
