@@ -134,20 +134,31 @@ class CrmComplaint(models.Model):
         help="The first matching policy by sequence, chosen when the complaint is "
              "recorded and when its severity, category or customer change.")
     ack_deadline = fields.Datetime(
-        "Acknowledge By", compute="_compute_sla_deadlines", store=True)
+        "Acknowledge By", compute="_compute_sla_deadlines", store=True,
+        help="The policy's hours to acknowledge after the reception, counted in the working "
+             "hours of the policy in the time zone of their company (SLA Time Zone); in "
+             "UTC when that company has none, as the policy's form warns.")
     resolve_deadline = fields.Datetime(
-        "Resolve By", compute="_compute_sla_deadlines", store=True, index=True)
+        "Resolve By", compute="_compute_sla_deadlines", store=True, index=True,
+        help="The policy's hours to resolve after the reception and the time on hold, "
+             "counted in the working hours of the policy in the time zone of their company "
+             "(SLA Time Zone); in UTC when that company has none, as the policy's form "
+             "warns.")
     at_risk_deadline = fields.Datetime(
         "At Risk From", compute="_compute_sla_deadlines", store=True, index=True,
         help="After this moment the next deadline is at risk (at the policy's at-risk "
              "ratio of the allowed time).")
+    sla_time_zone = fields.Char(
+        "SLA Time Zone", related="sla_id.time_zone", readonly=True,
+        help="The time zone of the working hours the deadlines are counted in.")
     sla_status = fields.Selection(
         SLA_STATUSES, "SLA Status", compute="_compute_sla_status", store=True, index=True,
         help="Kept current by the escalation job while the complaint is open.")
     hold_hours = fields.Float(
         "Hours on Hold", readonly=True, copy=False,
-        help="Working hours spent in stages that pause the SLA; the deadlines move out "
-             "by them.")
+        help="Working hours the SLA clock stood still: in stages that pause the SLA and, "
+             "for a reopened complaint, while it was resolved or closed; the resolution "
+             "deadline moves out by them.")
     date_hold_start = fields.Datetime("On Hold Since", readonly=True, copy=False)
     escalated_at_risk = fields.Boolean(readonly=True, copy=False)
     escalated_breached = fields.Boolean(readonly=True, copy=False)

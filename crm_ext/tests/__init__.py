@@ -24,5 +24,6 @@ from . import test_complaint_report
 from . import test_rpc_guards
 from . import test_complaint_give_back
 from . import test_complaint_reopen
+from . import test_complaint_time_zone
 from . import test_complaint_sla_status
 from . import test_complaint_wizard_forms

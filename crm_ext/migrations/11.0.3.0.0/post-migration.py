@@ -10,10 +10,23 @@ its resolved complaints as open).  The flag now follows the kind: the stages
 and the complaints' copy of it are set from the kinds, a complaint that
 entered such a stage gets the closing date it missed, and the deadlines and
 SLA status of the complaints are computed again by the one rule.
+
+The escalation email showed the deadlines in UTC: its template (not
+updated by an upgrade) shows them in the responsible's time zone, unless an
+administrator changed those lines.
 """
 from odoo import SUPERUSER_ID, api
 
 CLOSED_KINDS = ("closed", "rejected")
+UTC_DEADLINES = """        % if not object.date_acknowledged:
+        <li>Acknowledge by: ${object.ack_deadline} (UTC)</li>
+        % endif
+        <li>Resolve by: ${object.resolve_deadline} (UTC)</li>"""
+LOCAL_DEADLINES = """        % set tz = object.user_id.tz or 'UTC'
+        % if not object.date_acknowledged:
+        <li>Acknowledge by: ${format_tz(object.ack_deadline, tz=tz, format='%Y-%m-%d %H:%M')} (${tz})</li>
+        % endif
+        <li>Resolve by: ${format_tz(object.resolve_deadline, tz=tz, format='%Y-%m-%d %H:%M')} (${tz})</li>"""
 
 
 def migrate(cr, version):
@@ -39,3 +52,7 @@ def migrate(cr, version):
                                ("sla_status", [("sla_id", "!=", False)])):
         env.add_todo(complaints._fields[field_name], complaints.search(domain))
     complaints.recompute()
+    template = env.ref("crm_ext.crm_complaint_mail_template_escalation",
+                       raise_if_not_found=False)
+    if template and UTC_DEADLINES in (template.body_html or ""):
+        template.body_html = template.body_html.replace(UTC_DEADLINES, LOCAL_DEADLINES)
