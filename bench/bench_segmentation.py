@@ -39,12 +39,6 @@ SELECT partner_id,
 """
 
 
-def columns(cr, table, exclude):
-    cr.execute("""SELECT column_name FROM information_schema.columns
-                   WHERE table_name = %s ORDER BY ordinal_position""", (table,))
-    return [name for (name,) in cr.fetchall() if name not in exclude]
-
-
 def generate(env, customers, invoices):
     cr = env.cr
     cr.execute("SELECT COUNT(*) FROM res_partner WHERE name LIKE 'Bench Customer %%'")
@@ -63,18 +57,10 @@ def generate(env, customers, invoices):
                                      "price_unit": 100.0, "account_id": account.id,
                                      "uom_id": product.uom_id.id})]})
     invoice.action_invoice_open()
-    partner_cols = columns(cr, "res_partner", {"id", "name", "display_name",
-                                                "commercial_partner_id"})
-    cr.execute("""
-        INSERT INTO res_partner (name, display_name, {cols})
-        SELECT 'Bench Customer ' || n, 'Bench Customer ' || n, {cols}
-          FROM res_partner, generate_series(1, %s) n WHERE res_partner.id = %s
-    """.format(cols=", ".join(partner_cols)), (customers, template_partner.id))
-    cr.execute("UPDATE res_partner SET commercial_partner_id = id "
-               "WHERE commercial_partner_id IS NULL AND name LIKE 'Bench Customer %%'")
+    common.copy_partners(env, template_partner, customers, "Bench Customer ")
     cr.execute("SELECT MIN(id) FROM res_partner WHERE name LIKE 'Bench Customer %%'")
     first_partner = cr.fetchone()[0]
-    invoice_cols = columns(cr, "account_invoice", {
+    invoice_cols = common.table_columns(cr, "account_invoice", {
         "id", "partner_id", "commercial_partner_id", "date_invoice", "amount_untaxed",
         "amount_untaxed_signed", "number", "move_name", "move_id", "reference",
         "insight_net_signed"})
@@ -100,7 +86,7 @@ def generate(env, customers, invoices):
     # per-row foreign key checks of a million inserts (needs a superuser,
     # which the private cluster's role is)
     cr.execute("SET LOCAL session_replication_role = replica")
-    line_cols = columns(cr, "account_invoice_line", {
+    line_cols = common.table_columns(cr, "account_invoice_line", {
         "id", "invoice_id", "partner_id", "price_subtotal", "price_subtotal_signed",
         "price_unit", "price_total"})
     cr.execute("""

@@ -27,6 +27,7 @@
         "security/crm_customer_insight_security.xml",
         "security/crm_loyalty_security.xml",
         "security/crm_complaint_security.xml",
+        "security/rating_rating_security.xml",
         "security/ir.model.access.csv",
         "data/crm_customer_segment_data.xml",
         "data/crm_customer_grade_data.xml",

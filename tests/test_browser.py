@@ -23,6 +23,12 @@ def salesman_and_customer(odoo_server):
             "name": "Browser Salesman", "login": SALESMAN_LOGIN,
             "password": SALESMAN_PASSWORD, "groups_id": [(6, 0, [group])],
         })
+    # "Own Documents Only": the salesman sees the figures of their own
+    # customers, those of the demo user here
+    salesman = call("res.users", "search", [("login", "=", SALESMAN_LOGIN)])[0]
+    demo_user = call("ir.model.data", "xmlid_to_res_id", "base.user_demo")
+    call("res.partner", "write", call("res.partner", "search", [("user_id", "=", demo_user)]),
+         {"user_id": salesman})
     customer = call("res.partner", "create", {
         "name": "Browser Test Customer", "is_company": True, "customer": True})
     return customer
@@ -100,9 +106,10 @@ def _login(browser, odoo_server, wait):
 def test_insight_page_shows_the_figures_of_a_demo_customer(
         odoo_server, salesman_and_customer, browser, artifacts_dir, screenshot_on_failure):
     call = odoo_server.rpc()
-    insight = call("crm.customer.insight", "search_read", [("segment_id", "!=", False)],
-                   fields=["partner_id", "segment_id", "rfm_score"], limit=1)
-    assert insight, "the demo customer base has classified customers"
+    insight = call("crm.customer.insight", "search_read", [
+        ("segment_id", "!=", False), ("partner_id.user_id.login", "=", SALESMAN_LOGIN)],
+        fields=["partner_id", "segment_id", "rfm_score"], limit=1)
+    assert insight, "the salesman's demo customers are classified"
     insight = insight[0]
     wait = WebDriverWait(browser, 120)
     _login(browser, odoo_server, wait)

@@ -215,12 +215,6 @@ class AccountInvoice(models.Model):
         customer_invoices._sync_loyalty_points()
         return result
 
-    @api.multi
-    def action_invoice_cancel(self):
-        result = super(AccountInvoice, self).action_invoice_cancel()
-        self._refresh_customer_insight()
-        return result
-
     def _customer_invoices(self):
         return self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
 
@@ -345,6 +339,7 @@ class AccountInvoice(models.Model):
         with in_progress.running(self.env.cr, CANCELLING, self.ids):
             result = super(AccountInvoice, self).action_cancel()
         self._customer_invoices()._sync_loyalty_points(released)
+        self._refresh_customer_insight()
         return result
 
     def _loyalty_booked_in_move(self):
@@ -410,7 +405,9 @@ class AccountInvoice(models.Model):
         None while its journal entry is made, when the customer's enrolment
         depends on the insight refreshed after the validation."""
         self.ensure_one()
-        earned = self.loyalty_entry_ids.filtered(
+        # all of them, whoever validates or pays (a salesperson who does not
+        # see the customer's ledger would have the points earned again)
+        earned = self.sudo().loyalty_entry_ids.filtered(
             lambda entry: entry.entry_type in ("earn", "reversal"))
         first_earning = earned.filtered(lambda entry: entry.entry_type == "earn")[-1:]
         member = first_earning.member_id

@@ -10,8 +10,10 @@ class AccountMoveLine(models.Model):
     def reconcile(self, writeoff_acc_id=False, writeoff_journal_id=False):
         result = super(AccountMoveLine, self).reconcile(
             writeoff_acc_id=writeoff_acc_id, writeoff_journal_id=writeoff_journal_id)
-        # payments and credit notes settle invoices: their points follow
+        # payments and credit notes settle invoices: their points and the
+        # customers' receivables follow
         self.mapped("invoice_id")._sync_loyalty_points()
+        self._refresh_customer_insight()
         return result
 
     @api.multi
@@ -20,4 +22,11 @@ class AccountMoveLine(models.Model):
                     | self.mapped("matched_credit_ids.credit_move_id")).mapped("invoice_id")
         result = super(AccountMoveLine, self).remove_move_reconcile()
         invoices._sync_loyalty_points()
+        self._refresh_customer_insight()
         return result
+
+    def _refresh_customer_insight(self):
+        """The figures of the customers of these receivable items."""
+        self.env["crm.customer.insight"]._refresh_documents(
+            self.filtered(lambda line: line.partner_id
+                          and line.account_id.internal_type == "receivable"), "partner_id")

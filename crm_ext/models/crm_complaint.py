@@ -5,10 +5,10 @@ import logging
 
 from psycopg2 import sql
 
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError
 
-from .. import clock
+from .. import access, clock
 from .complaint_working_time import WorkingTime
 from .crm_complaint_sla import SEVERITIES
 from .crm_complaint_stage import RESOLVING_KINDS, STAGE_KINDS
@@ -138,6 +138,10 @@ class CrmComplaint(models.Model):
     commercial_partner_id = fields.Many2one(
         "res.partner", related="partner_id.commercial_partner_id", store=True,
         readonly=True, index=True)
+    # stored for the salespeople's record rule (a path to the customer's
+    # salesperson would list every customer without one)
+    salesperson_id = fields.Many2one(
+        related="commercial_partner_id.user_id", store=True, readonly=True, index=True)
     contact_id = fields.Many2one("res.partner")
     channel = fields.Selection(CHANNELS, default="phone", required=True)
     category_id = fields.Many2one(
@@ -996,8 +1000,14 @@ class CrmComplaint(models.Model):
         ``mail.thread.message_parse``); returns the complaint (its id over
         RPC).
 
+        :raises AccessError: the caller is not the user the complaints
+            alias runs as (the mail gateway runs it as that user).
         :raises UserError: the message has no sender.
         """
+        aliases = self.env["mail.alias"].sudo().search(
+            [("alias_model_id.model", "=", self._name)])
+        if self.env.uid != SUPERUSER_ID and self.env.uid not in aliases.mapped("alias_user_id").ids:
+            raise AccessError(_("Complaints arrive by email through the complaints alias."))
         if not isinstance(msg_dict, dict) or not (
                 msg_dict.get("email_from") or msg_dict.get("author_id")):
             raise UserError(_("A complaint received by email needs the sender's address."))
@@ -1034,7 +1044,7 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def message_get_suggested_recipients(self):
-        self.check_access_rule("read")
+        access.check_readable(self)
         recipients = super(CrmComplaint, self).message_get_suggested_recipients()
         for complaint in self.filtered("partner_id"):
             complaint._message_add_suggested_recipient(

@@ -6,10 +6,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import html2plaintext, plaintext2html
 
+from .. import access
+
 # 1-5 stars on the 0-10 scale of Odoo's ratings: 4 and 5 stars are
 # "satisfied" (>= 7), 2 and 3 "not satisfied", 1 "highly dissatisfied"
 STARS_TO_RATING = {1: 2.0, 2: 4.0, 3: 6.0, 4: 8.0, 5: 10.0}
 RESOLVED_KINDS = ("resolved", "closed")
+OFFICER_GROUP = "crm_ext.crm_complaint_group_officer"
 
 
 def rating_to_stars(value):
@@ -33,7 +36,10 @@ class CrmComplaint(models.Model):
         help="The customer's rating of the resolution, from 1 (very unhappy) to 5 stars "
              "(0: not rated); the customer gives it through the link of the resolution "
              "email.")
-    rating_comment = fields.Text("Customer's Comment", copy=False)
+    # what the customer wrote: for those who handle the complaints (the
+    # same text in Odoo's rating, see rating_rating_security.xml)
+    rating_comment = fields.Text("Customer's Comment", copy=False, groups=OFFICER_GROUP)
+    rating_last_feedback = fields.Text(groups=OFFICER_GROUP)
     resolution_sent_date = fields.Datetime("Resolution Sent On", readonly=True, copy=False)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     cost_amount = fields.Monetary(
@@ -217,7 +223,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_refunds(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("account.action_invoice_tree1").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {"type": "out_refund", "default_type": "out_refund"}
@@ -229,7 +235,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_returns(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("stock.action_picking_tree_all").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {}
@@ -240,7 +246,7 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_view_compensation(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {}
@@ -253,8 +259,7 @@ class CrmComplaint(models.Model):
         """Resolutions act on documents (credit notes, returns, points,
         mails to the customer): for the users who may change these
         complaints."""
-        self.check_access_rights("write")
-        self.check_access_rule("write")
+        access.check_writable(self)
 
     @api.multi
     def _check_refundable_invoice(self):
@@ -319,7 +324,7 @@ class CrmComplaint(models.Model):
     def rating_get_partner_id(self):
         """The customer asked to rate the resolution: its contact, else the
         customer (over RPC: its id, or False)."""
-        self.check_access_rule("read")
+        access.check_readable(self)
         return self.contact_id or self.partner_id
 
     @api.multi
@@ -381,8 +386,10 @@ class CrmComplaint(models.Model):
             if complaint.customer_rating:
                 body = _("Closed with the customer's rating: %(rating)s/5.") % {
                     "rating": complaint.customer_rating}
-                if complaint.rating_comment:
-                    body += "\n" + complaint.rating_comment
+                # whoever closes it, not only those who read the comment
+                comment = complaint.sudo().rating_comment
+                if comment:
+                    body += "\n" + comment
             else:
                 body = _("Closed without a rating from the customer.")
             complaint.message_post(body=plaintext2html(body), subtype="mail.mt_note")
@@ -402,11 +409,12 @@ class CrmComplaint(models.Model):
              GROUP BY commercial_partner_id
         """, (tuple(partners.ids),))
         for partner_id, average in self.env.cr.fetchall():
-            partner = partners.browse(partner_id)
+            # the satisfaction is otherwise read by the salespeople and
+            # accountants, and rated by the salespeople only
+            partner = partners.sudo().browse(partner_id)
             average = round(float(average), 2)
             if partner.customer_satisfaction != average:
-                # the satisfaction is otherwise rated by the salespeople only
-                partner.sudo().write({"customer_satisfaction": average})
+                partner.write({"customer_satisfaction": average})
 
     @api.multi
     def _publish_solution(self):

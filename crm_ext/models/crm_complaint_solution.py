@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import access
+
 
 class CrmComplaintSolution(models.Model):
     """A reusable answer to a kind of complaint, published from a resolved
@@ -41,7 +43,7 @@ class CrmComplaintSolution(models.Model):
         """The "Apply" button of a suggested solution on the complaint form
         (the complaint comes in the context)."""
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         complaint_id = self.env.context.get("apply_complaint_id")
         if not isinstance(complaint_id, int) or isinstance(complaint_id, bool):
             raise UserError(_("Apply a solution from the complaint it answers."))
@@ -53,7 +55,7 @@ class CrmComplaintSolution(models.Model):
     @api.multi
     def action_view_complaints(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_complaint_action").read()[0]
         action["domain"] = [("solution_id", "=", self.id)]
         action["context"] = {}

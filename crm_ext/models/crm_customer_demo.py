@@ -7,6 +7,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .. import in_progress
+from .crm_customer_insight import INSIGHT_REFRESH_DEFERRED
+
 _logger = logging.getLogger(__name__)
 
 # profile: (name, customers, first purchase (days ago), last purchase (days ago),
@@ -56,11 +59,21 @@ class CrmCustomerDemo(models.AbstractModel):
         rng = random.Random(seed)
         scale = min(1.0, float(os.environ.get("CRM_EXT_DEMO_CUSTOMERS") or 150) / 150)
         today = fields.Date.from_string(fields.Date.context_today(self))
-        # the figures are computed once at the end, not after every invoice
         env = self.with_context(tracking_disable=True, mail_create_nolog=True,
-                                mail_notrack=True, mail_create_nosubscribe=True,
-                                crm_ext_no_insight_refresh=True).env
+                                mail_notrack=True, mail_create_nosubscribe=True).env
         company = env.user.company_id
+        self._demo_cost_odoo_invoices(env, company)
+        # the figures are computed once at the end, not after every invoice
+        with in_progress.running(env.cr, INSIGHT_REFRESH_DEFERRED, company.ids):
+            if not self._demo_customers(env, company, rng, scale, today):
+                return False
+        self._demo_classification_history(env, company, today)
+        return True
+
+    @api.model
+    def _demo_customers(self, env, company, rng, scale, today):
+        """The customers of the profiles and the prospects, with their
+        documents; False when accounting is not configured yet."""
         products = self._demo_products(env)
         journal = env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
@@ -89,8 +102,21 @@ class CrmCustomerDemo(models.AbstractModel):
                 "user_id": partner.user_id.id,
                 "planned_revenue": rng.randrange(1000, 20000, 500),
             })
-        self._demo_classification_history(env, company, today)
         return True
+
+    @api.model
+    def _demo_cost_odoo_invoices(self, env, company):
+        """Odoo's own demo invoices sell its demo servers and computers (cost
+        25,000 to 65,000) at 15 to 642: their customers would show millions
+        of losses on a few thousand sold.  Their cost of goods sold is set to
+        60% of their net sales, the margin of crm_ext's demo products."""
+        env.cr.execute("""
+            UPDATE account_invoice SET insight_cost_signed = ROUND(0.6 * insight_net_signed)
+             WHERE company_id = %s AND type IN ('out_invoice', 'out_refund')
+               AND state IN ('open', 'paid')
+               AND ABS(insight_cost_signed) > ABS(insight_net_signed)
+        """, (company.id,))
+        env["account.invoice"].invalidate_cache(["insight_cost_signed"])
 
     @api.model
     def _demo_products(self, env):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .. import in_progress
 from . import insight_queries
 
 LIFECYCLE_STAGES = [
@@ -52,6 +53,9 @@ COMPANY_SETTINGS = collections.OrderedDict([
     ("w_satisfaction", "insight_weight_satisfaction"),
 ])
 
+# an operation in progress (see in_progress): the companies whose figures a
+# full recompute will give, refreshed after no invoice or payment meanwhile
+INSIGHT_REFRESH_DEFERRED = "insight_refresh_deferred"
 
 class CrmCustomerInsight(models.Model):
     """What the ledger says about one customer (a commercial partner) in one
@@ -63,9 +67,11 @@ class CrmCustomerInsight(models.Model):
     _order = "value_score desc, partner_id"
     _rec_name = "partner_id"
 
+    # auto_join: the salespeople's record rule reads the customer's
+    # salesperson in a join, not in a list of every customer's id
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True, index=True,
-        ondelete="cascade")
+        ondelete="cascade", auto_join=True)
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, index=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
@@ -352,11 +358,14 @@ class CrmCustomerInsight(models.Model):
             return
         params = self._query_parameters(company, partner_ids=commercial_ids)
         # one statement: a temporary table per invoice would cost more than
-        # the figures of one customer
+        # the figures of one customer; a customer left without any figure
+        # goes, as it does from the full recompute
         update, insert = self._upsert_statements("source", insight_queries.RAW_COLUMNS)
         self.env.cr.execute(
-            "WITH source AS ({raw}), updated AS ({update}) {insert}".format(
-                raw=self._raw_select(company), update=update, insert=insert), params)
+            "WITH source AS ({raw}), updated AS ({update}), vanished AS ({vanished}) "
+            "{insert}".format(raw=self._raw_select(company), update=update,
+                              vanished=insight_queries.REFRESH_VANISHED, insert=insert),
+            params)
         self._invalidate_insight_cache()
 
     def _invalidate_insight_cache(self):
@@ -371,20 +380,22 @@ class CrmCustomerInsight(models.Model):
     @api.model
     def _refresh_documents(self, documents, partner_field):
         """Refresh the customers of some invoices or payments, company by
-        company, unless the context says the caller recomputes anyway."""
-        if self.env.context.get("crm_ext_no_insight_refresh"):
-            return
+        company, but in the companies that will recompute everything anyway
+        (``INSIGHT_REFRESH_DEFERRED`` in progress)."""
+        deferred = in_progress.ids(self.env.cr, INSIGHT_REFRESH_DEFERRED)
         insight = self.sudo()
         for company in documents.mapped("company_id"):
+            if company.id in deferred:
+                continue
             partners = documents.filtered(
                 lambda document: document.company_id == company).mapped(partner_field)
             insight._refresh_partners(partners, company)
 
     @api.model
-    def action_recompute_all(self):
-        """The "Recompute Customer Insight" menu: the figures and scores of
-        the caller's companies now, as the nightly cron computes them.
-        Returns True.
+    def _action_recompute_all(self):
+        """The "Recompute Customer Insight" menu (a server action, which any
+        user may run): the figures and scores of the caller's companies now,
+        as the nightly cron computes them.
 
         :raises AccessError: the caller is not a sales manager.
         """

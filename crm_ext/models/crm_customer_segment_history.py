@@ -13,7 +13,7 @@ class CrmCustomerSegmentHistory(models.Model):
 
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, readonly=True, index=True,
-        ondelete="cascade")
+        ondelete="cascade", auto_join=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
                                  ondelete="cascade")
     date = fields.Date(required=True, readonly=True, index=True)

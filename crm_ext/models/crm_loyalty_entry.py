@@ -37,7 +37,8 @@ class CrmLoyaltyEntry(models.Model):
     member_id = fields.Many2one(
         "crm.loyalty.member", required=True, readonly=True, index=True, ondelete="restrict")
     partner_id = fields.Many2one(
-        related="member_id.partner_id", store=True, readonly=True, string="Customer")
+        related="member_id.partner_id", store=True, readonly=True, string="Customer",
+        auto_join=True)
     program_id = fields.Many2one(
         related="member_id.program_id", store=True, readonly=True)
     company_id = fields.Many2one(
@@ -116,7 +117,9 @@ class CrmLoyaltyEntry(models.Model):
         positive entries settle any debt first, let negative ones use up
         points (the entry they reverse first, then soonest-expiring), and
         book them in accounting when the program does."""
-        members = self.env["crm.loyalty.member"].browse(
+        # the program moves the points of the members whoever asks (a
+        # salesperson's invoice or order for a colleague's customer)
+        members = self.env["crm.loyalty.member"].sudo().browse(
             sorted({vals["member_id"] for vals in vals_list}))
         members._lock()
         entries = self.browse()

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import access
+
 
 class CrmLoyaltyMember(models.Model):
     """A customer (commercial partner) enrolled in a loyalty program.  The
@@ -23,7 +25,7 @@ class CrmLoyaltyMember(models.Model):
     currency_id = fields.Many2one(related="program_id.currency_id", readonly=True)
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, index=True, ondelete="restrict",
-        domain=[("parent_id", "=", False)])
+        domain=[("parent_id", "=", False)], auto_join=True)
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", readonly=True)
     card_number = fields.Char(
         required=True, readonly=True, copy=False, index=True,
@@ -208,7 +210,7 @@ class CrmLoyaltyMember(models.Model):
     @api.multi
     def action_view_entries(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
         action["domain"] = [("member_id", "=", self.id)]
         action["context"] = {"default_member_id": self.id}

@@ -8,6 +8,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_round
 
+from .. import access
+
 
 class CrmLoyaltyProgram(models.Model):
     """A loyalty program of one company: how customers earn points on their
@@ -281,8 +283,7 @@ class CrmLoyaltyProgram(models.Model):
                                     "crm_ext.crm_loyalty_program_group_manager"):
             raise AccessError(_("Only accountants and loyalty managers check the points "
                                 "liability."))
-        self.check_access_rights("read")
-        self.check_access_rule("read")
+        access.check_readable(self)
         return self._liability_check()
 
     def _liability_check(self):
@@ -314,7 +315,7 @@ class CrmLoyaltyProgram(models.Model):
     def action_view_members(self):
         """The window action of this program's members (a dict)."""
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_loyalty_member_action").read()[0]
         action["domain"] = [("program_id", "=", self.id)]
         action["context"] = {"default_program_id": self.id}

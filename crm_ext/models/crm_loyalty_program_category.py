@@ -11,6 +11,9 @@ class CrmLoyaltyProgramCategory(models.Model):
 
     program_id = fields.Many2one(
         "crm.loyalty.program", required=True, ondelete="cascade", index=True)
+    # the program's, for the multi-company record rule
+    company_id = fields.Many2one(
+        related="program_id.company_id", store=True, readonly=True, index=True)
     categ_id = fields.Many2one("product.category", "Product Category", required=True)
     multiplier = fields.Float(default=1.0, required=True)
 

@@ -12,7 +12,11 @@ class CrmLoyaltyTierHistory(models.Model):
 
     member_id = fields.Many2one(
         "crm.loyalty.member", required=True, index=True, ondelete="cascade")
-    partner_id = fields.Many2one(related="member_id.partner_id", store=True, readonly=True)
+    partner_id = fields.Many2one(
+        related="member_id.partner_id", store=True, readonly=True, auto_join=True)
+    # the program's, for the multi-company record rule
+    company_id = fields.Many2one(
+        related="member_id.company_id", store=True, readonly=True, index=True)
     date = fields.Date(required=True)
     old_tier_id = fields.Many2one("crm.loyalty.tier", "From Tier", ondelete="set null")
     new_tier_id = fields.Many2one("crm.loyalty.tier", "To Tier", ondelete="set null")

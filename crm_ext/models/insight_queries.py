@@ -491,6 +491,13 @@ SELECT scored.partner_id, %(company_id)s, %(today)s, change.field_name,
 """
 
 # Customers the company no longer has any figure for keep their row, emptied.
+# the refreshed customers the figures (the WITH query "source") no longer hold
+REFRESH_VANISHED = """
+DELETE FROM crm_customer_insight insight
+ WHERE insight.company_id = %(company_id)s AND insight.partner_id = ANY(%(partner_ids)s)
+   AND NOT EXISTS (SELECT 1 FROM source WHERE source.partner_id = insight.partner_id)
+"""
+
 CLEAR_VANISHED = """
 DELETE FROM crm_customer_insight insight
  WHERE insight.company_id = %(company_id)s

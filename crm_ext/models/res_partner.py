@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.osv.orm import setup_modifiers
 
+from .. import access
+
 from .crm_customer_insight import ABC_CLASSES, GRADES, LIFECYCLE_STAGES
 
 # partner field -> field of its crm.customer.insight row in the user's company
@@ -28,8 +30,11 @@ INSIGHT_FIELDS = {
 INSIGHT_GROUPBYS = ("customer_segment_id", "customer_grade", "abc_class", "lifecycle_stage")
 # rated by the account manager: only salespeople may change them
 MANUAL_RATINGS = ("industry_rating", "customer_satisfaction")
-# who reads the loyalty cards and ledger (ir.model.access.csv)
-LOYALTY_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+# who reads the customer figures, loyalty cards and ledger (ir.model.access.csv)
+INSIGHT_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+LOYALTY_READERS = INSIGHT_READERS
+# personal data of the customer, for those who need it (readme/CONFIGURE.rst)
+BIRTHDATE_READERS = "crm_ext.crm_loyalty_program_group_manager"
 
 
 def _search_insight_field(insight_field):
@@ -61,15 +66,17 @@ class ResPartner(models.Model):
     ], "Industry Position", default="0",
         help="The customer's standing in its industry, rated by the account manager; "
              "part of the customer value score (future value).")
-    birthdate = fields.Date("Birthday", help="The loyalty program's birthday bonus is "
-                                             "awarded on this day.")
+    birthdate = fields.Date(
+        "Birthday", groups=BIRTHDATE_READERS, copy=False,
+        help="The loyalty program's birthday bonus is awarded on this day.")
     referred_by_id = fields.Many2one(
         "res.partner", index=True,
         help="The customer who brought this one: it earns the referral bonus of the "
              "loyalty program when this customer's first invoice is paid.")
     customer_satisfaction = fields.Float(
-        "Satisfaction", help="Satisfaction of the customer from 1 to 5 (0: unknown); part of "
-                             "the customer value score.")
+        "Satisfaction", groups=INSIGHT_READERS, copy=False,
+        help="Satisfaction of the customer from 1 to 5 (0: unknown); part of the customer "
+             "value score.")
     customer_insight_id = fields.Many2one(
         "crm.customer.insight", "Insight", compute="_compute_customer_insight",
         help="The figures of this customer (or of its company) in your current company.")
@@ -251,7 +258,7 @@ class ResPartner(models.Model):
     def action_view_open_receivable(self):
         """The open receivable journal items behind the ledger summary."""
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("account.action_account_moves_all_a").read()[0]
         action["domain"] = [
             ("partner_id", "child_of", self.commercial_partner_id.id),
@@ -265,7 +272,7 @@ class ResPartner(models.Model):
     @api.multi
     def action_view_customer_history(self):
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_customer_segment_history_action").read()[0]
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
@@ -274,7 +281,7 @@ class ResPartner(models.Model):
     def action_view_complaints(self):
         """The complaints of the customer's commercial entity."""
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         action = self.env.ref("crm_ext.crm_complaint_action_partner").read()[0]
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
@@ -285,7 +292,7 @@ class ResPartner(models.Model):
         """The loyalty card of the customer's commercial entity (the list
         when it is a member of several programs)."""
         self.ensure_one()
-        self.check_access_rule("read")
+        access.check_readable(self)
         members = self.loyalty_card_ids
         action = self.env.ref("crm_ext.crm_loyalty_member_action").read()[0]
         if len(members) == 1:
@@ -365,18 +372,20 @@ class ResPartner(models.Model):
         query = self._where_calc(domain)
         self._apply_ir_rules(query, "read")
         from_clause, where_clause, where_params = query.get_sql()
+        insight_from, insight_where, insight_params = self._insight_rows_query()
         self.env.cr.execute("""
             SELECT insight.{column}, COUNT(partner.id){aggregates}
               FROM res_partner partner
-              LEFT JOIN crm_customer_insight insight
+              LEFT JOIN (SELECT crm_customer_insight.* FROM {insight_from}
+                          WHERE {insight_where}) insight
                      ON insight.partner_id = partner.commercial_partner_id
-                    AND insight.company_id = %s
              WHERE partner.id IN (SELECT res_partner.id FROM {from_clause} WHERE {where})
              GROUP BY insight.{column}
         """.format(column=INSIGHT_FIELDS[name], from_clause=from_clause,
-                   where=where_clause or "TRUE",
+                   where=where_clause or "TRUE", insight_from=insight_from,
+                   insight_where=insight_where,
                    aggregates="".join(", " + sql for _name, sql in aggregates)),
-            [self.env.user.company_id.id] + where_params)
+            insight_params + where_params)
         rows = self.env.cr.fetchall()
 
         values, labels = [row[0] for row in rows if row[0] is not None], {}
@@ -411,6 +420,17 @@ class ResPartner(models.Model):
                 group["__context"] = {"group_by": groupby[1:]}
             groups.append(group)
         return groups
+
+    @api.model
+    def _insight_rows_query(self):
+        """(from, where, parameters) of the insight rows of the user's
+        company that the user may read: the groups of a salesperson show
+        the figures of their own customers only, the others fall in the
+        group without value."""
+        insights = self.env["crm.customer.insight"]
+        query = insights._where_calc([("company_id", "=", self.env.user.company_id.id)])
+        insights._apply_ir_rules(query, "read")
+        return query.get_sql()
 
     @api.model
     def _read_group_insight_aggregates(self, fields, groupby):

@@ -1,9 +1,9 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .. import in_progress
+from .. import access, in_progress
 from .res_partner import LOYALTY_READERS
 
 # an operation in progress (see in_progress): the orders whose loyalty
@@ -71,16 +71,14 @@ class SaleOrder(models.Model):
         customer redeeming on its own quotation, when the program allows."""
         self.ensure_one()
         if self.user_has_groups("sales_team.group_sale_salesman"):
-            self.check_access_rights("write")
-            self.check_access_rule("write")
+            access.check_writable(self)
             return self
         refused = AccessError(_(
             "Only salespeople redeem loyalty points on an order, or the customer on its "
             "own quotation when the loyalty program allows it."))
         if not self.user_has_groups("base.group_portal"):
             raise refused
-        self.check_access_rights("read")
-        self.check_access_rule("read")
+        access.check_readable(self)
         order = self.sudo()
         customer = self.env.user.partner_id.commercial_partner_id
         program = self.env["crm.loyalty.program"].sudo()._active_program(order.company_id)
@@ -198,14 +196,25 @@ class SaleOrder(models.Model):
         available = balance + (self._loyalty_points_outstanding() if self.id else 0.0)
         return max(0.0, program._round_points(min(available, limit_points)))
 
+    def _check_sales_action(self):
+        """Cancelling an order or setting it back to quotation moves the
+        customer's points: a salesperson's action (Odoo lets billing users
+        write orders, to invoice them)."""
+        if self.env.uid != SUPERUSER_ID \
+                and not self.user_has_groups("sales_team.group_sale_salesman"):
+            raise AccessError(_("Only salespeople cancel orders or set them back to "
+                                "quotation."))
+
     @api.multi
     def action_cancel(self):
+        self._check_sales_action()
         result = super(SaleOrder, self).action_cancel()
         self.mapped("order_line")._return_loyalty_points()
         return result
 
     @api.multi
     def action_draft(self):
+        self._check_sales_action()
         # the discount of a cancelled order comes back only with its points
         lines = self.filtered(lambda order: order.state == "cancel").mapped(
             "order_line").filtered("loyalty_points")
@@ -267,7 +276,9 @@ class SaleOrderLine(models.Model):
             if order.order_line.filtered("loyalty_points") - lines:
                 outstanding = min(outstanding, sum(lines.mapped("loyalty_points")))
             if outstanding > 0:
-                redemption = lines[0].loyalty_entry_id
+                # the order's redemption, even when its customer's ledger is a
+                # colleague's
+                redemption = lines[0].loyalty_entry_id.sudo()
                 entries._record([{
                     "member_id": redemption.member_id.id, "entry_type": "reversal",
                     "points": outstanding, "sale_order_id": order.id,

@@ -23,7 +23,7 @@ class CrmComplaintReport(models.Model):
     name = fields.Char("Reference", readonly=True)
     date_received = fields.Datetime("Received", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True, auto_join=True)
     product_id = fields.Many2one("product.product", readonly=True)
     category_id = fields.Many2one("crm.complaint.category", readonly=True)
     team_id = fields.Many2one("crm.team", readonly=True)

@@ -10,6 +10,8 @@ import xlsxwriter
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import access
+
 
 class CrmLoyaltyStatement(models.TransientModel):
     """A member's statement as a spreadsheet: the card, then every entry of
@@ -34,8 +36,7 @@ class CrmLoyaltyStatement(models.TransientModel):
         if not member:
             raise UserError(_("Choose the loyalty card of the statement."))
         # the statement shows the member's data to whoever asks for it
-        member.check_access_rights("read")
-        member.check_access_rule("read")
+        access.check_readable(member)
         vals = dict(vals, filename=_("Statement %s.xlsx") % member.card_number,
                     data=base64.b64encode(self._xlsx(member)))
         return super(CrmLoyaltyStatement, self).create(vals)

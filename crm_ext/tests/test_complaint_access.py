@@ -18,6 +18,11 @@ class TestComplaintAccess(ComplaintCase):
                                  ["sales_team.group_sale_salesman"])
         cls.other_salesman = cls._user("complaint_salesman2", "Other Salesman",
                                        ["sales_team.group_sale_salesman"])
+        # the complaining customer is a colleague's (those without a
+        # salesperson are everybody's: test_access_rules)
+        cls.colleague = cls._user("complaint_salesman3", "Colleague",
+                                  ["sales_team.group_sale_salesman"])
+        cls.customer.user_id = cls.colleague
         cls.officer = cls.responsible
         cls.manager = cls._user("complaint_manager", "Complaint Manager",
                                 ["crm_ext.crm_complaint_group_manager"])

@@ -4,7 +4,6 @@ from odoo.tests import common
 from odoo.addons.crm_ext import clock
 
 from .test_complaint_common import ComplaintCase, dt
-from .test_rpc_guards import _post_migration
 
 
 @common.at_install(False)
@@ -77,23 +76,3 @@ class TestComplaintSlaStatus(ComplaintCase):
                 complaint.invalidate_cache()
                 self.assertEqual(shown, written, "%s at %s (%s)" % (
                     complaint.name, moment, complaint.stage_id.name))
-
-    def test_12_8_migration_closes_the_stages_of_a_closed_kind(self):
-        done = self._stage("closed")
-        complaint = self._complaint("2026-01-05 10:00")
-        self._move(complaint, self.stage_ack, "2026-01-05 11:00")
-        self._move(complaint, done, "2026-01-06 12:00",
-                   resolution_type="explanation", resolution="Explained.")
-        # as before: the flag unticked, the complaint without closing date
-        # and with the status the job wrote for an open complaint
-        self.env.cr.execute("UPDATE crm_complaint_stage SET is_closed = FALSE WHERE id = %s",
-                            (done.id,))
-        self.env.cr.execute("UPDATE crm_complaint SET is_closed = FALSE, date_closed = NULL, "
-                            "sla_status = 'breached' WHERE id = %s", (complaint.id,))
-        complaint.invalidate_cache()
-        _post_migration("11.0.3.0.0").migrate(self.env.cr, "11.0.2.0.0")
-        complaint.invalidate_cache()
-        self.assertTrue(done.is_closed)
-        self.assertTrue(complaint.is_closed)
-        self.assertMoment(complaint.date_closed, "2026-01-06 12:00")
-        self.assertEqual(complaint.sla_status, "met")

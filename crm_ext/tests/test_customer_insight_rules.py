@@ -112,10 +112,12 @@ class TestCustomerInsightRules(InsightCase):
         other = self.env["res.company"].create({"name": "Second Company"})
         self.env["crm.customer.insight"].sudo().create({
             "partner_id": self.grower.id, "company_id": other.id, "net_invoiced": 1.0})
+        # of All Documents: the grower is a colleague's customer
         user = self.env["res.users"].create({
             "name": "Insight Salesman", "login": "insight_rules_salesman",
             "company_id": self.company.id, "company_ids": [(6, 0, self.company.ids)],
-            "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])]})
+            "groups_id": [(6, 0, [
+                self.env.ref("sales_team.group_sale_salesman_all_leads").id])]})
         visible = self.insight_model.sudo(user).search([("partner_id", "=", self.grower.id)])
         self.assertEqual(visible.mapped("company_id"), self.company)
         self.assertEqual(self.grower.sudo(user).rfm_frequency, 2)

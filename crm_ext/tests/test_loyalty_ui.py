@@ -318,8 +318,9 @@ class TestLoyaltyUi(common.SavepointCase):
         self.assertTrue(page)
         self.assertNotIn('"invisible": true', page[0].get("modifiers"))
         names = set(page[0].xpath(".//field/@name"))
-        self.assertTrue({"birthdate", "referred_by_id", "loyalty_card_ids",
-                         "loyalty_entry_ids"} <= names)
+        self.assertTrue({"referred_by_id", "loyalty_card_ids", "loyalty_entry_ids"} <= names)
+        # the birthday is the loyalty managers' (test_access_rules)
+        self.assertNotIn("birthdate", names)
         self.assertIn("loyalty_balance", fields)
         # what the web client reads to show the form
         values = self.customer.sudo(self.salesman).read(list(fields))[0]
@@ -337,10 +338,10 @@ class TestLoyaltyUi(common.SavepointCase):
         values = self.customer.sudo(self.employee).read(list(fields))[0]
         self.assertEqual(values["name"], "Loyal Customer Ltd")
 
-    def test_salesman_sets_birthday_and_referrer(self):
+    def test_salesman_sets_referrer_manager_sets_birthday(self):
         referrer = self.env["res.partner"].create({"name": "Referrer Inc", "is_company": True})
-        self.customer.sudo(self.salesman).write({
-            "birthdate": "1980-05-17", "referred_by_id": referrer.id})
+        self.customer.sudo(self.salesman).write({"referred_by_id": referrer.id})
+        self.customer.sudo(self.manager).write({"birthdate": "1980-05-17"})
         self.assertEqual(self.customer.birthdate, "1980-05-17")
         self.assertEqual(self.customer.referred_by_id, referrer)
 

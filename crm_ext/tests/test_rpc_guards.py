@@ -1,6 +1,3 @@
-import importlib.util
-import os
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import common
 from odoo.tools import mute_logger
@@ -11,22 +8,12 @@ from .test_complaint_common import ComplaintCase
 from .test_loyalty_common import LoyaltyCase
 
 
-def _post_migration(version):
-    """The post-migration module of ``version`` (its folder name has dots)."""
-    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", version,
-                        "post-migration.py")
-    spec = importlib.util.spec_from_file_location("crm_ext_post_migration", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @common.at_install(False)
 @common.post_install(True)
 class TestInvoiceStepGuards(LoyaltyCase):
     """The steps of an invoice's validation that Odoo leaves public cannot
     be called on their own to award points twice or skip the journal
-    entry; cron entry points are private and old crons are migrated."""
+    entry; cron and maintenance entry points are private."""
 
     def setUp(self):
         super(TestInvoiceStepGuards, self).setUp()
@@ -55,11 +42,16 @@ class TestInvoiceStepGuards(LoyaltyCase):
             invoice.finalize_invoice_move_lines([])
 
     def test_only_sales_managers_recompute_the_insight(self):
-        insight = self.env["crm.customer.insight"]
+        action = self.env.ref("crm_ext.crm_customer_insight_recompute_action")
+        company = self.company.sudo()
+        company.insight_last_recompute = False
         with self.assertRaises(AccessError):
-            insight.sudo(self.salesman).action_recompute_all()
+            action.sudo(self.salesman).run()
+        self.assertFalse(company.insight_last_recompute)
         manager = self._user("insight_manager", "sales_team.group_sale_manager")
-        self.assertIs(insight.sudo(manager).action_recompute_all(), True)
+        action.sudo(manager).run()
+        company.invalidate_cache()
+        self.assertTrue(company.insight_last_recompute)
 
     def test_analysis_views_are_built_by_odoo_only(self):
         for model in ("crm.customer.insight.report", "crm.complaint.report"):
@@ -70,17 +62,6 @@ class TestInvoiceStepGuards(LoyaltyCase):
         for xmlid, code in (("crm_ext.ir_cron_customer_insight", "model._cron_recompute_all()"),
                             ("crm_ext.ir_cron_loyalty_daily", "model._cron_run_daily()")):
             self.assertEqual(self.env.ref(xmlid).code, code)
-
-    def test_migration_rewrites_the_code_of_old_crons(self):
-        cron = self.env.ref("crm_ext.ir_cron_loyalty_daily")
-        cron.code = "model.run_daily()"
-        changed = self.env.ref("crm_ext.ir_cron_customer_insight")
-        changed.code = "model.recompute_all()\nmodel.env['res.partner']"
-        _post_migration("11.0.2.0.0").migrate(self.env.cr, "11.0.1.0.0")
-        cron.invalidate_cache()
-        self.assertEqual(cron.code, "model._cron_run_daily()")
-        # what an administrator wrote stays
-        self.assertEqual(changed.code, "model.recompute_all()\nmodel.env['res.partner']")
 
     def test_statement_needs_a_card(self):
         with self.assertRaises(UserError):

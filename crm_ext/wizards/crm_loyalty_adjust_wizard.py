@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.mail import plaintext2html
 
+from .. import access
+
 MANAGER_GROUP = "crm_ext.crm_loyalty_program_group_manager"
 
 
@@ -70,8 +72,7 @@ class CrmLoyaltyAdjustWizard(models.TransientModel):
         self.ensure_one()
         if not self.user_has_groups(MANAGER_GROUP):
             raise AccessError(_("Only loyalty managers can adjust points by hand."))
-        self.member_id.check_access_rights("write")
-        self.member_id.check_access_rule("write")
+        access.check_writable(self.member_id)
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason of the adjustment: it is kept in the ledger "
                               "and in the member's history."))

@@ -1,0 +1,31 @@
+from odoo.tests import common
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestDemoData(common.TransactionCase):
+    """The demo database is what a manager opens first: its figures must
+    make sense (checked on the demo data itself, when it is loaded)."""
+
+    def setUp(self):
+        super(TestDemoData, self).setUp()
+        if not self.env.ref("crm_ext.crm_loyalty_program_demo", raise_if_not_found=False):
+            self.skipTest("crm_ext's demo data is not loaded")
+
+    def test_no_customer_sells_at_a_loss(self):
+        self.env.cr.execute("""
+            SELECT partner.name, insight.net_invoiced, insight.gross_margin
+              FROM crm_customer_insight insight
+              JOIN res_partner partner ON partner.id = insight.partner_id
+             WHERE insight.gross_margin < 0 AND insight.net_invoiced > 0
+        """)
+        self.assertEqual(self.env.cr.fetchall(), [])
+
+    def test_every_segment_earns_a_margin(self):
+        self.env.cr.execute("""
+            SELECT segment.name, SUM(insight.gross_margin)
+              FROM crm_customer_insight insight
+              JOIN crm_customer_segment segment ON segment.id = insight.segment_id
+             GROUP BY segment.name HAVING SUM(insight.gross_margin) <= 0
+        """)
+        self.assertEqual(self.env.cr.fetchall(), [])

@@ -1,0 +1,73 @@
+import importlib.util
+import os
+
+from odoo.tests import common
+
+from .test_complaint_common import ComplaintCase
+from .test_loyalty_common import LoyaltyCase
+
+
+def _migration(version, step):
+    """The ``step`` (pre or post) migration module of ``version`` (its
+    folder name has dots)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", version,
+                        "%s-migration.py" % step)
+    spec = importlib.util.spec_from_file_location("crm_ext_%s_migration" % step, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestMigration11020(LoyaltyCase):
+    """11.0.2.0.0: the crons call private entry points, tier changes carry
+    their company."""
+
+    def test_migration_rewrites_the_code_of_old_crons(self):
+        cron = self.env.ref("crm_ext.ir_cron_loyalty_daily")
+        cron.code = "model.run_daily()"
+        changed = self.env.ref("crm_ext.ir_cron_customer_insight")
+        changed.code = "model.recompute_all()\nmodel.env['res.partner']"
+        _migration("11.0.2.0.0", "post").migrate(self.env.cr, "11.0.1.0.0")
+        cron.invalidate_cache()
+        self.assertEqual(cron.code, "model._cron_run_daily()")
+        # what an administrator wrote stays
+        self.assertEqual(changed.code, "model.recompute_all()\nmodel.env['res.partner']")
+
+    def test_pre_migration_gives_tier_changes_their_company(self):
+        member = self._enrol(self._customer("Migrated Member"))
+        history = member.tier_history_ids
+        self.assertTrue(history)
+        self.env.cr.execute("UPDATE crm_loyalty_tier_history SET company_id = NULL "
+                            "WHERE id IN %s", (tuple(history.ids),))
+        _migration("11.0.2.0.0", "pre").migrate(self.env.cr, "11.0.1.0.0")
+        history.invalidate_cache()
+        self.assertEqual(history.mapped("company_id"), self.company)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestMigration11030(ComplaintCase):
+    """11.0.3.0.0: a stage is closed by its kind (issue 12, item 8)."""
+
+    def test_12_8_migration_closes_the_stages_of_a_closed_kind(self):
+        done = self.env["crm.complaint.stage"].create(
+            {"name": "Done", "sequence": 90, "stage_kind": "closed"})
+        complaint = self._complaint("2026-01-05 10:00")
+        self._move(complaint, self.stage_ack, "2026-01-05 11:00")
+        self._move(complaint, done, "2026-01-06 12:00",
+                   resolution_type="explanation", resolution="Explained.")
+        # as before: the flag unticked, the complaint without closing date
+        # and with the status the job wrote for an open complaint
+        self.env.cr.execute("UPDATE crm_complaint_stage SET is_closed = FALSE WHERE id = %s",
+                            (done.id,))
+        self.env.cr.execute("UPDATE crm_complaint SET is_closed = FALSE, date_closed = NULL, "
+                            "sla_status = 'breached' WHERE id = %s", (complaint.id,))
+        complaint.invalidate_cache()
+        _migration("11.0.3.0.0", "post").migrate(self.env.cr, "11.0.2.0.0")
+        complaint.invalidate_cache()
+        self.assertTrue(done.is_closed)
+        self.assertTrue(complaint.is_closed)
+        self.assertMoment(complaint.date_closed, "2026-01-06 12:00")
+        self.assertEqual(complaint.sla_status, "met")
