@@ -109,9 +109,7 @@ class AccountInvoice(models.Model):
         for line in lines:
             by_key.setdefault(self._credit_match_key(line), []).append(line)
         unmatched = 0.0
-        refunds = self.sudo().refund_invoice_ids.filtered(
-            lambda refund: refund.type == "out_refund" and refund.state != "cancel")
-        for refund_line in refunds.mapped("invoice_line_ids"):
+        for refund_line in self._counted_refunds().mapped("invoice_line_ids"):
             refund = refund_line.invoice_id
             amount = refund.currency_id.with_context(date=refund.date_invoice).compute(
                 refund_line.price_subtotal, self.currency_id, round=False)
@@ -136,6 +134,13 @@ class AccountInvoice(models.Model):
                 if not left:
                     break
         return credited, unmatched
+
+    @api.multi
+    def _counted_refunds(self):
+        """The credit notes that count against this invoice: all but the
+        cancelled ones, drafts included, whoever made them."""
+        return self.sudo().refund_invoice_ids.filtered(
+            lambda refund: refund.type == "out_refund" and refund.state != "cancel")
 
     @api.model
     def _credit_match_key(self, line):

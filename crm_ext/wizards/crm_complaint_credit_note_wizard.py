@@ -37,7 +37,7 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
 
     def _default_refund_mode(self):
         invoice = self._default_complaint().invoice_id
-        return "lines" if invoice and self._credit_notes_of(invoice) else "full"
+        return "lines" if invoice and invoice._counted_refunds() else "full"
 
     def _default_line_ids(self):
         """A line per invoice line, proposing what is not credited yet; with
@@ -57,12 +57,6 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
             "quantity": left[line][1],
         }) for line in invoice.invoice_line_ids.sorted(lambda line: (line.sequence, line.id))]
 
-    @api.model
-    def _credit_notes_of(self, invoice):
-        """The credit notes of ``invoice`` that count (not cancelled),
-        whoever made them."""
-        return invoice.sudo().refund_invoice_ids.filtered(
-            lambda refund: refund.type == "out_refund" and refund.state != "cancel")
 
     @api.multi
     def action_create(self):
@@ -106,7 +100,7 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
         return refund
 
     def _check_nothing_credited(self, invoice):
-        refunds = self._credit_notes_of(invoice)
+        refunds = invoice._counted_refunds()
         if refunds:
             raise UserError(_(
                 "%(invoice)s is credited already, in part or in full (%(refunds)s): credit "
