@@ -52,8 +52,8 @@ PRIORITIES = [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")]
 # moves once the at-risk moment has passed, which comes before the other
 # deadlines) or that await an escalation, among those whose clock may run
 # (it stops on hold and once resolved or closed).  Only a filter: the
-# status and whether the clock runs are decided by _sla_status_at and
-# _sla_stopped_since, the one rule of the form and of the job.
+# status and whether the clock runs are decided by sla_status and
+# sla_stopped_since below, the one rule of the form and of the job.
 DUE_SQL = """complaint.sla_id IS NOT NULL
           AND complaint.date_hold_start IS NULL
           AND complaint.date_resolved IS NULL

@@ -57,7 +57,6 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
             "quantity": left[line][1],
         }) for line in invoice.invoice_line_ids.sorted(lambda line: (line.sequence, line.id))]
 
-
     @api.multi
     def action_create(self):
         """Create the draft credit note, linked to the complaint, and open it."""
