@@ -28,4 +28,5 @@ from . import crm_complaint_demo
 from . import crm_complaint_solution
 from . import crm_complaint_resolution
 from . import stock_picking
+from . import stock_move
 from . import crm_complaint_resolution_demo

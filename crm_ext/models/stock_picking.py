@@ -13,12 +13,13 @@ class StockPicking(models.Model):
         help="The complaint this return was made for.")
 
     @api.multi
-    def action_done(self):
-        """A complaint's return, however its quantities were changed, takes
-        back no more than its delivery delivered."""
-        result = super(StockPicking, self).action_done()
-        returns = self.filtered("complaint_id")
-        for delivery in returns.mapped("move_lines.origin_returned_move_id.picking_id"):
+    def _check_returned_within_delivered(self):
+        """The returns of these deliveries take back no more than they
+        delivered.
+
+        :raises UserError: they do.
+        """
+        for delivery in self:
             for product, (delivered, returned) in delivery._return_figures().items():
                 if float_compare(returned, delivered,
                                  precision_rounding=product.uom_id.rounding) > 0:
@@ -27,7 +28,6 @@ class StockPicking(models.Model):
                         "%(returned)s, more than the %(delivered)s delivered.") % {
                             "product": product.display_name, "delivery": delivery.name,
                             "returned": returned, "delivered": delivered})
-        return result
 
     @api.multi
     def _return_figures(self):

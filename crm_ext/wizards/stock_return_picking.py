@@ -15,8 +15,9 @@ class StockReturnPicking(models.TransientModel):
     complaint_id = fields.Many2one("crm.complaint", ondelete="cascade")
 
     @api.model
-    def default_get(self, fields_list):
-        result = super(StockReturnPicking, self).default_get(fields_list)
+    def default_get(self, fields):
+        # the signature of stock's default_get, which this extends
+        result = super(StockReturnPicking, self).default_get(fields)
         # Odoo's proposal leaves out the returns not yet reserved
         if self.env.context.get("default_complaint_id") and result.get("picking_id"):
             left = self.env["stock.picking"].browse(
