@@ -23,6 +23,11 @@ from . import test_complaint_rating
 from . import test_complaint_solution
 from . import test_complaint_report
 from . import test_rpc_guards
+from . import test_complaint_give_back
+from . import test_complaint_reopen
+from . import test_complaint_time_zone
+from . import test_complaint_sla_status
+from . import test_complaint_wizard_forms
 from . import test_customer_insight_refresh
 from . import test_demo_data
 from . import test_access_rules
