@@ -139,14 +139,25 @@ class WebClient(object):
             self.click(css=css)
         self.idle()
 
-    def search(self, text):
-        """Search ``text`` in the search view (its first suggestion)."""
-        field = self.find(css=".o_searchview_input")
-        field.send_keys(text)
-        self.find(css=".o_searchview_autocomplete li")
-        field.send_keys(Keys.ENTER)
-        self.find(xpath="//div[contains(@class, 'o_searchview_facet')][contains(., %s)]"
-                        % xpath_string(text))
+    def search(self, text, attempts=3):
+        """Search ``text`` in the search view (its first suggestion).  Typed
+        again when the keys went to a search view the action then replaced
+        (a loaded machine draws the new one late)."""
+        facet = "//div[contains(@class, 'o_searchview_facet')][contains(., %s)]" \
+            % xpath_string(text)
+        for attempt in range(attempts):
+            self.idle()
+            try:
+                field = self.find(css=".o_searchview_input")
+                field.clear()
+                field.send_keys(text)
+                self.find(css=".o_searchview_autocomplete li", timeout=15)
+                field.send_keys(Keys.ENTER)
+                self.find(xpath=facet, timeout=15)
+                break
+            except (AssertionError, StaleElementReferenceException):
+                if attempt == attempts - 1:
+                    raise
         self.idle()
 
     def switch_view(self, view_type):
