@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 import odoo
 from odoo import fields
-from odoo.addons.crm_ext import clock
 
 import common
 
@@ -96,6 +95,8 @@ def main():
     parser.add_argument("--complaints", type=int, default=100000)
     args = parser.parse_args()
     common.configure(args)
+    # crm_ext is importable once the configuration has given Odoo its add-ons path
+    from odoo.addons.crm_ext import clock
     registry = odoo.registry(args.database)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

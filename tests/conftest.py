@@ -1,8 +1,10 @@
 import os
 import pathlib
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import xmlrpc.client
@@ -72,11 +74,13 @@ class OdooServer(object):
             return models.execute_kw(self.db, uid, password, model, method, list(args), kwargs)
         return call
 
-    def log_problems(self):
+    def log_problems(self, since=0):
+        """The errors the server logged (from the ``since``-th on)."""
         self._log.flush()
         with open(str(self.log_path), encoding="utf-8", errors="replace") as handle:
             return [line.rstrip() for line in handle
-                    if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")]
+                    if " ERROR " in line or " CRITICAL " in line
+                    or line.startswith("Traceback")][since:]
 
     def stop(self):
         self.process.terminate()
@@ -105,6 +109,41 @@ def odoo_server(artifacts_dir):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for all the browser tests."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    profile = tempfile.mkdtemp(prefix="crm_ext-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1400,1000",
+                 "--user-data-dir=%s" % profile):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def screenshot_on_failure(browser, artifacts_dir, request):
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        name = request.node.name
+        browser.save_screenshot(str(artifacts_dir / ("%s-failure.png" % name)))
+        (artifacts_dir / ("%s-failure.html" % name)).write_text(browser.page_source)
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

@@ -1,10 +1,5 @@
 """The web client, driven in headless Chromium as a salesperson would use it."""
-import shutil
-import tempfile
-
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -32,37 +27,6 @@ def salesman_and_customer(odoo_server):
     customer = call("res.partner", "create", {
         "name": "Browser Test Customer", "is_company": True, "customer": True})
     return customer
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    profile = tempfile.mkdtemp(prefix="crm_ext-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1400,1000",
-                 "--user-data-dir=%s" % profile):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture
-def screenshot_on_failure(browser, artifacts_dir, request):
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        name = request.node.name
-        browser.save_screenshot(str(artifacts_dir / ("%s-failure.png" % name)))
-        (artifacts_dir / ("%s-failure.html" % name)).write_text(browser.page_source)
 
 
 def test_salesman_sees_customer_insight_page(odoo_server, salesman_and_customer, browser,

@@ -6,6 +6,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_invoice
+from . import account_invoice_line
 from . import account_payment
 from . import crm_customer_demo
 from . import crm_loyalty_program
@@ -28,4 +29,5 @@ from . import crm_complaint_demo
 from . import crm_complaint_solution
 from . import crm_complaint_resolution
 from . import stock_picking
+from . import stock_move
 from . import crm_complaint_resolution_demo

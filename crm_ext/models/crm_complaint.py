@@ -1,6 +1,9 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import collections
 import logging
+
+from psycopg2 import sql
 
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
@@ -44,16 +47,72 @@ RESOLUTION_TYPES = [
     ("other", "Other"),
 ]
 PRIORITIES = [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")]
-# complaints the SLA clock still runs for (SQL, table alias "complaint")
-OPEN_SQL = """complaint.sla_id IS NOT NULL
-          AND NOT COALESCE(complaint.is_closed, FALSE)
-          AND complaint.stage_kind IS DISTINCT FROM 'resolved'
-          AND complaint.date_hold_start IS NULL"""
-BREACHED_SQL = """((complaint.date_acknowledged IS NULL AND complaint.ack_deadline <= %(now)s)
-           OR COALESCE(complaint.date_acknowledged > complaint.ack_deadline, FALSE)
-           OR complaint.resolve_deadline <= %(now)s)"""
+# The complaints the escalation job reads again (SQL, table alias
+# "complaint"): those whose stored SLA status time may have moved (it only
+# moves once the at-risk moment has passed, which comes before the other
+# deadlines) or that await an escalation, among those whose clock may run
+# (it stops on hold and once resolved or closed).  Only a filter: the
+# status and whether the clock runs are decided by sla_status and
+# sla_stopped_since below, the one rule of the form and of the job.
+DUE_SQL = """complaint.sla_id IS NOT NULL
+          AND complaint.date_hold_start IS NULL
+          AND complaint.date_resolved IS NULL
+          AND complaint.date_closed IS NULL
+          AND ((complaint.sla_status IN ('on_track', 'at_risk')
+                AND complaint.at_risk_deadline <= %(now)s)
+               OR (complaint.sla_status = 'breached'
+                   AND NOT COALESCE(complaint.escalated_breached, FALSE)))"""
+# what the SLA rule reads of a complaint: datetimes naive UTC (or None)
+SlaValues = collections.namedtuple("SlaValues", [
+    "sla_id", "ack_deadline", "resolve_deadline", "at_risk_deadline", "date_acknowledged",
+    "date_resolved", "date_closed", "is_closed", "date_hold_start"])
+
+
+def sla_values(raw):
+    """SlaValues of the raw values of its fields, in order (datetimes as Odoo
+    reads them: strings)."""
+    return SlaValues(*[fields.Datetime.from_string(value) if isinstance(value, str) else value
+                       for value in raw])
+
+
+def sla_end(values):
+    """When the complaint was resolved, else closed, or None while open."""
+    return values.date_resolved or (values.date_closed if values.is_closed else None)
+
+
+def sla_stopped_since(values):
+    """When the SLA clock stopped: at the resolution or closing, or when the
+    complaint went on hold; None while the clock runs."""
+    return sla_end(values) or values.date_hold_start
+
+
+def sla_status(values, now):
+    """The SLA status of a complaint (``values``: SlaValues) at ``now``:
+    the clock stops at the resolution (or the closing) and while the
+    complaint is on hold.  The one rule of the status: the form computes it,
+    the escalation job writes it."""
+    if not values.sla_id or not values.resolve_deadline:
+        return False
+    end = sla_end(values)
+    clock = sla_stopped_since(values) or now
+    acknowledged = values.date_acknowledged or (end and clock)
+    late = (acknowledged > values.ack_deadline if acknowledged
+            else clock >= values.ack_deadline)
+    if late or (end and end > values.resolve_deadline) or (
+            not end and clock >= values.resolve_deadline):
+        return "breached"
+    if end:
+        return "met"
+    if clock >= values.at_risk_deadline:
+        return "at_risk"
+    return "on_track"
+
+
 # fields that choose the SLA policy of a complaint
 SLA_MATCH_FIELDS = ("severity", "category_id", "partner_id", "company_id")
+# the fields of a mail template that generate_email renders
+MAIL_TEMPLATE_FIELDS = ("subject", "body_html", "email_from", "email_to", "partner_to",
+                        "email_cc", "reply_to", "scheduled_date")
 # complaints escalated per batch by the cron
 ESCALATION_BATCH = 1000
 
@@ -90,7 +149,8 @@ class CrmComplaint(models.Model):
     tag_ids = fields.Many2many("crm.complaint.tag")
     severity = fields.Selection(
         SEVERITIES, required=True, default="normal", track_visibility="onchange")
-    priority = fields.Selection(PRIORITIES, default="0", index=True)
+    priority = fields.Selection(
+        PRIORITIES, default="0", index=True, track_visibility="onchange")
     description = fields.Html()
     sale_order_id = fields.Many2one("sale.order")
     invoice_id = fields.Many2one("account.invoice")
@@ -131,20 +191,31 @@ class CrmComplaint(models.Model):
         help="The first matching policy by sequence, chosen when the complaint is "
              "recorded and when its severity, category or customer change.")
     ack_deadline = fields.Datetime(
-        "Acknowledge By", compute="_compute_sla_deadlines", store=True)
+        "Acknowledge By", compute="_compute_sla_deadlines", store=True,
+        help="The policy's hours to acknowledge after the reception, counted in the working "
+             "hours of the policy in the time zone of their company (SLA Time Zone); in "
+             "UTC when that company has none, as the policy's form warns.")
     resolve_deadline = fields.Datetime(
-        "Resolve By", compute="_compute_sla_deadlines", store=True, index=True)
+        "Resolve By", compute="_compute_sla_deadlines", store=True, index=True,
+        help="The policy's hours to resolve after the reception and the time on hold, "
+             "counted in the working hours of the policy in the time zone of their company "
+             "(SLA Time Zone); in UTC when that company has none, as the policy's form "
+             "warns.")
     at_risk_deadline = fields.Datetime(
         "At Risk From", compute="_compute_sla_deadlines", store=True, index=True,
         help="After this moment the next deadline is at risk (at the policy's at-risk "
              "ratio of the allowed time).")
+    sla_time_zone = fields.Char(
+        "SLA Time Zone", related="sla_id.time_zone", readonly=True,
+        help="The time zone of the working hours the deadlines are counted in.")
     sla_status = fields.Selection(
         SLA_STATUSES, "SLA Status", compute="_compute_sla_status", store=True, index=True,
         help="Kept current by the escalation job while the complaint is open.")
     hold_hours = fields.Float(
         "Hours on Hold", readonly=True, copy=False,
-        help="Working hours spent in stages that pause the SLA; the deadlines move out "
-             "by them.")
+        help="Working hours the SLA clock stood still: in stages that pause the SLA and, "
+             "for a reopened complaint, while it was resolved or closed; the resolution "
+             "deadline moves out by them.")
     date_hold_start = fields.Datetime("On Hold Since", readonly=True, copy=False)
     escalated_at_risk = fields.Boolean(readonly=True, copy=False)
     escalated_breached = fields.Boolean(readonly=True, copy=False)
@@ -299,8 +370,10 @@ class CrmComplaint(models.Model):
     @api.depends("sla_id", "date_received", "hold_hours", "date_acknowledged")
     def _compute_sla_deadlines(self):
         """Deadlines in working hours of the policy's calendar from the
-        reception, moved out by the hours on hold; the at-risk moment is
-        the policy's ratio of the time of the next deadline."""
+        reception; the resolution's moved out by the hours the clock stood
+        still (on hold, resolved or closed: always after the acknowledgement,
+        whose deadline they leave alone); the at-risk moment is the
+        policy's ratio of the time of the next deadline."""
         policies = self._sla_policies()
         for complaint in self:
             policy = policies.get(complaint.sla_id.id)
@@ -312,9 +385,10 @@ class CrmComplaint(models.Model):
             ack_hours, resolve_hours, ratio, calendar_id, working_time = policy
             start = fields.Datetime.from_string(complaint.date_received)
             hold = complaint.hold_hours
-            risk_hours = resolve_hours if complaint.date_acknowledged else ack_hours
-            deadlines = [working_time.plan(start, hours + hold)
-                         for hours in (ack_hours, resolve_hours, risk_hours * ratio)]
+            risk_hours = (resolve_hours * ratio + hold if complaint.date_acknowledged
+                          else ack_hours * ratio)
+            deadlines = [working_time.plan(start, hours)
+                         for hours in (ack_hours, resolve_hours + hold, risk_hours)]
             if None in deadlines:
                 calendar = self.env["resource.calendar"].browse(calendar_id)
                 raise UserError(_("The working hours %(calendar)s have no working time to "
@@ -372,26 +446,28 @@ class CrmComplaint(models.Model):
             complaint.sla_status = complaint._sla_status_at(now)
 
     @api.multi
-    def _sla_status_at(self, now):
-        """The SLA status at ``now``: the clock stops at the resolution (or
-        the closing) and while the complaint is on hold."""
+    def _sla_values(self):
+        """What the SLA rule reads of the complaint (see SlaValues)."""
         self.ensure_one()
-        if not self.sla_id or not self.resolve_deadline:
-            return False
-        to_dt = fields.Datetime.from_string
-        end = to_dt(self.date_resolved) or (self.is_closed and to_dt(self.date_closed))
-        clock = end or to_dt(self.date_hold_start) or now
-        acknowledged = to_dt(self.date_acknowledged) or (end and clock)
-        late = ((acknowledged or clock) > to_dt(self.ack_deadline)
-                if acknowledged else clock >= to_dt(self.ack_deadline))
-        if late or (end and end > to_dt(self.resolve_deadline)) or (
-                not end and clock >= to_dt(self.resolve_deadline)):
-            return "breached"
-        if end:
-            return "met"
-        if clock >= to_dt(self.at_risk_deadline):
-            return "at_risk"
-        return "on_track"
+        return sla_values(self.sla_id.id if name == "sla_id" else self[name]
+                          for name in SlaValues._fields)
+
+    @api.multi
+    def _sla_end(self):
+        """When the complaint was resolved, else closed (naive UTC), or
+        None while it is open."""
+        return sla_end(self._sla_values())
+
+    @api.multi
+    def _sla_stopped_since(self):
+        """When the SLA clock of the complaint stopped: at its resolution or
+        closing, or when it went on hold; None while the clock runs."""
+        return sla_stopped_since(self._sla_values())
+
+    @api.multi
+    def _sla_status_at(self, now):
+        """The SLA status at ``now`` (see :func:`sla_status`)."""
+        return sla_status(self._sla_values(), now)
 
     @api.depends("date_received", "date_resolved", "hold_hours", "sla_id")
     def _compute_resolution_hours(self):
@@ -445,8 +521,12 @@ class CrmComplaint(models.Model):
             changing = self.filtered(lambda complaint: complaint.stage_id != stage)
             result = super(CrmComplaint, self - changing).write(vals) if self - changing else True
             for complaint in changing:
+                reopening = complaint._sla_end() and not (
+                    stage.stage_kind in RESOLVING_KINDS or stage.is_closed)
                 stage_vals = complaint._stage_change_values(stage, vals)
                 super(CrmComplaint, complaint).write(dict(vals, **stage_vals))
+                if reopening:
+                    complaint._rearm_escalations()
         else:
             if {"resolution_type", "resolution"} & set(vals):
                 # a resolved complaint keeps its resolution
@@ -475,16 +555,28 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def _stage_change_values(self, stage, vals):
-        """Dates and hold time of the complaint entering ``stage``."""
+        """Dates and hold time of the complaint entering ``stage``.  The SLA
+        clock stops on hold and once the complaint is resolved or closed;
+        the time it stood still, counted when it runs again (a reopening
+        resumes it), moves the deadlines out."""
         self.ensure_one()
         now = fields.Datetime.to_string(self._now())
         values = {}
-        if self.date_hold_start and not stage.pauses_sla:
-            values["hold_hours"] = self.hold_hours + self._working_hours_between(
-                self.date_hold_start, now)
-            values["date_hold_start"] = False
-        elif stage.pauses_sla and not self.date_hold_start:
-            values["date_hold_start"] = now
+        finishing = stage.stage_kind in RESOLVING_KINDS or stage.is_closed
+        if finishing or not stage.pauses_sla:
+            # a hold ends at the resolution or the closing (the clock stops
+            # there anyway), a stop of any kind when the clock runs again
+            stopped_since = (self.date_hold_start if finishing
+                             else fields.Datetime.to_string(self._sla_stopped_since()))
+            if stopped_since:
+                values["hold_hours"] = self.hold_hours + self._working_hours_between(
+                    stopped_since, now)
+            if self.date_hold_start:
+                values["date_hold_start"] = False
+        elif not self.date_hold_start:
+            # on hold from now, or since a reopened complaint was finished
+            values["date_hold_start"] = (
+                fields.Datetime.to_string(self._sla_stopped_since()) or now)
         if stage.stage_kind != "new" and not self.date_acknowledged:
             values["date_acknowledged"] = vals.get("date_acknowledged") or now
         if stage.stage_kind in RESOLVING_KINDS:
@@ -502,27 +594,59 @@ class CrmComplaint(models.Model):
                               subtype="mail.mt_note")
         return values
 
+    @api.multi
+    def _rearm_escalations(self):
+        """After a reopening, the escalations of the earlier cycle neither
+        block nor force those of the next one: a threshold the resumed clock
+        has not reached is escalated when it is; one it had passed already
+        keeps its escalation (made or still due), not made twice."""
+        status = self._sla_status_at(self._now())
+        values = {}
+        if status not in ("at_risk", "breached") and self.escalated_at_risk:
+            values["escalated_at_risk"] = False
+        if status != "breached" and self.escalated_breached:
+            values["escalated_breached"] = False
+        if values:
+            self.write(values)
+
     # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
 
     @api.model
     def _refresh_sla_status(self, now):
-        """Bring the stored SLA status of the open complaints up to ``now``
-        in one statement (the same rules as :meth:`_sla_status_at`)."""
-        self.env.cr.execute("""
-            UPDATE crm_complaint target
-               SET sla_status = current.status
-              FROM (SELECT complaint.id,
-                           CASE WHEN {breached} THEN 'breached'
-                                WHEN complaint.at_risk_deadline <= %(now)s THEN 'at_risk'
-                                ELSE 'on_track' END AS status
-                      FROM crm_complaint complaint
-                     WHERE {open}) current
-             WHERE target.id = current.id
-               AND target.sla_status IS DISTINCT FROM current.status
-        """.format(breached=BREACHED_SQL, open=OPEN_SQL), {"now": now})
-        self.invalidate_cache(["sla_status"])
+        """Bring the stored SLA status up to ``now`` where time may have
+        moved it (see DUE_SQL), by the rule of :func:`sla_status`.  Returns
+        the complaints due for an escalation, by threshold: {"breached":
+        ids, "at_risk": ids}."""
+        cr = self.env.cr
+        cr.execute("""
+            SELECT complaint.id, complaint.sla_status, complaint.escalated_at_risk,
+                   complaint.escalated_breached, {columns}
+              FROM crm_complaint complaint
+             WHERE {due}
+             ORDER BY complaint.id
+        """.format(columns=", ".join("complaint.%s" % name for name in SlaValues._fields),
+                   due=DUE_SQL), {"now": now})
+        changed = {}
+        due = {"breached": [], "at_risk": []}
+        for row in cr.fetchall():
+            complaint_id, stored, escalated_at_risk, escalated_breached = row[:4]
+            values = sla_values(row[4:])
+            status = sla_status(values, now)
+            if status != stored:
+                changed.setdefault(status, []).append(complaint_id)
+            if sla_stopped_since(values) or escalated_breached:
+                continue
+            if status == "breached":
+                due["breached"].append(complaint_id)
+            elif status == "at_risk" and not escalated_at_risk:
+                due["at_risk"].append(complaint_id)
+        for status, ids in sorted(changed.items()):
+            cr.execute("UPDATE crm_complaint SET sla_status = %s WHERE id IN %s",
+                       (status or None, tuple(ids)))
+            self.invalidate_cache(["sla_status"], ids)
+        return due
 
     @api.model
     def _cron_escalate(self, now=None, batch_size=ESCALATION_BATCH):
@@ -532,22 +656,10 @@ class CrmComplaint(models.Model):
         Re-running does nothing more: see :meth:`_escalate`.  Returns the
         number of escalations."""
         now = now or self._now()
-        self._refresh_sla_status(now)
-        self.env.cr.execute("""
-            SELECT complaint.id, {breached}
-              FROM crm_complaint complaint
-             WHERE {open}
-               AND NOT COALESCE(complaint.escalated_breached, FALSE)
-               AND ({breached}
-                    OR (complaint.at_risk_deadline <= %(now)s
-                        AND NOT COALESCE(complaint.escalated_at_risk, FALSE)))
-             ORDER BY complaint.id
-        """.format(breached=BREACHED_SQL, open=OPEN_SQL), {"now": now})
-        rows = self.env.cr.fetchall()
+        due = self._refresh_sla_status(now)
         escalated = 0
-        for threshold, breached in (("breached", True), ("at_risk", False)):
-            ids = [complaint_id for complaint_id, is_breached in rows
-                   if is_breached == breached]
+        for threshold in ("breached", "at_risk"):
+            ids = due[threshold]
             for start in range(0, len(ids), batch_size):
                 escalated += len(self.browse(ids[start:start + batch_size])._escalate(
                     threshold, now))
@@ -558,25 +670,32 @@ class CrmComplaint(models.Model):
     def _escalate(self, threshold, now):
         """Escalate these complaints for ``threshold`` (at_risk, breached):
         claim them (flag and priority bump in one UPDATE that skips those
-        already escalated for it), then for the claimed ones an activity for
-        the team leader, a chatter note and an email to the responsible,
-        written set-based.  Returns the claimed complaints."""
+        already escalated for it), then write for the claimed ones, set-based,
+        what the ORM writes when it escalates them one at a time (see
+        test_12_7_escalation_writes_what_the_orm_writes): the priority's
+        tracking, an activity for the team leader, who follows the complaint
+        from then on, a chatter note and the email to the responsible from
+        its template.  Returns the claimed complaints."""
         if not self:
             return self
         breached = threshold == "breached"
         cr, uid = self.env.cr, self.env.uid
         cr.execute("""
-            UPDATE crm_complaint
+            UPDATE crm_complaint complaint
                SET escalated_at_risk = TRUE,
-                   escalated_breached = COALESCE(escalated_breached, FALSE) OR %(breached)s,
-                   priority = LEAST(COALESCE(NULLIF(priority, ''), '0')::int + 1, 3)::text,
+                   escalated_breached = COALESCE(complaint.escalated_breached, FALSE)
+                                        OR %(breached)s,
+                   priority = LEAST(COALESCE(NULLIF(complaint.priority, ''), '0')::int + 1,
+                                    3)::text,
                    write_uid = %(uid)s, write_date = %(now)s
-             WHERE id IN %(ids)s
-               AND NOT COALESCE(escalated_breached, FALSE)
-               AND (%(breached)s OR NOT COALESCE(escalated_at_risk, FALSE))
-         RETURNING id
+              FROM (SELECT id, priority FROM crm_complaint WHERE id IN %(ids)s) before
+             WHERE complaint.id = before.id
+               AND NOT COALESCE(complaint.escalated_breached, FALSE)
+               AND (%(breached)s OR NOT COALESCE(complaint.escalated_at_risk, FALSE))
+         RETURNING complaint.id, before.priority, complaint.priority
         """, {"breached": breached, "uid": uid, "now": now, "ids": tuple(self.ids)})
-        claimed = self.browse(sorted(row[0] for row in cr.fetchall()))
+        priorities = {row[0]: row[1:] for row in cr.fetchall()}
+        claimed = self.browse(sorted(priorities))
         self.invalidate_cache(["escalated_at_risk", "escalated_breached", "priority"], self.ids)
         if not claimed:
             return claimed
@@ -584,19 +703,64 @@ class CrmComplaint(models.Model):
             label = _("SLA breached")
         else:
             label = _("SLA at risk")
-        targets = claimed._escalation_targets()
-        claimed._escalation_activities(label, now, targets)
-        claimed._escalation_notes(label, now, targets)
-        claimed._escalation_emails(label, now, targets)
+        claimed._escalation_tracking(priorities, now)
+        claimed._escalation_activities(label, now)
+        claimed._escalation_notes(label, now)
+        claimed._escalation_emails(label, now)
         return claimed
 
+    @api.model
+    def _insert_rows(self, table, rows, returning=None):
+        """Insert ``rows`` (dicts with the same keys) into ``table`` in one
+        statement; returns the ``returning`` columns of the new rows."""
+        cr = self.env.cr
+        columns = sorted(rows[0])
+        query = sql.SQL("INSERT INTO {table} ({columns}) VALUES ").format(
+            table=sql.Identifier(table),
+            columns=sql.SQL(", ").join(sql.Identifier(column) for column in columns))
+        row_sql = "(%s)" % ", ".join(["%s"] * len(columns))
+        tail = ""
+        if returning:
+            tail = sql.SQL(" RETURNING {}").format(sql.SQL(", ").join(
+                sql.Identifier(column) for column in returning)).as_string(cr._obj)
+        cr.execute(query.as_string(cr._obj) + ", ".join([row_sql] * len(rows)) + tail,
+                   [row[column] for row in rows for column in columns])
+        return cr.fetchall() if returning else None
+
+    @api.model
+    def _stamp(self, now):
+        """The columns the ORM writes on every row it creates."""
+        return {"create_uid": self.env.uid, "create_date": now,
+                "write_uid": self.env.uid, "write_date": now}
+
     @api.multi
-    def _escalation_targets(self):
-        """{complaint id: (reference, user to act)}: the user is the leader
-        of the complaint's team, else of the responsible's team, else the
-        responsible, else the creator (one query, no records read)."""
+    def _escalation_tracking(self, priorities, now):
+        """The tracking message of the raised priorities, as write() posts
+        it; ``priorities``: {complaint id: (before, after)}."""
+        field_info = self.fields_get(["priority"])["priority"]
+        tracking = self.env["mail.tracking.value"]
+        changed = [(complaint_id, before, after)
+                   for complaint_id, (before, after) in sorted(priorities.items())
+                   if (before or False) != (after or False)]
+        if not changed:
+            return
+        messages = self._insert_messages(
+            [{"res_id": complaint_id, "body": ""} for complaint_id, _before, _after in changed],
+            now)
+        self._insert_rows("mail_tracking_value", [dict(
+            tracking.create_tracking_values(before, after, "priority", field_info),
+            mail_message_id=messages[complaint_id], **self._stamp(now))
+            for complaint_id, before, after in changed])
+
+    @api.multi
+    def _escalation_activities(self, label, now):
+        """An activity per complaint for the leader of its team, else of the
+        responsible's team, else the responsible, else the creator, who then
+        follows the complaint (mail.activity.create subscribes and notifies
+        one record at a time); each leader is notified once."""
+        activity_type = self.env.ref("crm_ext.mail_activity_data_complaint_escalation")
         self.env.cr.execute("""
-            SELECT complaint.id, complaint.name,
+            SELECT complaint.id,
                    COALESCE(team.user_id, user_team.user_id, complaint.user_id,
                             complaint.create_uid)
               FROM crm_complaint complaint
@@ -604,146 +768,224 @@ class CrmComplaint(models.Model):
               LEFT JOIN res_users responsible ON responsible.id = complaint.user_id
               LEFT JOIN crm_team user_team ON user_team.id = responsible.sale_team_id
              WHERE complaint.id IN %s
+             ORDER BY complaint.id
         """, (tuple(self.ids),))
-        return {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
-
-    @api.multi
-    def _escalation_activities(self, label, now, targets):
-        """One activity per complaint for its team leader, in one INSERT
-        (mail.activity.create subscribes and notifies one record at a
-        time); each leader is notified once."""
-        activity_type = self.env.ref("crm_ext.mail_activity_data_complaint_escalation")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        rows = [(complaint_id, name, user_id, "%s: %s" % (label, name))
-                for complaint_id, (name, user_id) in sorted(targets.items()) if user_id]
-        if not rows:
+        leaders = [row for row in self.env.cr.fetchall() if row[1]]
+        if not leaders:
             return
-        self.env.cr.execute("""
-            INSERT INTO mail_activity (res_id, res_model_id, res_model, res_name,
-                                       activity_type_id, summary, date_deadline, user_id,
-                                       create_uid, create_date, write_uid, write_date)
-            SELECT data.res_id, %(model_id)s, %(model)s, data.res_name, %(type)s, data.summary,
-                   %(today)s, data.user_id, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(res_ids)s::int[], %(names)s::varchar[], %(users)s::int[],
-                          %(summaries)s::varchar[])
-                   AS data(res_id, res_name, user_id, summary)
-        """, {
-            "model_id": model_id, "model": self._name, "type": activity_type.id,
-            "today": now.date(), "uid": self.env.uid, "now": now,
-            "res_ids": [row[0] for row in rows], "names": [row[1] for row in rows],
-            "users": [row[2] for row in rows], "summaries": [row[3] for row in rows],
-        })
+        names = dict(self.sudo().with_context(prefetch_fields=False).browse(
+            [row[0] for row in leaders]).name_get())
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self._insert_rows("mail_activity", [dict(
+            res_id=complaint_id, res_model_id=model_id, res_model=self._name,
+            res_name=names[complaint_id], activity_type_id=activity_type.id,
+            summary="%s: %s" % (label, names[complaint_id]), date_deadline=now.date(),
+            user_id=user_id, **self._stamp(now)) for complaint_id, user_id in leaders])
         self.invalidate_cache(["activity_ids"], self.ids)
-        users = self.env["res.users"].browse(set(row[2] for row in rows))
+        users = self.env["res.users"].browse(set(row[1] for row in leaders))
+        self._subscribe_partners([(complaint_id, users.browse(user_id).partner_id.id)
+                                  for complaint_id, user_id in leaders], now)
         for partner in users.mapped("partner_id"):
             self.env["bus.bus"].sendone(
                 (self.env.cr.dbname, "res.partner", partner.id),
                 {"type": "activity_updated", "activity_created": True})
 
     @api.model
-    def _insert_messages(self, rows, message_type, subtype, now):
-        """Insert chatter messages in one statement; ``rows`` are (res_id,
-        record name, subject, body, email_from).  Returns {res_id: message
-        id}."""
+    def _subscribe_partners(self, pairs, now):
+        """Make each partner of ``pairs`` (complaint id, partner id) a
+        follower of the complaint with the default subtypes, as
+        message_subscribe does (the partner's earlier subscription goes)."""
+        cr = self.env.cr
+        cr.execute("""
+            DELETE FROM mail_followers
+             WHERE res_model = %s
+               AND (res_id, partner_id) IN (SELECT * FROM unnest(%s::int[], %s::int[]))
+        """, (self._name, [pair[0] for pair in pairs], [pair[1] for pair in pairs]))
+        followers = self._insert_rows("mail_followers", [
+            {"res_model": self._name, "res_id": res_id, "partner_id": partner_id}
+            for res_id, partner_id in pairs], returning=("id", "partner_id"))
+        subtypes, _internal, external = self.env["mail.message.subtype"].default_subtypes(
+            self._name)
+        employees = self.env["res.users"].sudo().search([
+            ("partner_id", "in", list(set(pair[1] for pair in pairs))),
+            ("share", "=", False)]).mapped("partner_id").ids
+        rows = [{"mail_followers_id": follower_id, "mail_message_subtype_id": subtype_id}
+                for follower_id, partner_id in followers
+                for subtype_id in (subtypes if partner_id in employees else external).ids]
+        if rows:
+            self._insert_rows("mail_followers_mail_message_subtype_rel", rows)
+        self.invalidate_cache(["message_follower_ids", "message_partner_ids"],
+                              [pair[0] for pair in pairs])
+
+    @api.model
+    def _insert_messages(self, values_list, now, notify=True):
+        """Chatter messages of complaints in one INSERT, stored as
+        message_post stores them (a note by default, answering the thread's
+        first email else its first message, with the reply-to address of the
+        complaint); ``values_list``: dicts of mail.message values with
+        ``res_id`` and ``body``.  The followers of their subtype are notified
+        as message_post notifies them.  Returns {res_id: message id}."""
         author = self.env.user.partner_id
+        email_from = self.env["mail.message"]._get_default_from()
+        res_ids = [values["res_id"] for values in values_list]
+        reply_to = self.message_get_reply_to(res_ids, default=email_from)
+        names = dict(self.sudo().with_context(prefetch_fields=False).browse(res_ids).name_get())
+        body_field = self.env["mail.message"]._fields["body"]
+        note = self.env.ref("mail.mt_note")
+        # message_post answers the first email of the thread, else its first
+        # message (an email from the template answers nothing)
         self.env.cr.execute("""
-            INSERT INTO mail_message (res_id, record_name, subject, body, email_from, model,
-                                      message_type, subtype_id, author_id, date, message_id,
-                                      create_uid, create_date, write_uid, write_date)
-            SELECT data.res_id, data.record_name, data.subject, data.body, data.email_from,
-                   %(model)s, %(type)s, %(subtype)s, %(author)s, %(now)s, data.message_id,
-                   %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(res_ids)s::int[], %(names)s::varchar[], %(subjects)s::varchar[],
-                          %(bodies)s::text[], %(froms)s::varchar[], %(message_ids)s::varchar[])
-                   AS data(res_id, record_name, subject, body, email_from, message_id)
-         RETURNING res_id, id
-        """, {
-            "model": self._name, "type": message_type, "subtype": subtype.id or None,
-            "author": author.id, "now": now, "uid": self.env.uid,
-            "res_ids": [row[0] for row in rows], "names": [row[1] for row in rows],
-            "subjects": [row[2] for row in rows], "bodies": [row[3] for row in rows],
-            "froms": [row[4] for row in rows],
-            "message_ids": [tools.generate_tracking_message_id("complaint-%s" % row[0])
-                            for row in rows],
-        })
-        messages = dict(self.env.cr.fetchall())
-        self.invalidate_cache(["message_ids"], [row[0] for row in rows])
+            SELECT res_id, COALESCE(MIN(id) FILTER (WHERE message_type = 'email'), MIN(id))
+              FROM mail_message WHERE model = %s AND res_id IN %s GROUP BY res_id
+        """, (self._name, tuple(res_ids)))
+        threads = dict(self.env.cr.fetchall())
+        sanitized = {}
+        rows = []
+        for values in values_list:
+            res_id = values["res_id"]
+            if values["body"] not in sanitized:
+                sanitized[values["body"]] = body_field.convert_to_column(
+                    values["body"], self.env["mail.message"])
+            row = {
+                "model": self._name, "res_id": res_id, "record_name": names[res_id],
+                "subject": None, "message_type": "notification", "subtype_id": note.id,
+                "author_id": author.id, "email_from": email_from,
+                "reply_to": reply_to[res_id], "date": now, "no_auto_thread": False,
+                "mail_server_id": None, "mail_activity_type_id": None,
+                "parent_id": threads.get(res_id),
+                # what the rating module computes of a message nobody rated
+                "rating_value": 0.0,
+                "message_id": tools.generate_tracking_message_id(
+                    "%s-%s" % (res_id, self._name)),
+            }
+            row.update(values, body=sanitized[values["body"]])
+            if row["message_type"] == "email":
+                row["parent_id"] = None
+            rows.append(dict(row, **self._stamp(now)))
+        messages = dict(self._insert_rows("mail_message", rows, returning=("res_id", "id")))
+        if notify:
+            self._notify_followers(list(messages.values()))
+        self.invalidate_cache(["message_ids"], res_ids)
         return messages
 
-    @api.multi
-    def _escalation_notes(self, label, now, targets):
-        body = "<p>%s</p>" % tools.html_escape(_(
-            "%s: escalated to the team leader, priority raised.") % label)
-        email_from = self.env.user.partner_id.email or False
-        self._insert_messages(
-            [(complaint_id, name, False, body, email_from)
-             for complaint_id, (name, _user_id) in sorted(targets.items())],
-            "notification", self.env.ref("mail.mt_note"), now)
+    @api.model
+    def _notify_followers(self, message_ids):
+        """Notify the messages as mail.message.create does, for those that
+        have someone to notify (followers of their subtype but the author):
+        few or none of an escalation's notes."""
+        self.env.cr.execute("""
+            SELECT DISTINCT message.id
+              FROM mail_message message
+              JOIN mail_followers follower ON follower.res_model = message.model
+                                          AND follower.res_id = message.res_id
+              JOIN mail_followers_mail_message_subtype_rel subtype
+                   ON subtype.mail_followers_id = follower.id
+                  AND subtype.mail_message_subtype_id = message.subtype_id
+             WHERE message.id IN %s
+               AND (follower.channel_id IS NOT NULL
+                    OR follower.partner_id IS DISTINCT FROM message.author_id)
+             ORDER BY message.id
+        """, (tuple(message_ids),))
+        context = self.env.context
+        for message in self.env["mail.message"].browse([row[0] for row in self.env.cr.fetchall()]):
+            message._notify(force_send=context.get("mail_notify_force_send", True),
+                            user_signature=context.get("mail_notify_user_signature", True))
 
     @api.multi
-    def _escalation_emails(self, label, now, targets):
-        """The escalation email to the responsible of each complaint from
-        the template, rendered for the whole batch in the responsible's
-        language and queued (not sent).  Only the fields the template reads
-        are loaded (``prefetch_fields``)."""
+    def _escalation_notes(self, label, now):
+        body = "<p>%s</p>" % tools.html_escape(_(
+            "%s: escalated to the team leader, priority raised.") % label)
+        self._insert_messages([{"res_id": complaint_id, "body": body}
+                               for complaint_id in self.ids], now)
+
+    @api.multi
+    def _escalation_emails(self, label, now):
+        """The escalation email to the responsible of each complaint, as the
+        template's send_mail() queues it (not sent), rendered for the whole
+        batch (see :meth:`_render_mail_template`); a complaint without
+        anyone to send it to gets none."""
         template = self.env.ref("crm_ext.crm_complaint_mail_template_escalation",
                                 raise_if_not_found=False)
-        self.env.cr.execute("""
-            SELECT complaint.id, responsible.partner_id, partner.lang
-              FROM crm_complaint complaint
-              JOIN res_users responsible ON responsible.id = complaint.user_id
-              JOIN res_partner partner ON partner.id = responsible.partner_id
-             WHERE complaint.id IN %s
-        """, (tuple(self.ids),))
-        recipients = {}
-        by_lang = {}
-        for complaint_id, partner_id, lang in self.env.cr.fetchall():
-            recipients[complaint_id] = partner_id
-            by_lang.setdefault(lang, []).append(complaint_id)
-        if not recipients or not template:
+        if not template:
             return
-        rendered = {}
-        for lang, complaint_ids in by_lang.items():
-            renderer = template.with_context(
-                lang=lang, escalation_label=label, prefetch_fields=False)
-            subjects = renderer.render_template(template.subject, self._name, complaint_ids)
-            bodies = renderer.render_template(template.body_html, self._name, complaint_ids,
-                                              post_process=True)
-            senders = renderer.render_template(template.email_from, self._name, complaint_ids)
-            for complaint_id in complaint_ids:
-                rendered[complaint_id] = (
-                    subjects[complaint_id], bodies[complaint_id], senders[complaint_id])
-        complaint_ids = sorted(rendered)
-        messages = self._insert_messages(
-            [(complaint_id, targets[complaint_id][0]) + rendered[complaint_id]
-             for complaint_id in complaint_ids],
-            "email", self.env["mail.message.subtype"], now)
-        self.env.cr.execute("""
-            INSERT INTO mail_mail (mail_message_id, body_html, state, auto_delete,
-                                   notification, create_uid, create_date, write_uid,
-                                   write_date)
-            SELECT data.message_id, data.body, 'outgoing', %(auto_delete)s, FALSE,
-                   %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(message_ids)s::int[], %(bodies)s::text[])
-                   AS data(message_id, body)
-         RETURNING mail_message_id, id
-        """, {
-            "auto_delete": template.auto_delete, "uid": self.env.uid, "now": now,
-            "message_ids": [messages[complaint_id] for complaint_id in complaint_ids],
-            "bodies": [rendered[complaint_id][1] for complaint_id in complaint_ids],
-        })
-        mails = dict(self.env.cr.fetchall())
-        message_ids = [messages[complaint_id] for complaint_id in complaint_ids]
-        partner_ids = [recipients[complaint_id] for complaint_id in complaint_ids]
-        self.env.cr.execute("""
-            INSERT INTO mail_message_res_partner_rel (mail_message_id, res_partner_id)
-            SELECT * FROM unnest(%(messages)s::int[], %(partners)s::int[])
-        """, {"messages": message_ids, "partners": partner_ids})
-        self.env.cr.execute("""
-            INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id)
-            SELECT * FROM unnest(%(mails)s::int[], %(partners)s::int[])
-        """, {"mails": [mails[message_id] for message_id in message_ids],
-              "partners": partner_ids})
+        template = template.with_context(escalation_label=label)
+        if template.attachment_ids or template.report_template or template.use_default_to:
+            # files to attach, or the default recipients: as send_mail does
+            for complaint_id in self.ids:
+                template.send_mail(complaint_id)
+            return
+        rendered = self._render_mail_template(template)
+        complaint_ids = sorted(complaint_id for complaint_id, values in rendered.items()
+                               if values["partner_ids"])
+        if not complaint_ids:
+            return
+        default_from = self.env["mail.message"]._get_default_from()
+        messages = self._insert_messages([{
+            "res_id": complaint_id,
+            "message_type": "email",
+            "subtype_id": None,
+            "subject": rendered[complaint_id]["subject"],
+            "body": rendered[complaint_id]["body_html"],
+            "email_from": rendered[complaint_id]["email_from"] or default_from,
+            "reply_to": rendered[complaint_id]["reply_to"],
+            "mail_server_id": rendered[complaint_id]["mail_server_id"] or None,
+        } for complaint_id in complaint_ids], now, notify=False)
+        mails = self._insert_rows("mail_mail", [dict(
+            mail_message_id=messages[complaint_id],
+            body_html=rendered[complaint_id]["body_html"],
+            email_to=rendered[complaint_id]["email_to"],
+            email_cc=rendered[complaint_id]["email_cc"],
+            scheduled_date=rendered[complaint_id]["scheduled_date"],
+            auto_delete=rendered[complaint_id]["auto_delete"],
+            state="outgoing", notification=False, **self._stamp(now))
+            for complaint_id in complaint_ids], returning=("mail_message_id", "id"))
+        mail_of = dict(mails)
+        self._insert_rows("mail_mail_res_partner_rel", [
+            {"mail_mail_id": mail_of[messages[complaint_id]], "res_partner_id": partner_id}
+            for complaint_id in complaint_ids
+            for partner_id in rendered[complaint_id]["partner_ids"]])
+
+    @api.multi
+    def _render_mail_template(self, template):
+        """{complaint id: values} of ``template`` (without files or default
+        recipients) for these complaints, as its generate_email() gives them
+        to send_mail(): each field rendered for the records of each
+        language, the recipients of partner_to that exist.  Unlike
+        generate_email(), it reads only the fields the template reads, and
+        checks the recipients in one query."""
+        template = template.with_context(prefetch_fields=False)
+        results = {}
+        by_language = {}
+        for res_id, localized in template.get_email_template(self.ids).items():
+            by_language.setdefault(localized, []).append(res_id)
+        for localized, res_ids in by_language.items():
+            renderer = template.browse()
+            if localized.lang:
+                renderer = renderer.with_context(lang=localized.env.context.get("lang"))
+            for field in MAIL_TEMPLATE_FIELDS:
+                text = localized[field]
+                # an empty text renders as an empty string
+                values = renderer.with_context(safe=field == "subject").render_template(
+                    text, localized.model, res_ids, post_process=field == "body_html",
+                ) if text else dict.fromkeys(res_ids, "")
+                for res_id, value in values.items():
+                    results.setdefault(res_id, {})[field] = value
+            signature = localized.user_signature and self.env.user.signature
+            for res_id in res_ids:
+                if signature:
+                    results[res_id]["body_html"] = tools.append_content_to_html(
+                        results[res_id]["body_html"], signature, plaintext=False)
+                results[res_id].update(mail_server_id=localized.mail_server_id.id,
+                                       auto_delete=localized.auto_delete)
+        wanted = {res_id: [int(partner_id)
+                           for partner_id in values.pop("partner_to").split(",") if partner_id]
+                  for res_id, values in results.items()}
+        existing = set(self.env["res.partner"].sudo().browse(
+            set().union(*wanted.values())).exists().ids)
+        for res_id, partner_ids in wanted.items():
+            results[res_id]["partner_ids"] = [partner_id for partner_id in partner_ids
+                                              if partner_id in existing]
+        return results
 
     # ------------------------------------------------------------------
     # Mail gateway and tracking

@@ -274,6 +274,9 @@ class CrmComplaint(models.Model):
         if invoice.state not in ("open", "paid"):
             raise UserError(_("Invoice %s is not validated (open or paid): there is nothing "
                               "to credit yet.") % (invoice.number or invoice.display_name))
+        if not any(left for _credited, left in invoice._credit_left().values()):
+            raise UserError(_("Invoice %s is credited in full already (drafts included): "
+                              "there is nothing left to credit.") % invoice.number)
         return invoice
 
     @api.multi

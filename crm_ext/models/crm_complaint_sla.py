@@ -46,10 +46,25 @@ class CrmComplaintSla(models.Model):
         "resource.calendar", "Working Hours", required=True,
         default=lambda self: self.env.user.company_id.resource_calendar_id,
         help="The deadlines count the working hours of this calendar, without its "
-             "leaves, in the time zone of the policy's company.")
+             "leaves, in the time zone of the calendar's company (the time zone of its "
+             "address); in UTC when the calendar has no company or the company no time "
+             "zone.")
+    time_zone = fields.Char(
+        compute="_compute_time_zone",
+        help="The time zone the deadlines are counted in: the one of the working hours' "
+             "company, UTC when there is none.")
+    time_zone_missing = fields.Boolean(compute="_compute_time_zone")
     at_risk_ratio = fields.Float(
         "At Risk At", default=0.8,
         help="Share of the allowed time after which a complaint is at risk (0.8: 80%).")
+
+    @api.depends("resource_calendar_id.company_id.partner_id.tz")
+    def _compute_time_zone(self):
+        # the time zone of WorkingTime, as crm.complaint reads it for the deadlines
+        for sla in self:
+            time_zone = sla.resource_calendar_id.company_id.partner_id.tz
+            sla.time_zone = time_zone or "UTC"
+            sla.time_zone_missing = not time_zone
 
     @api.constrains("ack_hours", "resolve_hours", "at_risk_ratio")
     def _check_hours(self):

@@ -1,6 +1,7 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 STAGE_KINDS = [
     ("new", "New"),
@@ -13,6 +14,8 @@ STAGE_KINDS = [
 ]
 # entering a stage of these kinds needs a resolution (type and text)
 RESOLVING_KINDS = ("resolved", "closed")
+# the stages of these kinds are closed: the complaints in them are finished
+CLOSED_KINDS = ("closed", "rejected")
 
 
 class CrmComplaintStage(models.Model):
@@ -32,10 +35,25 @@ class CrmComplaintStage(models.Model):
              "closed stages need a resolution and set the resolution date; closed and "
              "rejected stages set the closing date.")
     is_closed = fields.Boolean(
-        "Closed", help="Complaints in this stage are finished: no more SLA deadlines.")
+        "Closed", compute="_compute_is_closed", store=True,
+        help="Closed and rejected stages: the complaints in them are finished, no more SLA "
+             "deadlines.")
     pauses_sla = fields.Boolean(
         "Pauses SLA", help="Time spent in this stage (e.g. waiting on the customer) does "
                            "not count against the SLA: the deadlines move out by it.")
     mail_template_id = fields.Many2one(
         "mail.template", "Email Template", domain=[("model", "=", "crm.complaint")],
         help="Sent to the customer when a complaint enters this stage.")
+
+    @api.depends("stage_kind")
+    def _compute_is_closed(self):
+        for stage in self:
+            stage.is_closed = stage.stage_kind in CLOSED_KINDS
+
+    @api.constrains("stage_kind", "is_closed")
+    def _check_is_closed(self):
+        for stage in self:
+            if stage.is_closed != (stage.stage_kind in CLOSED_KINDS):
+                raise ValidationError(_(
+                    "Stage %s: closed and rejected stages are the closed ones; the kind "
+                    "decides.") % stage.name)

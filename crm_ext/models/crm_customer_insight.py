@@ -121,7 +121,9 @@ class CrmCustomerInsight(models.Model):
     open_opportunity_count = fields.Integer("Open Opportunities", readonly=True)
     open_quotation_count = fields.Integer("Open Quotations", readonly=True)
     average_order_value = fields.Monetary(compute="_compute_ratios")
-    return_rate = fields.Float(compute="_compute_ratios", help="Refunded / invoiced.")
+    return_rate = fields.Float(
+        "Return Rate (%)", compute="_compute_ratios", digits=(16, 1),
+        help="Refunded / invoiced, in percent.")
 
     # scores
     recency_days = fields.Integer(
@@ -191,7 +193,8 @@ class CrmCustomerInsight(models.Model):
             insight.average_order_value = (
                 insight.net_invoiced / insight.invoice_count if insight.invoice_count else 0.0)
             insight.return_rate = (
-                insight.refunded / insight.gross_invoiced if insight.gross_invoiced else 0.0)
+                100.0 * insight.refunded / insight.gross_invoiced
+                if insight.gross_invoiced else 0.0)
 
     @api.depends("gross_margin_all", "clv_run_rate", "clv_retention", "lifecycle_stage")
     def _compute_clv(self):

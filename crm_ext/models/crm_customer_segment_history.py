@@ -1,6 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmCustomerSegmentHistory(models.Model):
@@ -25,3 +25,16 @@ class CrmCustomerSegmentHistory(models.Model):
     ], "Field", required=True, readonly=True)
     old_value = fields.Char(readonly=True)
     new_value = fields.Char(readonly=True)
+    # what the user reads: the labels of the grade, class and stage keys
+    old_value_label = fields.Char("Old Value", compute="_compute_value_labels")
+    new_value_label = fields.Char("New Value", compute="_compute_value_labels")
+
+    @api.depends("field_name", "old_value", "new_value")
+    def _compute_value_labels(self):
+        insight_fields = self.env["crm.customer.insight"]._fields
+        labels = {name: dict(insight_fields[name]._description_selection(self.env))
+                  for name in ("grade", "abc_class", "lifecycle_stage")}
+        for entry in self:
+            field_labels = labels.get(entry.field_name, {})
+            entry.old_value_label = field_labels.get(entry.old_value, entry.old_value)
+            entry.new_value_label = field_labels.get(entry.new_value, entry.new_value)

@@ -205,7 +205,9 @@ class CrmLoyaltyProgram(models.Model):
     @api.model
     def _active_program(self, company, day=None):
         """The program that applies to ``company`` on ``day`` (the first by
-        sequence), or an empty recordset."""
+        sequence), or an empty recordset (also for no company)."""
+        if not company:
+            return self.browse()
         day = day or fields.Date.context_today(self)
         if self.env.uid == SUPERUSER_ID and self.env.context.get("active_test", True):
             # each validated invoice asks (no record rule applies): one query

@@ -1,6 +1,33 @@
+import re
+
 from odoo.tests import common
 
+from odoo.addons.crm_ext import clock
+
 from .test_complaint_common import ComplaintCase, dt
+
+# what the escalation writes, by table: (the rows of one complaint, their
+# order); the rows of a message's relations come with the message
+ESCALATION_ROWS = (
+    ("crm_complaint", "id = %(res_id)s", "id"),
+    ("mail_activity", "res_model = 'crm.complaint' AND res_id = %(res_id)s", "id"),
+    ("mail_followers", "res_model = 'crm.complaint' AND res_id = %(res_id)s", "partner_id"),
+    ("mail_followers_mail_message_subtype_rel",
+     "mail_followers_id IN (SELECT id FROM mail_followers WHERE res_model = 'crm.complaint' "
+     "AND res_id = %(res_id)s)", "mail_followers_id, mail_message_subtype_id"),
+    ("mail_message", "model = 'crm.complaint' AND res_id = %(res_id)s", "id"),
+    ("mail_tracking_value", "mail_message_id IN %(messages)s", "id"),
+    ("mail_message_res_partner_rel", "mail_message_id IN %(messages)s",
+     "mail_message_id, res_partner_id"),
+    ("mail_message_res_partner_needaction_rel", "mail_message_id IN %(messages)s",
+     "mail_message_id, res_partner_id"),
+    ("mail_message_mail_channel_rel", "mail_message_id IN %(messages)s",
+     "mail_message_id, mail_channel_id"),
+    ("mail_mail", "mail_message_id IN %(messages)s", "id"),
+    ("mail_mail_res_partner_rel",
+     "mail_mail_id IN (SELECT id FROM mail_mail WHERE mail_message_id IN %(messages)s)",
+     "mail_mail_id, res_partner_id"),
+)
 
 
 @common.at_install(False)
@@ -121,3 +148,104 @@ class TestComplaintEscalation(ComplaintCase):
         cron.method_direct_trigger()
         # "now" is later than 2026: the complaint is breached
         self.assertTrue(self.complaint.escalated_breached)
+
+    # 12.7: the set-based escalation writes what the ORM writes
+
+    def _escalate_through_the_orm(self, complaint, threshold, now):
+        """The escalation of ``complaint`` written by the ORM, one record at
+        a time: the reference of the set-based escalation."""
+        breached = threshold == "breached"
+        label = "SLA breached" if breached else "SLA at risk"
+        with clock.frozen(self.env, now + ":00"):
+            complaint.write({
+                "escalated_at_risk": True,
+                "escalated_breached": complaint.escalated_breached or breached,
+                "priority": str(min(int(complaint.priority or "0") + 1, 3)),
+            })
+            self.env["mail.activity"].create({
+                "res_id": complaint.id,
+                "res_model_id": self.env["ir.model"]._get_id("crm.complaint"),
+                "activity_type_id": self.activity_type.id,
+                "summary": "%s: %s" % (label, complaint.name),
+                "date_deadline": now[:10],
+                "user_id": self.leader.id,
+            })
+            complaint.message_post(
+                body="<p>%s: escalated to the team leader, priority raised.</p>" % label,
+                subtype="mail.mt_note")
+            template = self.env.ref("crm_ext.crm_complaint_mail_template_escalation")
+            template.with_context(escalation_label=label).send_mail(complaint.id)
+
+    def _rows(self, complaint):
+        """What is stored of ``complaint`` and of its chatter, activities
+        and followers, without what names the records (ids, the complaint's
+        reference, generated message ids) or the moment they were written."""
+        cr = self.env.cr
+        cr.execute("SELECT id FROM mail_message WHERE model = 'crm.complaint' "
+                   "AND res_id = %s ORDER BY id", (complaint.id,))
+        messages = [row[0] for row in cr.fetchall()]
+        cr.execute("SELECT id FROM mail_followers WHERE res_model = 'crm.complaint' "
+                   "AND res_id = %s ORDER BY partner_id", (complaint.id,))
+        followers = [row[0] for row in cr.fetchall()]
+        cr.execute("SELECT id FROM mail_mail WHERE mail_message_id IN %s ORDER BY id",
+                   (tuple(messages),))
+        mails = [row[0] for row in cr.fetchall()]
+        # references to the records by their position
+        positions = {
+            "mail_message_id": messages, "parent_id": messages, "mail_followers_id": followers,
+            "mail_mail_id": mails}
+        skipped = {"id", "create_date", "write_date", "date", "res_id", "name"}
+        rows = {}
+        for table, where, order in ESCALATION_ROWS:
+            cr.execute("SELECT * FROM %s WHERE %s ORDER BY %s" % (table, where, order),
+                       {"res_id": complaint.id, "messages": tuple(messages)})
+            columns = [description[0] for description in cr.description]
+            rows[table] = [{
+                column: self._neutral(column, value, complaint, positions)
+                for column, value in zip(columns, row) if column not in skipped
+            } for row in cr.fetchall()]
+        return rows
+
+    @staticmethod
+    def _neutral(column, value, complaint, positions):
+        if column in positions and value:
+            return "#%d" % positions[column].index(value)
+        if isinstance(value, str):
+            value = value.replace(complaint.name, "<complaint>")
+            value = re.sub(r"<[0-9.]+-openerp-%d-crm\.complaint@" % complaint.id,
+                           "<message-id@", value)
+        return value
+
+    def test_12_7_escalation_writes_what_the_orm_writes(self):
+        reference = self._complaint("2026-01-05 10:00")
+        # a colleague who follows the notes of both is notified of them
+        watcher = self._user("complaint_watcher", "Note Watcher",
+                             ["crm_ext.crm_complaint_group_officer"])
+        watcher.notification_type = "inbox"
+        for complaint in self.complaint | reference:
+            complaint.message_subscribe(watcher.partner_id.ids,
+                                        subtype_ids=self.env.ref("mail.mt_note").ids)
+        for threshold, now in (("at_risk", "2026-01-06 08:30"), ("breached", "2026-01-06 10:00")):
+            with clock.frozen(self.env, now + ":00"):
+                written = self.complaint_model.browse(self.complaint.ids)._escalate(
+                    threshold, dt(now))
+            self.assertEqual(written, self.complaint)
+        for threshold, now in (("at_risk", "2026-01-06 08:30"), ("breached", "2026-01-06 10:00")):
+            self._escalate_through_the_orm(reference, threshold, now)
+        self.env["crm.complaint"].invalidate_cache()
+        written, expected = self._rows(self.complaint), self._rows(reference)
+        for table, _where, _order in ESCALATION_ROWS:
+            self.assertEqual(written[table], expected[table], table)
+        self.assertTrue(written["mail_message_res_partner_needaction_rel"])
+
+    def test_12_7_leader_follows_replies_reach_the_chatter_bump_is_tracked(self):
+        self._escalate("2026-01-06 08:30")
+        complaint = self.complaint
+        self.assertIn(self.leader.partner_id, complaint.message_partner_ids)
+        note = complaint.message_ids.filtered(lambda message: "escalated" in message.body)
+        self.assertFalse(note.subject)
+        self.assertTrue(note.reply_to)
+        self.assertTrue(note.parent_id)
+        tracked = complaint.message_ids.mapped("tracking_value_ids").filtered(
+            lambda value: value.field == "priority" and value.new_value_char == "Medium")
+        self.assertEqual(tracked.old_value_char, "Normal")

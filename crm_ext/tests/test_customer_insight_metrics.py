@@ -84,6 +84,12 @@ class TestCustomerInsightMetrics(InsightCase):
         self.assertFalse(insight.abc_class)
         self.assertFalse(insight.lifecycle_stage)
 
+    def test_return_rate_is_a_percentage(self):
+        """Odoo 11 has no percentage widget: the rate itself is in percent."""
+        insight = self.insight_model.new({"gross_invoiced": 200.0, "refunded": 50.0})
+        self.assertAlmostEqual(insight.return_rate, 25.0)
+        self.assertFalse(self.insight_model.new({"refunded": 50.0}).return_rate)
+
     def test_contacts_roll_up_to_their_company(self):
         insight = self._insight(self.company_customer)
         self.assertEqual(insight.invoice_count, 2)
@@ -113,6 +119,16 @@ class TestCustomerInsightMetrics(InsightCase):
             ("partner_id", "=", self.old_timer.id), ("field_name", "=", "lifecycle_stage")],
             order="id desc", limit=1)
         self.assertEqual((history.old_value, history.new_value), ("lost", "reactivated"))
+
+    def test_history_shows_the_labels_of_the_keys(self):
+        history = self.env["crm.customer.segment.history"]
+        grade = history.new({"field_name": "grade", "old_value": "key", "new_value": "general"})
+        self.assertEqual((grade.old_value_label, grade.new_value_label), ("Key", "General"))
+        stage = history.new({"field_name": "lifecycle_stage", "new_value": "declining"})
+        self.assertEqual((stage.old_value_label, stage.new_value_label), (False, "Declining"))
+        # segments are kept by name
+        segment = history.new({"field_name": "segment", "new_value": "Champions"})
+        self.assertEqual(segment.new_value_label, "Champions")
 
     def test_scores_and_codes(self):
         for partner in (self.regular, self.single, self.company_customer, self.old_timer):

@@ -3,6 +3,7 @@ import os
 
 from odoo.tests import common
 
+from .test_complaint_common import ComplaintCase
 from .test_loyalty_common import LoyaltyCase
 
 
@@ -43,3 +44,30 @@ class TestMigration11020(LoyaltyCase):
         _migration("11.0.2.0.0", "pre").migrate(self.env.cr, "11.0.1.0.0")
         history.invalidate_cache()
         self.assertEqual(history.mapped("company_id"), self.company)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestMigration11030(ComplaintCase):
+    """11.0.3.0.0: a stage is closed by its kind (issue 12, item 8)."""
+
+    def test_12_8_migration_closes_the_stages_of_a_closed_kind(self):
+        done = self.env["crm.complaint.stage"].create(
+            {"name": "Done", "sequence": 90, "stage_kind": "closed"})
+        complaint = self._complaint("2026-01-05 10:00")
+        self._move(complaint, self.stage_ack, "2026-01-05 11:00")
+        self._move(complaint, done, "2026-01-06 12:00",
+                   resolution_type="explanation", resolution="Explained.")
+        # as before: the flag unticked, the complaint without closing date
+        # and with the status the job wrote for an open complaint
+        self.env.cr.execute("UPDATE crm_complaint_stage SET is_closed = FALSE WHERE id = %s",
+                            (done.id,))
+        self.env.cr.execute("UPDATE crm_complaint SET is_closed = FALSE, date_closed = NULL, "
+                            "sla_status = 'breached' WHERE id = %s", (complaint.id,))
+        complaint.invalidate_cache()
+        _migration("11.0.3.0.0", "post").migrate(self.env.cr, "11.0.2.0.0")
+        complaint.invalidate_cache()
+        self.assertTrue(done.is_closed)
+        self.assertTrue(complaint.is_closed)
+        self.assertMoment(complaint.date_closed, "2026-01-06 12:00")
+        self.assertEqual(complaint.sla_status, "met")

@@ -12,7 +12,9 @@ OFFICER_GROUP = "crm_ext.crm_complaint_group_officer"
 class CrmComplaintCompensationWizard(models.TransientModel):
     """Compensation points for a complaint: a bonus in the loyalty ledger
     of the customer (enrolled if the program allows it), linked to the
-    complaint."""
+    complaint.  The points are a gesture on top of what was sold, not a
+    refund of it: no sold quantity bounds them (the program's rules do),
+    but one wizard gives them once."""
 
     _name = "crm.complaint.compensation.wizard"
     _description = "Complaint Compensation Points"
@@ -26,12 +28,16 @@ class CrmComplaintCompensationWizard(models.TransientModel):
     points = fields.Float(help="Points given to the customer.")
     value = fields.Monetary(compute="_compute_value", help="What the points are worth.")
     note = fields.Text(help="Kept in the ledger entry.")
+    entry_id = fields.Many2one("crm.loyalty.entry", readonly=True)
 
     @api.depends("complaint_id")
     def _compute_program_id(self):
+        # the web client's first onchange computes this before the
+        # complaint is filled in (the value's currency asks for the program)
         programs = self.env["crm.loyalty.program"].sudo()
         for wizard in self:
-            wizard.program_id = programs._active_program(wizard.complaint_id.company_id)
+            company = wizard.complaint_id.company_id
+            wizard.program_id = programs._active_program(company) if company else programs
 
     @api.depends("program_id", "points")
     def _compute_value(self):
@@ -40,8 +46,13 @@ class CrmComplaintCompensationWizard(models.TransientModel):
 
     @api.multi
     def action_apply(self):
+        """Give the points (once: applying the same wizard again, as a
+        retried call does, gives nothing more)."""
         self.ensure_one()
+        if self.entry_id:
+            return {"type": "ir.actions.act_window_close"}
         entry = self._record_compensation()
+        self.entry_id = entry
         self.complaint_id.message_post(
             body=plaintext2html(_("%(points)s compensation points given (%(card)s).") % {
                 "points": format_points(entry.points), "card": entry.member_id.card_number}),

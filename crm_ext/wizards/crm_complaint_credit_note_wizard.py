@@ -17,7 +17,9 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
     currency_id = fields.Many2one(related="invoice_id.currency_id", readonly=True)
     refund_mode = fields.Selection(
         [("full", "Whole invoice"), ("lines", "Chosen lines and quantities")],
-        "Credit", required=True, default="full")
+        "Credit", required=True, default=lambda self: self._default_refund_mode(),
+        help="The whole invoice is credited once, when no credit note credits any of it; "
+             "otherwise the chosen quantities of what is not credited yet.")
     description = fields.Char(
         "Reason", required=True, default=lambda self: self._default_description())
     date_invoice = fields.Date(
@@ -33,12 +35,27 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
         complaint = self._default_complaint()
         return _("Complaint %s") % complaint.name if complaint else False
 
+    def _default_refund_mode(self):
+        invoice = self._default_complaint().invoice_id
+        return "lines" if invoice and invoice._counted_refunds() else "full"
+
     def _default_line_ids(self):
-        complaint = self._default_complaint()
-        if not complaint.invoice_id:
+        """A line per invoice line, proposing what is not credited yet; with
+        what the form shows of it (the web client shows the values given
+        here, not the related fields of a line it has not saved)."""
+        invoice = self._default_complaint().invoice_id
+        if not invoice:
             return []
-        return [(0, 0, {"invoice_line_id": line.id, "quantity": line.quantity})
-                for line in complaint.invoice_id.invoice_line_ids]
+        left = invoice._credit_left()
+        return [(0, 0, {
+            "invoice_line_id": line.id,
+            "product_id": line.product_id.id,
+            "name": line.name,
+            "price_unit": line.price_unit,
+            "invoiced_quantity": line.quantity,
+            "credited_quantity": left[line][0],
+            "quantity": left[line][1],
+        }) for line in invoice.invoice_line_ids.sorted(lambda line: (line.sequence, line.id))]
 
     @api.multi
     def action_create(self):
@@ -69,21 +86,37 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
             invoice, date_invoice=self.date_invoice, description=self.description,
             journal_id=invoice.journal_id.id)
         values["complaint_id"] = complaint.id
-        if self.refund_mode == "lines":
+        if self.refund_mode == "full":
+            self._check_nothing_credited(invoice)
+        else:
             values["invoice_line_ids"] = self._chosen_lines(invoice)
             values["tax_line_ids"] = []
         refund = invoices.create(values)
+        # Odoo copies the invoice's due date: the draft is due on its own
+        # date at the earliest, as its validation would set it
+        refund.action_date_assign()
         if self.refund_mode == "lines":
             refund.compute_taxes()
         refund.message_post(body=_("Credit note of %(invoice)s for complaint %(complaint)s.") % {
             "invoice": invoice.number, "complaint": complaint.name})
         return refund
 
+    def _check_nothing_credited(self, invoice):
+        refunds = invoice._counted_refunds()
+        if refunds:
+            raise UserError(_(
+                "%(invoice)s is credited already, in part or in full (%(refunds)s): credit "
+                "the chosen lines and quantities of what is left.") % {
+                    "invoice": invoice.number,
+                    "refunds": ", ".join(refund.number or refund.display_name
+                                         for refund in refunds)})
+
     def _chosen_lines(self, invoice):
-        """Line values of the credit note: the chosen quantities (the other
-        lines are left out); bad quantities raise before anything is
-        written."""
+        """Line values of the credit note: the chosen quantities, each up to
+        what no credit note credits yet (the other lines are left out); bad
+        quantities raise before anything is written."""
         lines = []
+        left = invoice._credit_left()
         for line in self.line_ids:
             invoice_line = line.invoice_line_id
             precision = invoice_line.uom_id.rounding or 0.01
@@ -93,12 +126,12 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
             if float_compare(line.quantity, 0.0, precision_rounding=precision) < 0:
                 raise UserError(_("The quantity to credit of %s cannot be negative.")
                                 % invoice_line.name)
-            if float_compare(line.quantity, invoice_line.quantity,
+            if float_compare(line.quantity, left[invoice_line][1],
                              precision_rounding=precision) > 0:
                 raise UserError(_("%(line)s: %(quantity)s cannot be credited, %(invoiced)s "
-                                  "were invoiced.") % {
+                                  "were invoiced and %(left)s are not credited yet.") % {
                     "line": invoice_line.name, "quantity": line.quantity,
-                    "invoiced": invoice_line.quantity})
+                    "invoiced": invoice_line.quantity, "left": left[invoice_line][1]})
             if float_is_zero(line.quantity, precision_rounding=precision):
                 continue
             command = invoice._refund_cleanup_lines(invoice_line)[0]

@@ -1,0 +1,318 @@
+"""Each role's daily path through crm_ext, clicked in headless Chromium:
+salesperson, complaint officer, sales manager, accountant and admin.  A step
+fails on any error dialog of the web client or error in the server's log
+(see webclient.py); screenshots of each screen land in
+.local/test-artifacts/."""
+import re
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from webclient import WebClient, xpath_string
+
+PASSWORD = "crm-ext-ui-1"
+ROLES = {
+    "salesperson": ["sales_team.group_sale_salesman"],
+    "officer": ["crm_ext.crm_complaint_group_officer"],
+    "manager": ["sales_team.group_sale_manager"],
+    "accountant": ["account.group_account_invoice"],
+}
+
+
+@pytest.fixture(scope="module")
+def users(odoo_server):
+    """{role: (login, password, uid)}, made by the admin (who is a role)."""
+    call = odoo_server.rpc()
+    result = {"admin": ("admin", "admin", call("res.users", "search", [("login", "=", "admin")])[0])}
+    for role, groups in sorted(ROLES.items()):
+        login = "crm_ext_ui_%s" % role
+        values = {"name": "UI %s" % role.title(), "login": login, "password": PASSWORD,
+                  "email": "%s@example.com" % login,
+                  "groups_id": [(6, 0, [call("ir.model.data", "xmlid_to_res_id", xmlid)
+                                        for xmlid in groups])]}
+        found = call("res.users", "search", [("login", "=", login)])
+        if found:
+            call("res.users", "write", found, values)
+            uid = found[0]
+        else:
+            uid = call("res.users", "create", values, context={"no_reset_password": True})
+        result[role] = (login, PASSWORD, uid)
+    return result
+
+
+@pytest.fixture(scope="module")
+def scenario(odoo_server, users):
+    """A demo customer with figures and open invoices, the salesperson's,
+    with loyalty points and a quotation; two complaints about one of its
+    invoices for the officer."""
+    call = odoo_server.rpc()
+
+    def ref(xmlid):
+        return call("ir.model.data", "xmlid_to_res_id", xmlid)
+    # an open invoice nothing has credited yet (an earlier run on the same
+    # database credits one)
+    creditable = call("account.invoice", "search_read", [
+        ("type", "=", "out_invoice"), ("state", "=", "open"),
+        ("refund_invoice_ids", "=", False)], fields=["commercial_partner_id"])
+    insight = call("crm.customer.insight", "search_read", [
+        ("segment_id", "!=", False), ("receivable_amount", ">", 0),
+        ("partner_id", "in", [row["commercial_partner_id"][0] for row in creditable])],
+        fields=["partner_id"], limit=1)
+    assert insight, "the demo customer base has customers with figures and receivables"
+    customer = insight[0]["partner_id"][0]
+    call("res.partner", "write", [customer], {"user_id": users["salesperson"][2]})
+    invoice = [row["id"] for row in creditable
+               if row["commercial_partner_id"][0] == customer][:1]
+    program = ref("crm_ext.crm_loyalty_program_demo")
+    member = call("crm.loyalty.member", "search", [
+        ("program_id", "=", program), ("partner_id", "=", customer)])
+    member = member[0] if member else call("crm.loyalty.member", "create", {
+        "program_id": program, "partner_id": customer})
+    context = {"active_model": "crm.loyalty.member", "active_id": member}
+    wizard = call("crm.loyalty.adjust.wizard", "create",
+                  {"points": 5000, "reason": "Browser test"}, context=context)
+    call("crm.loyalty.adjust.wizard", "action_apply", [wizard], context=context)
+    product = call("product.product", "search", [("sale_ok", "=", True),
+                                                 ("type", "=", "consu")], limit=1)[0]
+    salesperson = odoo_server.rpc(*users["salesperson"][:2])
+    quotation = salesperson("sale.order", "create", {
+        "partner_id": customer, "user_id": users["salesperson"][2],
+        "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 10,
+                               "price_unit": 100.0})]})
+    complaints = {}
+    for key in ("credit", "points"):
+        complaint = call("crm.complaint", "create", {
+            "partner_id": customer, "invoice_id": invoice[0], "channel": "email",
+            "severity": "normal", "user_id": users["officer"][2],
+            "description": "Browser test: %s" % key})
+        complaints[key] = call("crm.complaint", "read", [complaint], ["name"])[0]
+    return {
+        "customer": call("res.partner", "read", [customer], ["name"])[0],
+        "program": program, "member": member,
+        "quotation": call("sale.order", "read", [quotation], ["name"])[0],
+        "discount": call("product.product", "read", [ref(
+            "crm_ext.crm_loyalty_product_discount")], ["name"])[0]["name"],
+        "complaints": complaints, "call": call, "ref": ref,
+    }
+
+
+def _session(role, users, browser, odoo_server, artifacts_dir):
+    client = WebClient(browser, odoo_server, artifacts_dir, role)
+    client.login(*users[role][:2])
+    return client
+
+
+def _open_record(client, odoo_server, model, record_id):
+    """A record's form by its address, as a link or a bookmark opens it."""
+    client.browser.get("%s/web#id=%d&model=%s&view_type=form" % (
+        odoo_server.url, record_id, model))
+    return client.find(css=".o_form_view .o_form_sheet")
+
+
+def test_salesperson(users, scenario, browser, odoo_server, artifacts_dir,
+                     screenshot_on_failure):
+    """Customers list, a customer's insight page, then the loyalty points
+    of its quotation redeemed."""
+    client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
+    name = scenario["customer"]["name"]
+    client.menu("sale.sale_menu_root", "sale.res_partner_menu")
+    client.search(name)
+    client.click(xpath="//div[contains(@class, 'o_kanban_record')]"
+                       "[.//*[normalize-space()=%s]]" % xpath_string(name))
+    client.find(xpath="//div[contains(@class, 'o_form_view')]//*[normalize-space()=%s]"
+                      % xpath_string(name))
+    pane = client.tab("Customer Insight")
+    assert "Segmentation" in pane.text and "RFM" in pane.text
+    client.screenshot("customer-insight")
+    client.tab("Loyalty")
+    client.screenshot("customer-loyalty")
+
+    client.menu("sale.sale_menu_root", "sale.menu_sale_quotations")
+    client.click(xpath="//tr[contains(@class, 'o_data_row')]"
+                       "[.//td[normalize-space()=%s]]" % xpath_string(
+                           scenario["quotation"]["name"]))
+    client.button("Redeem Points")
+    wizard = client.dialog()
+    balance = wizard.find_element(By.CSS_SELECTOR, ".o_field_widget[name='balance']").text
+    assert float(balance.replace(",", "")) >= 5000, balance
+    points = wizard.find_element(By.CSS_SELECTOR, "input[name='points']")
+    points.clear()
+    points.send_keys("100")
+    client.screenshot("redeem-wizard")
+    client.dialog_button("Redeem")
+    client.dialog_closed()
+    client.wait(lambda: scenario["discount"] in client.find(
+        css=".o_form_view .o_field_one2many[name='order_line']").text,
+        "the order to show the points line")
+    client.screenshot("quotation-redeemed")
+    client.check()
+
+
+def test_complaint_officer_credits_a_complaint(users, scenario, browser, odoo_server,
+                                               artifacts_dir, screenshot_on_failure):
+    """The complaints kanban, a complaint moved on by its stage bar, a draft
+    credit note of the lines chosen in its wizard."""
+    client = _session("officer", users, browser, odoo_server, artifacts_dir)
+    complaint = scenario["complaints"]["credit"]
+    client.menu("sale.sale_menu_root", "crm_ext.crm_complaint_menu")
+    client.find(css=".o_kanban_view .o_kanban_group")
+    client.screenshot("complaints-kanban")
+    client.search(complaint["name"])
+    client.click(xpath="//div[contains(@class, 'o_kanban_record')]"
+                       "[.//strong[normalize-space()=%s]]" % xpath_string(complaint["name"]))
+    client.find(css=".o_form_view .o_statusbar_status")
+    stage = scenario["ref"]("crm_ext.crm_complaint_stage_in_progress")
+    client.click(css=".o_statusbar_status button[data-value='%d']:not([disabled])" % stage)
+    client.wait(lambda: "btn-primary" in client.find(
+        css=".o_statusbar_status button[data-value='%d']" % stage).get_attribute("class"),
+        "the stage bar to show the new stage")
+    client.idle()
+    record = scenario["call"]("crm.complaint", "read", [complaint["id"]], ["stage_id"])[0]
+    assert record["stage_id"][0] == stage, "the click saved the stage"
+    client.screenshot("complaint-stage")
+
+    client.button("Credit Note")
+    wizard = client.dialog()
+    client.click(xpath="//div[contains(@class, 'modal')]//label[normalize-space()="
+                       "'Chosen lines and quantities']")
+    rows = client.wait(lambda: [row for row in client.find_all(".modal .o_data_row")],
+                       "the invoice's lines in the wizard")
+    blank = [row.text for row in rows
+             if not row.find_elements(By.CSS_SELECTOR, "td.o_data_cell")[0].text.strip()]
+    client.screenshot("credit-note-wizard")
+    assert blank == [], "every line of the wizard names its product"
+    assert wizard.is_displayed()
+    client.dialog_button("Create Draft Credit Note")
+    client.find(xpath="//div[contains(@class, 'o_form_view')]"
+                      "//*[normalize-space()='Draft Credit Note']")
+    client.screenshot("credit-note")
+    client.check()
+
+
+def test_complaint_officer_compensates_with_points(users, scenario, browser, odoo_server,
+                                                   artifacts_dir, screenshot_on_failure):
+    client = _session("officer", users, browser, odoo_server, artifacts_dir)
+    complaint = scenario["complaints"]["points"]
+    _open_record(client, odoo_server, "crm.complaint", complaint["id"])
+    client.button("Compensation Points")
+    wizard = client.dialog()
+    points = wizard.find_element(By.CSS_SELECTOR, "input[name='points']")
+    points.clear()
+    points.send_keys("100")
+    client.screenshot("compensation-wizard")
+    client.dialog_button("Give Points")
+    client.dialog_closed()
+    client.find(xpath="//div[contains(@class, 'o_thread_message')]"
+                      "[contains(., 'compensation points given')]")
+    client.screenshot("compensation-given")
+    client.check()
+
+
+def test_sales_manager(users, scenario, browser, odoo_server, artifacts_dir,
+                       screenshot_on_failure):
+    """The insight menus and their analysis views, the loyalty program,
+    the complaint analysis."""
+    client = _session("manager", users, browser, odoo_server, artifacts_dir)
+    client.menu("sale.sale_menu_root", "crm_ext.crm_customer_insight_menu")
+    client.find(css=".o_list_view .o_group_header")
+    client.switch_view("kanban")
+    client.find(css=".o_kanban_view .o_kanban_record")
+    for card in client.find_all(".o_kanban_view .o_kanban_record"):
+        # no empty shells: an RFM label has its score, a card an amount or
+        # "No invoice yet"
+        assert re.search(r"RFM \d{3}", card.text) or "RFM" not in card.text, card.text
+        assert re.search(r"\d|No invoice yet", card.text.split("\n", 1)[-1]), card.text
+    client.screenshot("insight-kanban")
+    client.switch_view("pivot")
+    _pivot_then_graph(client, "insight")
+
+    client.menu("crm_ext.crm_customer_segment_history_menu")
+    client.find(css=".o_list_view")
+    keys = {"strategic", "key", "general", "prospect", "new", "active", "growing",
+            "declining", "lost", "reactivated"}
+    shown = {cell.text for cell in client.find_all(".o_list_view td.o_data_cell")}
+    assert not shown & keys, "the history shows labels, not keys: %s" % (shown & keys)
+    client.screenshot("classification-history")
+    client.menu("crm_ext.crm_customer_insight_report_menu")
+    _pivot_then_graph(client, "segments-over-time")
+
+    client.menu("crm_ext.crm_loyalty_program_menu")
+    client.click(css=".o_list_view .o_data_row")
+    client.tab("Accounting")
+    client.find(xpath="//*[normalize-space()='Liability Check']")
+    client.screenshot("loyalty-program")
+
+    client.menu("crm_ext.crm_complaint_menu_report", "crm_ext.crm_complaint_report_menu")
+    _pivot_then_graph(client, "complaint-analysis")
+    client.check()
+
+
+def _pivot_then_graph(client, name):
+    """The pivot on screen, then the graph of the same analysis."""
+    client.find(css=".o_pivot table")
+    client.screenshot("%s-pivot" % name)
+    client.switch_view("graph")
+    client.find(css=".o_graph svg")
+    client.screenshot("%s-graph" % name)
+
+
+def test_accountant(users, scenario, browser, odoo_server, artifacts_dir,
+                    screenshot_on_failure):
+    """A customer's receivable from its insight page, the liability check
+    of the loyalty program, the points ledger."""
+    client = _session("accountant", users, browser, odoo_server, artifacts_dir)
+    name = scenario["customer"]["name"]
+    client.menu("account.menu_finance", "account.menu_finance_receivables_master_data",
+                "account.menu_account_customer")
+    client.search(name)
+    client.click(xpath="//div[contains(@class, 'o_kanban_record')]"
+                       "[.//*[normalize-space()=%s]]" % xpath_string(name))
+    pane = client.tab("Customer Insight")
+    assert "Receivable" in pane.text
+    client.screenshot("customer-receivable")
+    client.button("Open receivable items")
+    client.find(css=".o_list_view .o_data_row")
+    client.screenshot("receivable-items")
+
+    _list(client, "loyalty-programs", "crm_ext.crm_loyalty_program_menu_invoicing_root",
+          "crm_ext.crm_loyalty_program_menu_invoicing")
+    client.click(css=".o_list_view .o_data_row")
+    client.tab("Accounting")
+    client.find(css=".o_field_widget[name='liability_difference']")
+    client.screenshot("liability-check")
+    _list(client, "points-ledger", "crm_ext.crm_loyalty_program_menu_invoicing_root",
+          "crm_ext.crm_loyalty_entry_menu_invoicing")
+    client.check()
+
+
+def test_admin(users, scenario, browser, odoo_server, artifacts_dir, screenshot_on_failure):
+    """crm_ext's settings, SLA policies, stages, segments and grades."""
+    client = _session("admin", users, browser, odoo_server, artifacts_dir)
+    client.menu("sale.sale_menu_root", "sale.menu_sale_general_settings")
+    client.show(client.find(xpath="//h2[normalize-space()='Customer Insight']"))
+    client.find(css=".o_field_widget[name='insight_window_days']")
+    client.screenshot("settings")
+    _list(client, "sla-policies", "crm_ext.crm_complaint_menu_config",
+          "crm_ext.crm_complaint_sla_menu")
+    _first_record(client, "sla-policy", "resolve_hours")
+    _list(client, "complaint-stages", "crm_ext.crm_complaint_menu_config",
+          "crm_ext.crm_complaint_stage_menu")
+    _first_record(client, "complaint-stage", "stage_kind")
+    _list(client, "segments", "crm_ext.crm_customer_segment_menu")
+    _first_record(client, "segment", "r_min")
+    _list(client, "grades", "crm_ext.crm_customer_grade_menu")
+    client.check()
+
+
+def _list(client, name, *menus):
+    """A list opened by its menu, with records."""
+    client.menu(*menus)
+    client.find(css=".o_list_view .o_data_row")
+    client.screenshot(name)
+
+
+def _first_record(client, name, field):
+    """The form of the list's first record, showing ``field``."""
+    client.click(css=".o_list_view .o_data_row")
+    client.find(css=".o_form_view .o_field_widget[name='%s']" % field)
+    client.screenshot(name)
