@@ -86,10 +86,11 @@ install_crm_ext() {
 }
 
 # The Odoo modules crm_ext depends on, without crm_ext (the benchmarks'
-# "without the module" database).  Usage: install_crm_ext_dependencies DB [options...]
+# "without the module" database, which must not leave out one of them: its
+# cost would count as crm_ext's).  Usage: install_crm_ext_dependencies DB [options...]
 install_crm_ext_dependencies() {
   local db=$1
   shift
-  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail \
+  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail,rating \
     --stop-after-init "$@"
 }
