@@ -96,7 +96,7 @@ def main():
     args = parser.parse_args()
     common.configure(args)
     # crm_ext is importable once the configuration has given Odoo its add-ons path
-    from odoo.addons.crm_ext import clock
+    from odoo.addons.crm_ext.tools import clock
     registry = odoo.registry(args.database)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

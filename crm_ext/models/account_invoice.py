@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from .. import in_progress, prepared
+from ..tools import in_progress, prepared
 from . import insight_queries
 from .res_partner import LOYALTY_READERS
 

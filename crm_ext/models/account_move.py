@@ -3,7 +3,7 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from .. import in_progress, prepared
+from ..tools import in_progress, prepared
 from .account_invoice import CANCELLING
 
 

@@ -8,7 +8,7 @@ from psycopg2 import sql
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
-from .. import access, clock
+from ..tools import access, clock
 from .complaint_working_time import WorkingTime
 from .crm_complaint_sla import SEVERITIES
 from .crm_complaint_stage import RESOLVING_KINDS, STAGE_KINDS
@@ -234,7 +234,7 @@ class CrmComplaint(models.Model):
     @api.model
     def _now(self):
         """The current moment (naive UTC), from crm_ext's clock (see
-        :mod:`odoo.addons.crm_ext.clock`: tests freeze it there)."""
+        :mod:`odoo.addons.crm_ext.tools.clock`: tests freeze it there)."""
         return clock.now(self.env)
 
     # ------------------------------------------------------------------

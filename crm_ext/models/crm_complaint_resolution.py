@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import html2plaintext, plaintext2html
 
-from .. import access
+from ..tools import access
 
 # 1-5 stars on the 0-10 scale of Odoo's ratings: 4 and 5 stars are
 # "satisfied" (>= 7), 2 and 3 "not satisfied", 1 "highly dissatisfied"

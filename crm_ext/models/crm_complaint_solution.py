@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .. import access
+from ..tools import access
 
 
 class CrmComplaintSolution(models.Model):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .. import in_progress
+from ..tools import in_progress
 from .crm_customer_insight import INSIGHT_REFRESH_DEFERRED
 
 _logger = logging.getLogger(__name__)

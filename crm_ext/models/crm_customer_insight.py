@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .. import in_progress, prepared
+from ..tools import in_progress, prepared
 from . import insight_queries
 
 LIFECYCLE_STAGES = [

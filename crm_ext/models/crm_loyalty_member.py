@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .. import access
+from ..tools import access
 
 
 class CrmLoyaltyMember(models.Model):

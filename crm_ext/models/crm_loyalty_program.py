@@ -8,7 +8,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_round
 
-from .. import access, prepared
+from ..tools import access, prepared
 
 
 # the program that applies to a company on a day: the first by sequence

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.osv.orm import setup_modifiers
 
-from .. import access
+from ..tools import access
 
 from .crm_customer_insight import ABC_CLASSES, GRADES, LIFECYCLE_STAGES
 

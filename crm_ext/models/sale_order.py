@@ -4,7 +4,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_round
 
-from .. import access, in_progress
+from ..tools import access, in_progress
 from .res_partner import LOYALTY_READERS
 
 # an operation in progress (see in_progress): the orders whose loyalty

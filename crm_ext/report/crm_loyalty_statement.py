@@ -10,7 +10,7 @@ import xlsxwriter
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .. import access
+from ..tools import access
 
 
 class CrmLoyaltyStatement(models.TransientModel):

@@ -3,7 +3,7 @@ from datetime import datetime
 from odoo import fields
 from odoo.tests import common
 
-from odoo.addons.crm_ext import clock
+from odoo.addons.crm_ext.tools import clock
 
 
 def dt(text):

@@ -2,7 +2,7 @@ import re
 
 from odoo.tests import common
 
-from odoo.addons.crm_ext import clock
+from odoo.addons.crm_ext.tools import clock
 
 from .test_complaint_common import ComplaintCase, dt
 

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import common
 
-from odoo.addons.crm_ext import clock
+from odoo.addons.crm_ext.tools import clock
 
 from .test_complaint_common import ComplaintCase, dt
 

@@ -2,7 +2,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import common
 from odoo.tools import mute_logger
 
-from odoo.addons.crm_ext import clock
+from odoo.addons.crm_ext.tools import clock
 
 from .test_complaint_common import ComplaintCase
 from .test_loyalty_common import LoyaltyCase

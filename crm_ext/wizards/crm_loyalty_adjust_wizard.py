@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.mail import plaintext2html
 
-from .. import access
+from ..tools import access
 
 MANAGER_GROUP = "crm_ext.crm_loyalty_program_group_manager"
 
