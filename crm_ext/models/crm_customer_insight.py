@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from ..tools import in_progress, prepared
+from ..tools import in_progress, prepared, session
 from . import insight_queries
 
 LIFECYCLE_STAGES = [
@@ -307,44 +307,25 @@ class CrmCustomerInsight(models.Model):
         return update, insert
 
     @api.model
-    def _tune_session(self, settings=None):
-        """Set PostgreSQL settings for the rest of the transaction and return
-        the ones they replace.  By default, those of the statements over a
-        whole company: JIT compilation of these wide queries costs more than
-        it saves, and grouping 100,000 customers needs more than the default
-        4 MB of memory to stay off the disk."""
-        settings = settings or {"jit": "off", "work_mem": "64MB"}
-        cr = self.env.cr
-        previous = {}
-        for name, value in sorted(settings.items()):
-            # current_setting(..., true) is NULL for a setting this server lacks
-            cr.execute("SELECT current_setting(%s, true)", (name,))
-            previous[name] = cr.fetchone()[0]
-            if previous[name] is not None:
-                cr.execute("SELECT set_config(%s, %s, true)", (name, value))
-        return {name: value for name, value in previous.items() if value is not None}
-
-    @api.model
     def _recompute_company(self, company, today=None):
         """Recompute every figure and score of ``company``: a few statements
         over the whole company, whatever its number of customers."""
         params = self._query_parameters(company, today=today)
         cr = self.env.cr
-        previous_settings = self._tune_session()
-        self._fill_raw_metrics(company, params)
-        cr.execute("DROP TABLE IF EXISTS crm_ext_insight_scored")
-        cr.execute(insight_queries.SCORES.format(
-            abc_column=ABC_COLUMNS[company.insight_abc_measure]), params)
-        cr.execute(insight_queries.TRACKED_CHANGES, params)
-        cr.execute(insight_queries.CLEAR_VANISHED, params)
-        self._write_rows("crm_ext_insight_scored",
-                         insight_queries.RAW_COLUMNS + SCORE_COLUMNS, params)
-        cr.execute("DROP TABLE crm_ext_insight_raw")
-        cr.execute("DROP TABLE crm_ext_insight_scored")
-        cr.execute("UPDATE res_company SET insight_last_recompute = NOW() AT TIME ZONE 'UTC' "
-                   "WHERE id = %s", (company.id,))
-        company.invalidate_cache(["insight_last_recompute"], company.ids)
-        self._tune_session(previous_settings)
+        with session.tuned(cr):
+            self._fill_raw_metrics(company, params)
+            cr.execute("DROP TABLE IF EXISTS crm_ext_insight_scored")
+            cr.execute(insight_queries.SCORES.format(
+                abc_column=ABC_COLUMNS[company.insight_abc_measure]), params)
+            cr.execute(insight_queries.TRACKED_CHANGES, params)
+            cr.execute(insight_queries.CLEAR_VANISHED, params)
+            self._write_rows("crm_ext_insight_scored",
+                             insight_queries.RAW_COLUMNS + SCORE_COLUMNS, params)
+            cr.execute("DROP TABLE crm_ext_insight_raw")
+            cr.execute("DROP TABLE crm_ext_insight_scored")
+            cr.execute("UPDATE res_company SET insight_last_recompute = NOW() AT TIME ZONE 'UTC' "
+                       "WHERE id = %s", (company.id,))
+            company.invalidate_cache(["insight_last_recompute"], company.ids)
         self._invalidate_insight_cache()
 
     @api.model

@@ -8,7 +8,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_round
 
-from ..tools import access, prepared
+from ..tools import access, prepared, session
 
 
 # the program that applies to a company on a day: the first by sequence
@@ -416,52 +416,50 @@ class CrmLoyaltyProgram(models.Model):
         cr = self.env.cr
         # the members first, like any other movement of their points; the
         # points due, to book them before the entries that point to the move
-        previous_settings = self.env["crm.customer.insight"]._tune_session()
-        cr.execute("""
-            WITH locked AS (
-                SELECT id FROM crm_loyalty_member
-                 WHERE id IN (SELECT member_id FROM crm_loyalty_entry
-                               WHERE program_id = %s AND remaining_points > 0
-                                 AND expiry_date <= %s)
-                 ORDER BY id FOR UPDATE
-            )
-            SELECT COUNT(*) FROM locked
-        """, (self.id, today))
-        if not cr.fetchone()[0]:
-            self.env["crm.customer.insight"]._tune_session(previous_settings)
-            return 0
-        cr.execute("""
-            SELECT SUM(remaining_points) FROM crm_loyalty_entry
-             WHERE program_id = %s AND remaining_points > 0 AND expiry_date <= %s
-        """, (self.id, today))
-        points = cr.fetchone()[0]
-        move = self._book_expiry(points, today) if self.journal_id else None
-        cr.execute("""
-            WITH due AS (
-                SELECT id, member_id, partner_id, company_id, remaining_points
-                  FROM crm_loyalty_entry
-                 WHERE program_id = %(program)s AND remaining_points > 0
-                   AND expiry_date <= %(today)s
-            ),
-            used_up AS (
-                UPDATE crm_loyalty_entry entry
-                   SET remaining_points = 0,
-                       expired_points = COALESCE(entry.expired_points, 0) + due.remaining_points
-                  FROM due WHERE entry.id = due.id
-            )
-            INSERT INTO crm_loyalty_entry
-                   (member_id, partner_id, program_id, company_id, date, entry_type, points,
-                    remaining_points, earn_multiplier, origin, move_id, user_id,
-                    create_uid, create_date, write_uid, write_date)
-            SELECT member_id, partner_id, %(program)s, company_id, %(today)s, 'expire',
-                   -SUM(remaining_points), 0, 1, %(origin)s, %(move)s, %(uid)s,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM due
-             GROUP BY member_id, partner_id, company_id
-        """, {"program": self.id, "today": today, "uid": self.env.uid,
-              "origin": _("Expiry"), "move": move.id if move else None})
-        expired = cr.rowcount
-        self.env["crm.customer.insight"]._tune_session(previous_settings)
+        with session.tuned(cr):
+            cr.execute("""
+                WITH locked AS (
+                    SELECT id FROM crm_loyalty_member
+                     WHERE id IN (SELECT member_id FROM crm_loyalty_entry
+                                   WHERE program_id = %s AND remaining_points > 0
+                                     AND expiry_date <= %s)
+                     ORDER BY id FOR UPDATE
+                )
+                SELECT COUNT(*) FROM locked
+            """, (self.id, today))
+            if not cr.fetchone()[0]:
+                return 0
+            cr.execute("""
+                SELECT SUM(remaining_points) FROM crm_loyalty_entry
+                 WHERE program_id = %s AND remaining_points > 0 AND expiry_date <= %s
+            """, (self.id, today))
+            points = cr.fetchone()[0]
+            move = self._book_expiry(points, today) if self.journal_id else None
+            cr.execute("""
+                WITH due AS (
+                    SELECT id, member_id, partner_id, company_id, remaining_points
+                      FROM crm_loyalty_entry
+                     WHERE program_id = %(program)s AND remaining_points > 0
+                       AND expiry_date <= %(today)s
+                ),
+                used_up AS (
+                    UPDATE crm_loyalty_entry entry
+                       SET remaining_points = 0,
+                           expired_points = COALESCE(entry.expired_points, 0) + due.remaining_points
+                      FROM due WHERE entry.id = due.id
+                )
+                INSERT INTO crm_loyalty_entry
+                       (member_id, partner_id, program_id, company_id, date, entry_type, points,
+                        remaining_points, earn_multiplier, origin, move_id, user_id,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT member_id, partner_id, %(program)s, company_id, %(today)s, 'expire',
+                       -SUM(remaining_points), 0, 1, %(origin)s, %(move)s, %(uid)s,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM due
+                 GROUP BY member_id, partner_id, company_id
+            """, {"program": self.id, "today": today, "uid": self.env.uid,
+                  "origin": _("Expiry"), "move": move.id if move else None})
+            expired = cr.rowcount
         self.env["crm.loyalty.entry"].invalidate_cache()
         return expired  # members whose points expired
 
