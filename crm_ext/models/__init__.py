@@ -8,7 +8,6 @@ from . import res_partner
 from . import account_invoice
 from . import account_invoice_line
 from . import account_payment
-from . import crm_customer_demo
 from . import crm_loyalty_program
 from . import crm_loyalty_program_category
 from . import crm_loyalty_tier
@@ -19,15 +18,12 @@ from . import crm_loyalty_entry_use
 from . import account_move
 from . import account_move_line
 from . import sale_order
-from . import crm_loyalty_demo
 from . import crm_complaint_stage
 from . import crm_complaint_category
 from . import crm_complaint_tag
 from . import crm_complaint_sla
 from . import crm_complaint
-from . import crm_complaint_demo
 from . import crm_complaint_solution
 from . import crm_complaint_resolution
 from . import stock_picking
 from . import stock_move
-from . import crm_complaint_resolution_demo

@@ -8,7 +8,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..tools import in_progress
-from .crm_customer_insight import INSIGHT_REFRESH_DEFERRED
+from ..models.crm_customer_insight import INSIGHT_REFRESH_DEFERRED
 
 _logger = logging.getLogger(__name__)
 
