@@ -1,0 +1,211 @@
+"""A database made with the first released crm_ext (11.0.1.0.0, its source in
+``tests/data/``, made by ``scripts/release-source.sh``) upgrades to the
+current code through the migration scripts, each run once, with every
+figure unchanged: customers' insight, points and ledger, journal items,
+invoices, complaints and their SLA states."""
+import ast
+import configparser
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tarfile
+
+import psycopg2
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+RELEASE = "11.0.1.0.0"
+SOURCE = ROOT / "tests" / "data" / ("crm_ext-%s.tar.gz" % RELEASE)
+
+# The tables of the figures that must survive the upgrade, by the columns
+# the old database has (columns added since are checked apart).
+FIGURE_TABLES = (
+    "crm_customer_insight", "crm_customer_segment_history",
+    "crm_loyalty_program", "crm_loyalty_tier", "crm_loyalty_member", "crm_loyalty_entry",
+    "crm_loyalty_entry_use", "crm_loyalty_tier_history",
+    "crm_complaint", "crm_complaint_solution",
+    "account_invoice", "account_invoice_line", "account_move", "account_move_line",
+    "account_partial_reconcile", "account_payment",
+    "sale_order", "sale_order_line", "stock_picking", "stock_move",
+    "res_partner", "mail_activity",
+)
+# Written by the ORM on every update, not figures.
+VOLATILE = {"write_date", "write_uid"}
+# What the migrations change on purpose: (table, column) -> why.
+CHANGED_ON_PURPOSE = {}
+MIGRATION = re.compile(r"module crm_ext: Running migration \[?([0-9.]+)[>\]]* ?(\w+)?")
+
+
+def _odoo(conf, *args, **kwargs):
+    odoo_bin = pathlib.Path(sys.executable).with_name("odoo")
+    env = dict(os.environ, PATH="%s:%s" % (ROOT / "node_modules" / ".bin", os.environ["PATH"]),
+               CRM_EXT_DEMO_CUSTOMERS=os.environ.get("CRM_EXT_DEMO_CUSTOMERS", "30"))
+    result = subprocess.run(
+        [str(odoo_bin), "-c", str(conf)] + list(args) + ["--stop-after-init"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, timeout=1800, **kwargs)
+    return result
+
+
+def _log_problems(log):
+    return [line for line in log.read_text().splitlines()
+            if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")]
+
+
+def _connect(conf, name):
+    parser = configparser.ConfigParser()
+    parser.read(str(conf))
+    options = parser["options"]
+
+    def option(key):
+        value = options.get(key, "False")
+        return None if value in ("False", "") else value
+    return psycopg2.connect(dbname=name, host=option("db_host"), port=option("db_port"),
+                            user=option("db_user"), password=option("db_password"))
+
+
+def _columns(cr, table):
+    cr.execute("SELECT column_name FROM information_schema.columns "
+               "WHERE table_schema = 'public' AND table_name = %s", (table,))
+    return {row[0] for row in cr.fetchall()} - VOLATILE
+
+
+def _snapshot(conn, columns_by_table=None):
+    """Every row of the figure tables, by table and id: a dict of column to
+    value, over ``columns_by_table`` (by default, every column the table has)."""
+    snapshot = {}
+    with conn.cursor() as cr:
+        for table in FIGURE_TABLES:
+            columns = sorted(columns_by_table.get(table, ()) if columns_by_table
+                             else _columns(cr, table))
+            if not columns:
+                continue
+            cr.execute("SELECT %s FROM %s ORDER BY id" % (
+                ", ".join('"%s"' % column for column in columns), table))
+            snapshot[table] = {row[columns.index("id")]: dict(zip(columns, row))
+                               for row in cr.fetchall()}
+    return snapshot
+
+
+def _differences(before, after):
+    """(table, column) -> the number of rows whose value changed, and the rows
+    that appeared or vanished, by table."""
+    changed = {}
+    for table, rows in before.items():
+        after_rows = after[table]
+        for gone in set(rows) - set(after_rows):
+            changed[(table, "<row vanished>")] = changed.get((table, "<row vanished>"), 0) + 1
+        for new in set(after_rows) - set(rows):
+            changed[(table, "<row appeared>")] = changed.get((table, "<row appeared>"), 0) + 1
+        for row_id in set(rows) & set(after_rows):
+            for column, value in rows[row_id].items():
+                if after_rows[row_id][column] != value:
+                    changed[(table, column)] = changed.get((table, column), 0) + 1
+    return changed
+
+
+@pytest.fixture(scope="module")
+def upgrade(tmp_path_factory, artifacts_dir):
+    """The old release installed with demo data, then upgraded twice: the
+    snapshots and logs of each step."""
+    conf = os.environ.get("ODOO_TEST_CONF")
+    if not conf:
+        pytest.skip("ODOO_TEST_CONF is set by 'make test'")
+    name = "%s_upgrade" % os.environ.get("ODOO_TEST_DB", "crm_ext_test")
+    drop = [str(ROOT / "scripts" / "odoo-db.sh"), "drop", name]
+    subprocess.run(drop, check=True)
+    # the old crm_ext in the place of the current one on the add-ons path
+    source = tmp_path_factory.mktemp("release")
+    with tarfile.open(str(SOURCE)) as archive:
+        archive.extractall(str(source))
+    parser = configparser.ConfigParser()
+    parser.read(conf)
+    paths = [path.strip() for path in parser["options"]["addons_path"].split(",")]
+    parser["options"]["addons_path"] = ",".join(
+        str(source) if pathlib.Path(path).resolve() == ROOT else path for path in paths)
+    assert str(source) in parser["options"]["addons_path"], "crm_ext's folder is not on the path"
+    old_conf = source / "odoo.conf"
+    with old_conf.open("w") as handle:
+        parser.write(handle)
+    steps = {}
+    try:
+        # its dependencies first: the demo customers need the chart of
+        # accounts, which installs after the modules that pulled it in
+        manifest = ast.literal_eval((source / "crm_ext" / "__manifest__.py").read_text())
+        for step, modules in (("dependencies", ",".join(manifest["depends"])),
+                              ("old", "crm_ext")):
+            log = artifacts_dir / ("upgrade-install-%s.log" % step)
+            result = _odoo(old_conf, "-d", name, "-i", modules, "--log-level=warn",
+                           "--logfile", str(log))
+            assert result.returncode == 0 and not _log_problems(log), log.read_text()[-5000:]
+        with _connect(conf, name) as conn:
+            conn.set_session(readonly=True)
+            steps["before"] = _snapshot(conn)
+            with conn.cursor() as cr:
+                cr.execute("SELECT latest_version FROM ir_module_module WHERE name = 'crm_ext'")
+                steps["old_version"] = cr.fetchone()[0]
+        conn.close()
+        for step in ("first", "second"):
+            log = artifacts_dir / ("upgrade-%s.log" % step)
+            result = _odoo(conf, "-d", name, "-u", "crm_ext", "--log-level=info",
+                           "--logfile", str(log))
+            assert result.returncode == 0 and not _log_problems(log), log.read_text()[-5000:]
+            steps[step + "_log"] = log.read_text()
+        with _connect(conf, name) as conn:
+            columns = {table: set(rows[next(iter(rows))]) if rows else set()
+                       for table, rows in steps["before"].items()}
+            steps["after"] = _snapshot(conn, columns)
+            with conn.cursor() as cr:
+                cr.execute("SELECT latest_version FROM ir_module_module WHERE name = 'crm_ext'")
+                steps["new_version"] = cr.fetchone()[0]
+                steps["cursor_checks"] = _new_column_checks(cr)
+        conn.close()
+        yield steps
+    finally:
+        subprocess.run(drop, check=True)
+
+
+def _new_column_checks(cr):
+    """Facts about what the upgrade added: posted invoices without their
+    insight figures (the backfill must leave none)."""
+    cr.execute("SELECT COUNT(*) FROM account_invoice "
+               "WHERE state IN ('open', 'paid') AND insight_net_signed IS NULL")
+    return {"posted invoices without insight figures": cr.fetchone()[0]}
+
+
+def _migrations_run(log):
+    return sorted(MIGRATION.findall(log))
+
+
+def test_the_release_is_the_old_data_model(upgrade):
+    assert upgrade["old_version"] == RELEASE
+    assert upgrade["before"]["crm_loyalty_entry"], "the old demo data earned no points"
+    assert upgrade["before"]["crm_complaint"], "the old demo data has no complaint"
+    assert upgrade["before"]["crm_customer_insight"], "the old demo data has no insight"
+
+
+def test_every_migration_runs_once(upgrade):
+    manifest = (ROOT / "crm_ext" / "__manifest__.py").read_text()
+    current = re.search(r'"version": "([0-9.]+)"', manifest).group(1)
+    assert upgrade["new_version"] == current
+    expected = sorted(
+        (version.name, path.name.split("-")[0])
+        for version in (ROOT / "crm_ext" / "migrations").iterdir()
+        if tuple(map(int, version.name.split("."))) > tuple(map(int, RELEASE.split(".")))
+        for path in version.glob("*-migration.py"))
+    assert expected, "no migration since %s" % RELEASE
+    ran = [(version, stage or "") for version, stage in _migrations_run(upgrade["first_log"])]
+    assert sorted(version for version, _stage in ran) == sorted(
+        version for version, _stage in expected)
+    assert _migrations_run(upgrade["second_log"]) == []
+
+
+def test_every_figure_survives(upgrade):
+    changed = _differences(upgrade["before"], upgrade["after"])
+    unexpected = {key: rows for key, rows in changed.items() if key not in CHANGED_ON_PURPOSE}
+    assert unexpected == {}
+
+
+def test_what_the_upgrade_adds_is_filled(upgrade):
+    assert upgrade["cursor_checks"] == {"posted invoices without insight figures": 0}
