@@ -9,12 +9,17 @@ from . import account_invoice
 from . import account_invoice_line
 from . import account_payment
 from . import crm_loyalty_program
+from . import crm_loyalty_program_daily
+from . import crm_loyalty_program_liability
 from . import crm_loyalty_program_category
 from . import crm_loyalty_tier
 from . import crm_loyalty_member
 from . import crm_loyalty_tier_history
 from . import crm_loyalty_entry
 from . import crm_loyalty_entry_use
+from . import crm_loyalty_earning
+from . import crm_loyalty_earning_posting
+from . import account_invoice_loyalty
 from . import account_move
 from . import account_move_line
 from . import sale_order

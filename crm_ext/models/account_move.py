@@ -15,7 +15,7 @@ class AccountMove(models.Model):
         move = super(AccountMove, self).create(vals)
         invoice = self.env.context.get("invoice")
         lines = (getattr(invoice, "_name", None) == "account.invoice"
-                 and invoice._loyalty_lines_to_insert())
+                 and self.env["crm.loyalty.earning"]._lines_to_insert(invoice))
         if lines:
             move._insert_loyalty_lines(lines)
         return move

@@ -8,6 +8,8 @@ class AccountMoveLine(models.Model):
 
     @api.multi
     def reconcile(self, writeoff_acc_id=False, writeoff_journal_id=False):
+        """Odoo's reconciliation; then the points of the invoices it settles
+        follow their payments and credit notes."""
         result = super(AccountMoveLine, self).reconcile(
             writeoff_acc_id=writeoff_acc_id, writeoff_journal_id=writeoff_journal_id)
         # payments and credit notes settle invoices: their points and the
@@ -18,6 +20,8 @@ class AccountMoveLine(models.Model):
 
     @api.multi
     def remove_move_reconcile(self):
+        """Odoo's unreconciliation; then the points of the invoices it
+        re-opens follow."""
         invoices = (self | self.mapped("matched_debit_ids.debit_move_id")
                     | self.mapped("matched_credit_ids.credit_move_id")).mapped("invoice_id")
         result = super(AccountMoveLine, self).remove_move_reconcile()

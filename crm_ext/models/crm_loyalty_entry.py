@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..exceptions import NotWholePointsError
+
 ENTRY_TYPES = [
     ("earn", "Earned"),
     ("redeem", "Redeemed"),
@@ -90,7 +92,7 @@ class CrmLoyaltyEntry(models.Model):
     @api.depends("points", "program_id.point_value")
     def _compute_value(self):
         for entry in self:
-            entry.value = entry.points * entry.program_id.point_value
+            entry.value = entry.program_id._points_value(entry.points)
 
     @api.model
     def create(self, vals):  # pylint: disable=method-required-super
@@ -135,10 +137,9 @@ class CrmLoyaltyEntry(models.Model):
             member = members.browse(vals["member_id"])
             program = member.program_id
             points = vals["points"]
-            if not points or not program._is_whole_points(points):
-                raise UserError(_("Points move by multiples of %(step)s: %(points)s is "
-                                  "not one.") % {"step": program.points_rounding,
-                                                 "points": points})
+            if not points:
+                raise NotWholePointsError(program, 0.0)  # a movement moves points
+            program._check_whole_points(points)
             vals.setdefault("date", fields.Date.context_today(self))
             vals.setdefault("user_id", self.env.uid)
             uses = []
@@ -285,13 +286,15 @@ class CrmLoyaltyEntry(models.Model):
 
     @api.model
     def _move_lines(self, program, member, vals, released=0.0):
-        """The journal items of a movement of points: earning (positive)
-        debits the loyalty expense and credits the points liability; a
-        negative movement releases the liability, to income when points
-        expire, against the expense otherwise.  ``released``: liability a
-        deleted journal entry held, credited back with the movement."""
+        """The journal items of a movement of points (``vals``: its
+        ``points``, ``entry_type``): earning (positive) debits the loyalty
+        expense and credits the points liability; a negative movement
+        releases the liability, to income when points expire, against the
+        expense otherwise.  ``released``: liability a deleted journal entry
+        held, credited back with the movement.  Without ``member``, the
+        items of the points of several members (the daily expiry)."""
         currency = program.currency_id
-        value = currency.round(abs(vals["points"]) * program.point_value)
+        value = currency.round(program._points_value(abs(vals["points"])))
         amount = currency.round((value if vals["points"] > 0 else -value) + released)
         if currency.is_zero(amount):
             return []
@@ -302,10 +305,13 @@ class CrmLoyaltyEntry(models.Model):
             debit_account = liability
             credit_account = (program.income_account_id if vals["entry_type"] == "expire"
                               else program.expense_account_id)
-        label = _("Loyalty points: %(type)s %(card)s") % {
-            "type": dict(self._fields["entry_type"]._description_selection(self.env))[
-                vals["entry_type"]],
-            "card": member.card_number}
+        if member:
+            label = _("Loyalty points: %(type)s %(card)s") % {
+                "type": dict(self._fields["entry_type"]._description_selection(self.env))[
+                    vals["entry_type"]],
+                "card": member.card_number}
+        else:
+            label = _("Loyalty points expired: %s points") % abs(vals["points"])
         common = {"name": label, "partner_id": member.partner_id.id}
         return [
             dict(common, account_id=debit_account.id, debit=abs(amount), credit=0.0),
@@ -314,8 +320,9 @@ class CrmLoyaltyEntry(models.Model):
 
     @api.model
     def _book(self, program, member, vals, released=0.0):
-        """The journal entry of a movement of points (see
-        :meth:`_move_lines`), or none when it is worth nothing."""
+        """The posted journal entry of a movement of points (see
+        :meth:`_move_lines`), dated and referenced by its ``date`` and
+        ``origin``, or none when it is worth nothing."""
         lines = self._move_lines(program, member, vals, released)
         if not lines:
             return self.env["account.move"]

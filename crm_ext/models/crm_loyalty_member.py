@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import access
+from ..tools import actions
 
 
 class CrmLoyaltyMember(models.Model):
@@ -96,7 +96,7 @@ class CrmLoyaltyMember(models.Model):
             balance, expiring, earned, redeemed, expired, adjusted = [
                 figure or 0.0 for figure in figures.get(member.id, (0.0,) * 6)]
             member.balance = balance
-            member.balance_value = balance * member.program_id.point_value
+            member.balance_value = member.program_id._points_value(balance)
             member.expiring_points = expiring
             member.lifetime_earned = earned
             member.lifetime_redeemed = redeemed
@@ -210,9 +210,12 @@ class CrmLoyaltyMember(models.Model):
 
     @api.multi
     def action_view_entries(self):
-        self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
-        action["domain"] = [("member_id", "=", self.id)]
-        action["context"] = {"default_member_id": self.id}
-        return action
+        """The ledger of this card: the window action (a dict) listing its
+        entries, where a new entry would be this member's.
+
+        :raises AccessError: the caller may not read the member.
+        :raises ValueError: not exactly one member.
+        """
+        return actions.window_action(
+            self, "crm_ext.crm_loyalty_entry_action", [("member_id", "=", self.id)],
+            {"default_member_id": self.id})

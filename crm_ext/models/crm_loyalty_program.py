@@ -5,10 +5,11 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import float_round
 
-from ..tools import access, prepared, session
+from ..exceptions import NotWholePointsError
+from ..tools import actions
 
 
 # the program that applies to a company on a day: the first by sequence
@@ -24,7 +25,10 @@ ACTIVE_PROGRAM = """
 class CrmLoyaltyProgram(models.Model):
     """A loyalty program of one company: how customers earn points on their
     invoices, what a point is worth when redeemed, when points expire, and
-    how they are booked in accounting."""
+    how they are booked in accounting.  Its daily run is in
+    crm_loyalty_program_daily.py, the check of its liability account in
+    crm_loyalty_program_liability.py; what invoices earn is reckoned by
+    ``crm.loyalty.earning``."""
 
     _name = "crm.loyalty.program"
     _description = "Loyalty Program"
@@ -116,13 +120,6 @@ class CrmLoyaltyProgram(models.Model):
         help="Credited with the value of the points that expire.")
     member_ids = fields.One2many("crm.loyalty.member", "program_id", "Members")
     member_count = fields.Integer(compute="_compute_member_count")
-    outstanding_points = fields.Float(compute="_compute_liability_check")
-    outstanding_value = fields.Monetary(
-        "Points Liability", compute="_compute_liability_check",
-        help="Outstanding points x value of a point.")
-    liability_balance = fields.Monetary(
-        "Liability Account Balance", compute="_compute_liability_check")
-    liability_difference = fields.Monetary(compute="_compute_liability_check")
 
     _sql_constraints = [
         ("points_per_unit_positive", "CHECK (points_per_unit > 0)",
@@ -152,14 +149,6 @@ class CrmLoyaltyProgram(models.Model):
         for program in self:
             program.member_count = counts.get(program.id, 0)
 
-    def _compute_liability_check(self):
-        for program in self:
-            check = program._liability_check()
-            program.outstanding_points = check["outstanding_points"]
-            program.outstanding_value = check["outstanding_value"]
-            program.liability_balance = check["liability_balance"]
-            program.liability_difference = check["difference"]
-
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for program in self:
@@ -187,7 +176,7 @@ class CrmLoyaltyProgram(models.Model):
         movement is worth an exact amount of money and the liability account
         always equals the points outstanding x their value."""
         for program in self:
-            step_value = program.point_value * program.points_rounding
+            step_value = program._points_value(program.points_rounding)
             cents = step_value / program.currency_id.rounding
             if abs(cents - round(cents)) > 1e-6:
                 raise ValidationError(_(
@@ -196,8 +185,7 @@ class CrmLoyaltyProgram(models.Model):
                     "amount.") % {"value": step_value,
                                   "rounding": program.currency_id.rounding})
             for bonus in (program.birthday_bonus, program.referral_bonus):
-                steps = (bonus or 0.0) / program.points_rounding
-                if abs(steps - round(steps)) > 1e-6:
+                if not program._is_whole_points(bonus or 0.0):
                     raise ValidationError(_(
                         "Bonuses must be multiples of the rounding step (%s points).")
                         % program.points_rounding)
@@ -229,7 +217,7 @@ class CrmLoyaltyProgram(models.Model):
             return {}
         day = fields.Date.from_string(day or fields.Date.context_today(self))
         # invoices being validated count as validated
-        posting = list(self.env["account.invoice"]._loyalty_posting_ids())
+        posting = list(self.env["crm.loyalty.earning"]._posting_ids())
         keys, program_ids, partner_ids = zip(*customers)
         self.env.cr.execute("""
             SELECT who.key, spend.amount,
@@ -257,29 +245,6 @@ class CrmLoyaltyProgram(models.Model):
         return {key: (spend, tiers.browse(tier_id))
                 for key, spend, tier_id in self.env.cr.fetchall()}
 
-    @api.model
-    def _active_program_member(self, company, day, partner, invoice):
-        """What an invoice's points need, in one query (each validated
-        invoice asks): ``(program, member, multiplier, entries)``, the
-        program that applies to ``company`` on ``day``, the member of
-        ``partner`` (commercial) in it, the earn multiplier of its tier (None
-        without a tier) and whether ``invoice`` has ledger entries."""
-        # prepared: each validated invoice asks
-        prepared.execute(self.env.cr, """
-            SELECT program.id, member.id, tier.earn_multiplier,
-                   EXISTS (SELECT 1 FROM crm_loyalty_entry WHERE invoice_id = %(invoice)s)
-              FROM (SELECT 1) one
-              LEFT JOIN LATERAL ({active}) program ON TRUE
-              LEFT JOIN crm_loyalty_member member
-                     ON member.program_id = program.id AND member.partner_id = %(partner)s
-              LEFT JOIN crm_loyalty_tier tier ON tier.id = member.tier_id
-        """.format(active=ACTIVE_PROGRAM), {  # pylint: disable=sql-injection
-            "company": company.id, "day": day, "partner": partner.id, "invoice": invoice.id})
-        program_id, member_id, multiplier, entries = self.env.cr.fetchone()
-        return (self.sudo().browse(program_id or []),
-                self.env["crm.loyalty.member"].sudo().browse(member_id or []),
-                multiplier, entries)
-
     def _round_points(self, points):
         """Points rounded towards zero to a multiple of the rounding step."""
         self.ensure_one()
@@ -287,12 +252,33 @@ class CrmLoyaltyProgram(models.Model):
                               rounding_method="DOWN")
         return rounded if points >= 0 else -rounded
 
+    def _points_value(self, points):
+        """What ``points`` are worth in the company currency, unrounded: the
+        one conversion from points to money (an order converts this to its
+        own currency, see ``sale.order._loyalty_point_worth``); 0 without a
+        program."""
+        return points * (self.point_value or 0.0)
+
     def _is_whole_points(self, points):
+        """Whether ``points`` (a number) is a whole multiple of the rounding
+        step: the one test of it (see :meth:`_check_whole_points`)."""
         self.ensure_one()
         steps = points / self.points_rounding
         return abs(steps - round(steps)) < 1e-6
 
+    def _check_whole_points(self, points):
+        """Refuse a movement of ``points`` that is not a whole multiple of
+        the rounding step.
+
+        :raises NotWholePointsError: it is not.
+        """
+        if not self._is_whole_points(points):
+            raise NotWholePointsError(self, points)
+
     def _expiry_date(self, day):
+        """The day points earned on ``day`` (a ``'YYYY-MM-DD'`` string)
+        expire, as such a string, or False when they never do.  Meant to be
+        overridden to change when points expire."""
         self.ensure_one()
         if not self.expiry_months:
             return False
@@ -316,6 +302,8 @@ class CrmLoyaltyProgram(models.Model):
         return result
 
     def _enrolment_allowed(self, partner):
+        """Whether ``partner`` (its commercial entity) is enrolled when it
+        first earns points, by the program's automatic enrolment."""
         self.ensure_one()
         if self.enrol_mode == "all":
             return True
@@ -329,219 +317,12 @@ class CrmLoyaltyProgram(models.Model):
             or (insight.grade and insight.grade in self.enrol_grade_ids.mapped("code")))
 
     @api.multi
-    def check_liability(self):
-        """The points liability of this program against its account.
+    def action_view_members(self):
+        """The window action (a dict) of this program's members.
 
-        For accountants and loyalty managers; reads only.  Returns a dict:
-        ``outstanding_points`` (float, points not yet redeemed or expired),
-        ``outstanding_value`` (float, those points x the value of a point, in
-        the company currency), ``liability_balance`` (float, credit - debit of
-        the liability account's posted journal items, company currency),
-        ``difference`` (float, balance - value) and ``balanced`` (bool: equal
-        whenever the program books its points).
-
-        :raises AccessError: the caller is neither an accountant (Billing)
-            nor a loyalty manager, or may not read this program.
+        :raises AccessError: the caller may not read this program.
         :raises ValueError: not exactly one program.
         """
-        if not self.user_has_groups("account.group_account_invoice,"
-                                    "crm_ext.crm_loyalty_program_group_manager"):
-            raise AccessError(_("Only accountants and loyalty managers check the points "
-                                "liability."))
-        access.check_readable(self)
-        return self._liability_check()
-
-    def _liability_check(self):
-        """See :meth:`check_liability`, without its access checks."""
-        self.ensure_one()
-        self.env.cr.execute(
-            "SELECT COALESCE(SUM(points), 0) FROM crm_loyalty_entry WHERE program_id = %s",
-            (self.id,))
-        outstanding_points = self.env.cr.fetchone()[0]
-        liability = 0.0
-        if self.liability_account_id:
-            self.env.cr.execute("""
-                SELECT COALESCE(SUM(aml.credit - aml.debit), 0)
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                 WHERE aml.account_id = %s AND move.state = 'posted'
-            """, (self.liability_account_id.id,))
-            liability = self.env.cr.fetchone()[0]
-        outstanding_value = self.currency_id.round(outstanding_points * self.point_value)
-        return {
-            "outstanding_points": outstanding_points,
-            "outstanding_value": outstanding_value,
-            "liability_balance": liability,
-            "difference": self.currency_id.round(liability - outstanding_value),
-            "balanced": self.currency_id.is_zero(liability - outstanding_value),
-        }
-
-    @api.multi
-    def action_view_members(self):
-        """The window action of this program's members (a dict)."""
-        self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref("crm_ext.crm_loyalty_member_action").read()[0]
-        action["domain"] = [("program_id", "=", self.id)]
-        action["context"] = {"default_program_id": self.id}
-        return action
-
-    # daily run
-
-    @api.model
-    def _cron_run_daily(self):
-        """Entry point of the daily cron (``ir_cron_loyalty_daily``)."""
-        return self._run_daily()
-
-    @api.model
-    def _run_daily(self, today=None):
-        """The daily run over every program: expire points, award birthday
-        bonuses, review tiers, remind members of points about to expire.
-        ``today``: a ``'YYYY-MM-DD'`` string, the user's today by default.
-        Running it twice the same day changes nothing the second time."""
-        today = today or fields.Date.context_today(self)
-        # a database has a handful of programs
-        for program in self.sudo().search([]):  # pylint: disable=no-search-all
-            program._expire_points(today)
-            program._award_birthday_bonuses(today)
-            program._review_tiers(today)
-            program._send_expiry_reminders(today)
-        return True
-
-    def _expire_points(self, today):
-        """Expire, in a few statements whatever their number, the points of
-        every earning whose expiry date has come: one expiry entry per
-        member, and their value booked as income in one journal entry."""
-        self.ensure_one()
-        cr = self.env.cr
-        # the members first, like any other movement of their points; the
-        # points due, to book them before the entries that point to the move
-        with session.tuned(cr):
-            cr.execute("""
-                WITH locked AS (
-                    SELECT id FROM crm_loyalty_member
-                     WHERE id IN (SELECT member_id FROM crm_loyalty_entry
-                                   WHERE program_id = %s AND remaining_points > 0
-                                     AND expiry_date <= %s)
-                     ORDER BY id FOR UPDATE
-                )
-                SELECT COUNT(*) FROM locked
-            """, (self.id, today))
-            if not cr.fetchone()[0]:
-                return 0
-            cr.execute("""
-                SELECT SUM(remaining_points) FROM crm_loyalty_entry
-                 WHERE program_id = %s AND remaining_points > 0 AND expiry_date <= %s
-            """, (self.id, today))
-            points = cr.fetchone()[0]
-            move = self._book_expiry(points, today) if self.journal_id else None
-            cr.execute("""
-                WITH due AS (
-                    SELECT id, member_id, partner_id, company_id, remaining_points
-                      FROM crm_loyalty_entry
-                     WHERE program_id = %(program)s AND remaining_points > 0
-                       AND expiry_date <= %(today)s
-                ),
-                used_up AS (
-                    UPDATE crm_loyalty_entry entry
-                       SET remaining_points = 0,
-                           expired_points = COALESCE(entry.expired_points, 0) + due.remaining_points
-                      FROM due WHERE entry.id = due.id
-                )
-                INSERT INTO crm_loyalty_entry
-                       (member_id, partner_id, program_id, company_id, date, entry_type, points,
-                        remaining_points, earn_multiplier, origin, move_id, user_id,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT member_id, partner_id, %(program)s, company_id, %(today)s, 'expire',
-                       -SUM(remaining_points), 0, 1, %(origin)s, %(move)s, %(uid)s,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM due
-                 GROUP BY member_id, partner_id, company_id
-            """, {"program": self.id, "today": today, "uid": self.env.uid,
-                  "origin": _("Expiry"), "move": move.id if move else None})
-            expired = cr.rowcount
-        self.env["crm.loyalty.entry"].invalidate_cache()
-        return expired  # members whose points expired
-
-    def _book_expiry(self, points, today):
-        amount = self.currency_id.round(points * self.point_value)
-        label = _("Loyalty points expired: %s points") % points
-        move = self.env["account.move"].sudo().create({
-            "journal_id": self.journal_id.id,
-            "date": today,
-            "ref": self.name,
-            "line_ids": [
-                (0, 0, {"name": label, "account_id": self.liability_account_id.id,
-                        "debit": amount, "credit": 0.0}),
-                (0, 0, {"name": label, "account_id": self.income_account_id.id,
-                        "debit": 0.0, "credit": amount}),
-            ],
-        })
-        move.post()
-        return move
-
-    def _award_birthday_bonuses(self, today):
-        """The birthday bonus, once a year, to members born on this day (on
-        28 February for those born on 29 February, in other years)."""
-        self.ensure_one()
-        if not self.birthday_bonus:
-            return
-        day = fields.Date.from_string(today)
-        days = [(day.month, day.day)]
-        if (day.month, day.day) == (2, 28) and (day.replace(day=1) + timedelta(days=28)).day != 29:
-            days.append((2, 29))
-        self.env.cr.execute("""
-            SELECT member.id
-              FROM crm_loyalty_member member
-              JOIN res_partner partner ON partner.id = member.partner_id
-             WHERE member.program_id = %s AND partner.active
-               AND (EXTRACT(MONTH FROM partner.birthdate), EXTRACT(DAY FROM partner.birthdate))
-                   IN %s
-               AND NOT EXISTS (
-                   SELECT 1 FROM crm_loyalty_entry entry
-                    WHERE entry.member_id = member.id AND entry.bonus_reason = 'birthday'
-                      AND EXTRACT(YEAR FROM entry.date) = %s)
-        """, (self.id, tuple(days), day.year))
-        member_ids = [row[0] for row in self.env.cr.fetchall()]
-        if member_ids:
-            self.env["crm.loyalty.entry"]._record([{
-                "member_id": member_id, "entry_type": "bonus", "bonus_reason": "birthday",
-                "points": self.birthday_bonus, "date": today, "origin": _("Birthday"),
-            } for member_id in member_ids])
-
-    def _review_tiers(self, today):
-        """The yearly review starts the grace period of members who no
-        longer reach their tier; members whose grace has ended move down."""
-        self.ensure_one()
-        members = self.env["crm.loyalty.member"]
-        if self.tier_review_date and self.tier_review_date <= today:
-            members.search([("program_id", "=", self.id), ("tier_id", "!=", False)])._update_tiers(
-                upgrade_only=False, day=today)
-            self.write({"tier_review_date": fields.Date.to_string(
-                fields.Date.from_string(self.tier_review_date) + relativedelta(years=1))})
-        members.search([("program_id", "=", self.id),
-                        ("tier_grace_until", "!=", False),
-                        ("tier_grace_until", "<=", today)])._update_tiers(
-            upgrade_only=False, day=today)
-
-    def _send_expiry_reminders(self, today):
-        """Email members with points expiring in the next 30 days, at most
-        once every 30 days."""
-        self.ensure_one()
-        template = self.env.ref("crm_ext.crm_loyalty_member_mail_template_expiring",
-                                raise_if_not_found=False)
-        if not template:
-            return
-        day = fields.Date.from_string(today)
-        self.env.cr.execute("""
-            SELECT DISTINCT entry.member_id
-              FROM crm_loyalty_entry entry
-              JOIN crm_loyalty_member member ON member.id = entry.member_id
-             WHERE entry.program_id = %s AND entry.remaining_points > 0
-               AND entry.expiry_date > %s AND entry.expiry_date <= %s
-               AND (member.expiry_reminder_date IS NULL OR member.expiry_reminder_date <= %s)
-        """, (self.id, today, day + timedelta(days=30), day - timedelta(days=30)))
-        members = self.env["crm.loyalty.member"].browse([row[0] for row in self.env.cr.fetchall()])
-        for member in members.filtered(lambda member: member.partner_id.email):
-            template.send_mail(member.id)
-        members.write({"expiry_reminder_date": today})
+        return actions.window_action(
+            self, "crm_ext.crm_loyalty_member_action", [("program_id", "=", self.id)],
+            {"default_program_id": self.id})

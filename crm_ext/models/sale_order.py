@@ -4,6 +4,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_round
 
+from ..exceptions import NotEnoughPointsError, RedemptionNotAllowedError
 from ..tools import access, in_progress
 from .res_partner import LOYALTY_READERS
 
@@ -39,26 +40,30 @@ class SaleOrder(models.Model):
         """Redeem ``points`` of the customer's balance on this quotation.
 
         The quotation has one loyalty discount line, worth ``points`` x the
-        value of a point (converted to the order's currency).  Calling the
-        method again on the same quotation sets that line to the new number
-        of points, taking the difference from the balance or giving it back:
-        the same call twice leaves the same state, so a client may retry.
-        The member's row stays locked until the transaction ends, so two
-        orders can never spend the same points.
+        value of a point (converted to the order's currency at its date).
+        Idempotent: calling the method again on the same quotation sets that
+        line to the new number of points, taking the difference from the
+        balance or giving it back, and the same call twice leaves the same
+        state, so a client may retry.  The member's row stays locked until
+        the transaction ends, so two orders can never spend the same points.
 
         Salespeople who may change the order call it (the "Redeem Points"
         wizard does); a customer with a portal login only on its own
         quotation, when the program has "Customers Redeem Their Own Points".
 
-        :param points: the points redeemed on the order in all (a number
-            above zero, a multiple of the program's rounding step)
+        :param points: the points redeemed on the order in all, not those
+            added to it (an int or a float above zero, a whole multiple of
+            the program's rounding step; a point is worth the program's
+            value of a point, in the company currency)
         :returns: the id (int) of the order's loyalty discount line
         :raises AccessError: the caller may not redeem points on this order
+            (``RedemptionNotAllowedError``) or may not change it
         :raises UserError: not exactly one quotation (draft or sent); no
-            running program, discount product or membership; points not
-            whole, below the program's minimum, beyond the balance, or worth
-            more than the share of the order points may pay.  Nothing is
-            written then.
+            running program, discount product or membership; points not a
+            positive whole number of steps, below the program's minimum,
+            beyond the balance (``NotEnoughPointsError``), or worth more
+            than the share of the order points may pay.  Nothing is written
+            then.
         """
         if len(self) != 1:
             raise UserError(_("Redeem loyalty points on one quotation at a time."))
@@ -74,18 +79,15 @@ class SaleOrder(models.Model):
         if self.user_has_groups("sales_team.group_sale_salesman"):
             access.check_writable(self)
             return self
-        refused = AccessError(_(
-            "Only salespeople redeem loyalty points on an order, or the customer on its "
-            "own quotation when the loyalty program allows it."))
         if not self.user_has_groups("base.group_portal"):
-            raise refused
+            raise RedemptionNotAllowedError(self)
         access.check_readable(self)
         order = self.sudo()
         customer = self.env.user.partner_id.commercial_partner_id
         program = self.env["crm.loyalty.program"].sudo()._active_program(order.company_id)
         if order.partner_id.commercial_partner_id != customer \
                 or not program.customer_redemption:
-            raise refused
+            raise RedemptionNotAllowedError(self)
         return order
 
     def _redeem_loyalty_points(self, points, user_id):
@@ -120,10 +122,7 @@ class SaleOrder(models.Model):
         member.invalidate_cache()
         current = self._loyalty_points_outstanding()
         if points > member.balance + current:
-            raise UserError(_("%(customer)s has %(balance)s points: %(points)s cannot be "
-                              "redeemed.") % {"customer": member.partner_id.name,
-                                              "balance": member.balance + current,
-                                              "points": points})
+            raise NotEnoughPointsError(member, member.balance + current, points)
         if points < program.min_redeem_points:
             raise UserError(_("At least %s points must be redeemed at once.")
                             % program.min_redeem_points)
@@ -174,7 +173,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         company_currency = program.currency_id.with_context(
             date=self.date_order or fields.Datetime.now())
-        return company_currency.compute(program.point_value, self.currency_id, round=False)
+        return company_currency.compute(program._points_value(1.0), self.currency_id,
+                                        round=False)
 
     def _loyalty_points_value(self, program, points):
         """The discount ``points`` give on this order: their worth, rounded
@@ -215,6 +215,11 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_cancel(self):
+        """Cancel the orders: the points redeemed on them come back to
+        their customers.
+
+        :raises AccessError: the caller is not a salesperson.
+        """
         self._check_sales_action()
         result = super(SaleOrder, self).action_cancel()
         self.mapped("order_line")._return_loyalty_points()
@@ -222,6 +227,13 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_draft(self):
+        """Set cancelled orders back to quotation, their loyalty discount
+        redeemed again (the points came back with the cancellation).
+
+        :raises AccessError: the caller is not a salesperson.
+        :raises UserError: the customer no longer has the points (see
+            :meth:`apply_loyalty_points`).
+        """
         self._check_sales_action()
         # the discount of a cancelled order comes back only with its points
         lines = self.filtered(lambda order: order.state == "cancel").mapped(

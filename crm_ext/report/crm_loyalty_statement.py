@@ -1,16 +1,12 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-import io
 import re
-from datetime import date
-
-import xlsxwriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import access
+from ..tools import access, xlsx
 
 
 class CrmLoyaltyStatement(models.TransientModel):
@@ -29,6 +25,12 @@ class CrmLoyaltyStatement(models.TransientModel):
 
     @api.model
     def create(self, vals):
+        """The statement of the card ``vals["member_id"]`` (an int id), its
+        spreadsheet built at once.
+
+        :raises UserError: no such card.
+        :raises AccessError: the caller may not read the card.
+        """
         member_id = vals.get("member_id")
         if not isinstance(member_id, int) or isinstance(member_id, bool):
             raise UserError(_("Choose the loyalty card of the statement."))
@@ -43,13 +45,12 @@ class CrmLoyaltyStatement(models.TransientModel):
 
     @api.multi
     def action_download(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/web/content/?model=%s&id=%d&field=data&filename_field=filename"
-                   "&download=true" % (self._name, self.id),
-            "target": "self",
-        }
+        """The client action (a dict) that downloads this statement's
+        spreadsheet.
+
+        :raises ValueError: not exactly one statement.
+        """
+        return xlsx.download_action(self)
 
     @api.model
     def _rows(self, member):
@@ -83,39 +84,28 @@ class CrmLoyaltyStatement(models.TransientModel):
     @api.model
     def _xlsx(self, member):
         card, header, ledger = self._rows(member)
-        output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", member.card_number)[:31])
-        bold = book.add_format({"bold": True})
-        title = book.add_format({"bold": True, "font_size": 14})
-        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
-        sheet.write(0, 0, _("Loyalty Statement"), title)
-        row = 2
-        for label, value in card:
-            sheet.write(row, 0, label, bold)
-            self._write(sheet, row, 1, value, date_format)
-            row += 1
-        row += 1
-        sheet.write_row(row, 0, header, bold)
-        for line in ledger:
-            row += 1
-            for col, value in enumerate(line):
-                self._write(sheet, row, col, value, date_format)
-        sheet.set_column(0, 0, 22)
-        sheet.set_column(1, 1, 28)
-        sheet.set_column(2, 4, 12)
-        sheet.set_column(5, 6, 30)
-        book.close()
-        return output.getvalue()
+        heading = _("Loyalty Statement")
 
-    @staticmethod
-    def _write(sheet, row, col, value, date_format):
-        if isinstance(value, float):
-            sheet.write_number(row, col, value)
-        elif isinstance(value, date):
-            sheet.write_datetime(row, col, value, date_format)
-        else:
-            sheet.write_string(row, col, value or "")
+        def write(book):
+            sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", member.card_number)[:31])
+            bold = book.add_format({"bold": True})
+            title = book.add_format({"bold": True, "font_size": 14})
+            formats = {"date": book.add_format({"num_format": "yyyy-mm-dd"})}
+            sheet.write(0, 0, heading, title)
+            row = 2
+            for label, value in card:
+                sheet.write(row, 0, label, bold)
+                xlsx.write_cell(sheet, row, 1, value, formats)
+                row += 1
+            row += 1
+            sheet.write_row(row, 0, header, bold)
+            xlsx.write_rows(sheet, row + 1, ledger, formats)
+            sheet.set_column(0, 0, 22)
+            sheet.set_column(1, 1, 28)
+            sheet.set_column(2, 4, 12)
+            sheet.set_column(5, 6, 30)
+
+        return xlsx.workbook_bytes(write)
 
 
 def _date(value):

@@ -60,8 +60,8 @@ class TestLoyaltyBooking(LoyaltyCase):
 
     def test_inserted_items_are_those_the_orm_creates(self):
         inserted = self._sell(self.partner, 1000.0)
-        invoice_class = type(self.env["account.invoice"])
-        with mock.patch.object(invoice_class, "_loyalty_lines_insertable", return_value=False):
+        earning_class = type(self.env["crm.loyalty.earning"])
+        with mock.patch.object(earning_class, "_lines_insertable", return_value=False):
             created = self._sell(self._customer("Booked By The ORM"), 1000.0)
         rows = self._line_rows(inserted.move_id)
         self.assertEqual(len(rows), 2)

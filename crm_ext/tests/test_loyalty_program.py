@@ -6,6 +6,7 @@ from odoo.service import model as service_model
 from odoo.tests import common
 from odoo.tools import mute_logger
 
+from ..exceptions import NotWholePointsError
 from .test_loyalty_common import LoyaltyCase
 
 
@@ -119,8 +120,18 @@ class TestLoyaltyProgram(LoyaltyCase):
     def test_ledger_refuses_partial_points(self):
         member = self._enrol(self._customer("Partial"))
         self.assertRefused(UserError, lambda: self._give(member, 10.5),
-                           "Points move by multiples of 1.0")
+                           "Points move by multiples of 1 in Test Loyalty: 10.5 is not one.")
         self.assertRefused(UserError, lambda: self._give(member, 0.0))
+
+    def test_partial_points_are_one_error_wherever_they_move(self):
+        """The ledger and the adjustment wizard refuse partial points with
+        the same error, in the program's terms."""
+        member = self._enrol(self._customer("Partial Everywhere"))
+        wizard = self.env["crm.loyalty.adjust.wizard"].sudo(self.loyalty_manager).create({
+            "member_id": member.id, "points": 12.5, "reason": "Half a point"})
+        for action in (wizard.action_apply, lambda: self._give(member, 12.5)):
+            self.assertRefused(NotWholePointsError, action,
+                               "Points move by multiples of 1 in Test Loyalty: 12.5 is not one.")
 
     def test_member_is_the_commercial_partner_once_per_program(self):
         company = self._customer("Enrolled Co")

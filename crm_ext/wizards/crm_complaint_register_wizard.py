@@ -2,13 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import datetime
-import io
 
 import pytz
-import xlsxwriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..tools import xlsx
 
 
 class CrmComplaintRegisterWizard(models.TransientModel):
@@ -44,12 +44,7 @@ class CrmComplaintRegisterWizard(models.TransientModel):
             "filename": _("Complaint Register %s.xlsx") % fields.Date.context_today(self),
             "data": base64.b64encode(self._xlsx(complaints)),
         })
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/web/content/?model=%s&id=%d&field=data&filename_field=filename"
-                   "&download=true" % (self._name, self.id),
-            "target": "self",
-        }
+        return xlsx.download_action(self)
 
     def _complaints(self):
         complaints = self.env["crm.complaint"]
@@ -110,28 +105,21 @@ class CrmComplaintRegisterWizard(models.TransientModel):
 
     @api.model
     def _xlsx(self, complaints):
-        output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = book.add_worksheet(_("Complaints"))
-        bold = book.add_format({"bold": True})
-        moment_format = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        number_format = book.add_format({"num_format": "0.00"})
-        sheet.write_row(0, 0, self._header(), bold)
-        for row, line in enumerate(self._rows(complaints), 1):
-            for col, value in enumerate(line):
-                if isinstance(value, datetime.datetime):
-                    sheet.write_datetime(row, col, value, moment_format)
-                elif isinstance(value, float):
-                    sheet.write_number(row, col, value, number_format)
-                elif isinstance(value, int):
-                    sheet.write_number(row, col, value)
-                else:
-                    sheet.write_string(row, col, value or "")
-        sheet.set_column(0, 0, 14)
-        sheet.set_column(1, 4, 17)
-        sheet.set_column(5, 5, 30)
-        sheet.set_column(6, 11, 16)
-        sheet.set_column(12, 14, 12)
-        sheet.freeze_panes(1, 0)
-        book.close()
-        return output.getvalue()
+        header, rows = self._header(), self._rows(complaints)
+        sheet_name = _("Complaints")
+
+        def write(book):
+            sheet = book.add_worksheet(sheet_name)
+            bold = book.add_format({"bold": True})
+            formats = {"datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+                       "float": book.add_format({"num_format": "0.00"})}
+            sheet.write_row(0, 0, header, bold)
+            xlsx.write_rows(sheet, 1, rows, formats)
+            sheet.set_column(0, 0, 14)
+            sheet.set_column(1, 4, 17)
+            sheet.set_column(5, 5, 30)
+            sheet.set_column(6, 11, 16)
+            sheet.set_column(12, 14, 12)
+            sheet.freeze_panes(1, 0)
+
+        return xlsx.workbook_bytes(write)

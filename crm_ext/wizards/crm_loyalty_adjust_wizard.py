@@ -1,17 +1,14 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools.mail import plaintext2html
 
+from ..exceptions import LoyaltyManagersOnlyError
 from ..tools import access
+from ..tools.points import format_points
 
 MANAGER_GROUP = "crm_ext.crm_loyalty_program_group_manager"
-
-
-def format_points(points):
-    """250.0 -> '250', 12.5 -> '12.5'."""
-    return ("%.2f" % points).rstrip("0").rstrip(".")
 
 
 class CrmLoyaltyAdjustWizard(models.TransientModel):
@@ -45,6 +42,16 @@ class CrmLoyaltyAdjustWizard(models.TransientModel):
 
     @api.multi
     def action_apply(self):
+        """Record the adjustment in the member's ledger and post it in the
+        member's history; returns the action closing the wizard (a dict).
+
+        :raises AccessError: the caller is not a loyalty manager
+            (``LoyaltyManagersOnlyError``) or may not change the member.
+        :raises UserError: no reason, zero points, points not a whole
+            multiple of the program's step (``NotWholePointsError``), or
+            more taken away than the balance.  Nothing is written then.
+        :raises ValueError: not exactly one wizard.
+        """
         self.ensure_one()
         self._check_adjustment()
         member = self.member_id
@@ -71,7 +78,7 @@ class CrmLoyaltyAdjustWizard(models.TransientModel):
         """Refuse, in the user's language, what the ledger must not record."""
         self.ensure_one()
         if not self.user_has_groups(MANAGER_GROUP):
-            raise AccessError(_("Only loyalty managers can adjust points by hand."))
+            raise LoyaltyManagersOnlyError(self)
         access.check_writable(self.member_id)
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason of the adjustment: it is kept in the ledger "
@@ -79,8 +86,4 @@ class CrmLoyaltyAdjustWizard(models.TransientModel):
         program = self.member_id.program_id
         if not self.points:
             raise UserError(_("Adjust the balance by a number of points other than zero."))
-        if not program._is_whole_points(self.points):
-            raise UserError(_("Points move by multiples of %(step)s in %(program)s: "
-                              "%(points)s is not one.") % {
-                "step": format_points(program.points_rounding), "program": program.name,
-                "points": format_points(self.points)})
+        program._check_whole_points(self.points)

@@ -64,7 +64,16 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
 
     @api.multi
     def action_apply(self):
-        """Redeem the points on the order (the rights are checked there)."""
+        """Redeem the points on the order with
+        :meth:`sale.order.apply_loyalty_points`, which checks the caller's
+        rights and the points; returns the action closing the wizard (a
+        dict).
+
+        :raises AccessError: the caller may not redeem points on the order.
+        :raises UserError: the points are refused (see
+            ``apply_loyalty_points``).
+        :raises ValueError: not exactly one wizard.
+        """
         self.ensure_one()
         self.order_id.apply_loyalty_points(self.points)
         return {"type": "ir.actions.act_window_close"}
