@@ -4,10 +4,9 @@ import collections
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
 
-from ..tools import in_progress, prepared, session
-from . import insight_queries
+from ..exceptions import InsightRecomputeRefused
+from ..tools import in_progress, insight_queries, prepared, session
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
@@ -57,9 +56,10 @@ COMPANY_SETTINGS = collections.OrderedDict([
 # full recompute will give, refreshed after no invoice or payment meanwhile
 INSIGHT_REFRESH_DEFERRED = "insight_refresh_deferred"
 
+
 class CrmCustomerInsight(models.Model):
     """What the ledger says about one customer (a commercial partner) in one
-    company.  Rows are written by set-based SQL (:meth:`recompute_company`),
+    company.  Rows are written by set-based SQL (:meth:`_recompute_company`),
     never edited by hand."""
 
     _name = "crm.customer.insight"
@@ -216,6 +216,11 @@ class CrmCustomerInsight(models.Model):
 
     @api.model
     def _query_parameters(self, company, today=None, partner_ids=None):
+        """The parameters of the statements of ``insight_queries`` (its
+        docstring names each, with its unit) for ``company`` (a
+        ``res.company`` record) on ``today`` (a date string 'YYYY-MM-DD';
+        the user's today when not given), restricted to the commercial
+        partners ``partner_ids`` (a list of ids; None: every customer)."""
         today = fields.Date.from_string(today or fields.Date.context_today(self))
         # plain SQL: each invoice's validation asks, after Odoo has cleared
         # the cache, and read() would load every field of the company
@@ -391,7 +396,7 @@ class CrmCustomerInsight(models.Model):
         :raises AccessError: the caller is not a sales manager.
         """
         if not self.user_has_groups("sales_team.group_sale_manager"):
-            raise AccessError(_("Only sales managers recompute the customer insight."))
+            raise InsightRecomputeRefused(self.env)
         self._recompute_companies(self.env.user.company_ids)
         return True
 
