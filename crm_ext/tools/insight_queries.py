@@ -558,3 +558,44 @@ DELETE FROM crm_customer_insight insight
    AND NOT EXISTS (SELECT 1 FROM crm_ext_insight_raw raw
                     WHERE raw.partner_id = insight.partner_id)
 """
+
+
+def upsert_statements(source_table, columns):
+    """(UPDATE, INSERT) statements writing the rows of ``source_table`` (the
+    name of a table or of a WITH query, with a ``partner_id`` and
+    ``columns``) into ``crm_customer_insight`` for ``%(company_id)s``: the
+    UPDATE of the rows that changed (a nightly run rewrites a few customers,
+    not all of them), the INSERT of the new customers.  Both take the
+    parameters ``company_id`` and ``uid``; ``source_table`` and ``columns``
+    are fixed texts of crm_ext, never a caller's."""
+    insight_columns = ", ".join("insight.%s" % col for col in columns)
+    source_columns = ", ".join("source.%s" % col for col in columns)
+    update = """
+        UPDATE crm_customer_insight insight
+           SET ({columns}, computed_at, write_uid, write_date)
+             = ({source_columns}, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                NOW() AT TIME ZONE 'UTC')
+          FROM {table} source
+         WHERE insight.partner_id = source.partner_id
+           AND insight.company_id = %(company_id)s
+           AND ({insight_columns}) IS DISTINCT FROM ({source_columns})
+    """.format(columns=", ".join(columns), source_columns=source_columns,
+               insight_columns=insight_columns, table=source_table)
+    assignments = ", ".join("%s = EXCLUDED.%s" % (col, col) for col in columns)
+    # ON CONFLICT: a refresh in another transaction may add the customer meanwhile
+    insert = """
+        INSERT INTO crm_customer_insight
+               (partner_id, company_id, computed_at, {columns},
+                create_uid, create_date, write_uid, write_date)
+        SELECT partner_id, %(company_id)s, NOW() AT TIME ZONE 'UTC', {source_columns},
+               %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+          FROM {table} source
+         WHERE NOT EXISTS (SELECT 1 FROM crm_customer_insight insight
+                            WHERE insight.partner_id = source.partner_id
+                              AND insight.company_id = %(company_id)s)
+        ON CONFLICT (partner_id, company_id) DO UPDATE
+           SET computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
+               write_date = EXCLUDED.write_date, {assignments}
+    """.format(columns=", ".join(columns), source_columns=source_columns,
+               table=source_table, assignments=assignments)
+    return update, insert
