@@ -4,7 +4,7 @@
     "name": "CRM Customer Retention",
     "summary": "Customer segmentation, loyalty, complaints and churn alerts "
                "computed from the sales, stock and accounting ledger",
-    "version": "11.0.3.0.0",
+    "version": "11.0.4.0.0",
     "category": "Sales",
     "website": "https://github.com/crm-ext/crm_ext",
     "author": "crm_ext contributors",
@@ -70,6 +70,7 @@
         "wizards/crm_complaint_register_wizard_views.xml",
         "report/crm_complaint_report_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/crm_loyalty_demo.xml",
         "demo/crm_customer_demo.xml",

@@ -1,4 +1,5 @@
 from . import crm_customer_insight
+from . import crm_customer_insight_mirror
 from . import crm_customer_segment
 from . import crm_customer_grade
 from . import crm_customer_segment_history
@@ -17,6 +18,7 @@ from . import crm_loyalty_member
 from . import crm_loyalty_tier_history
 from . import crm_loyalty_entry
 from . import crm_loyalty_entry_use
+from . import res_partner_loyalty
 from . import crm_loyalty_earning
 from . import crm_loyalty_earning_posting
 from . import account_invoice_loyalty
@@ -30,5 +32,6 @@ from . import crm_complaint_sla
 from . import crm_complaint
 from . import crm_complaint_solution
 from . import crm_complaint_resolution
+from . import res_partner_complaint
 from . import stock_picking
 from . import stock_move

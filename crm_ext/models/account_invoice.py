@@ -3,10 +3,10 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import prepared
-from . import insight_queries
+from ..tools import insight_queries, prepared
 from .res_partner import LOYALTY_READERS
 
+# invoices whose figures the backfill stores per statement
 INVOICE_FIGURES_BATCH = 50000
 # the attribute of the cursor that holds the validation in progress
 POSTING_STATE = "_crm_ext_loyalty_posting"
@@ -33,44 +33,6 @@ class AccountInvoice(models.Model):
         "Discounts Given", readonly=True, copy=False,
         help="Discounts granted on the invoice lines, in the company currency (negative for "
              "a refund).")
-
-    @api.model_cr_context
-    def _auto_init(self):
-        cr = self._cr
-        new_columns = not tools.column_exists(cr, self._table, "insight_cost_signed")
-        new_net_column = not tools.column_exists(cr, self._table, "insight_net_signed")
-        result = super(AccountInvoice, self)._auto_init()
-        # the refresh after each invoice reads one customer's invoices
-        tools.create_index(cr, "account_invoice_commercial_partner_company_index",
-                           self._table, ["commercial_partner_id", "company_id"])
-        # the loyalty points of an invoice depend on its credit notes
-        tools.create_index(cr, "account_invoice_refund_invoice_id_index",
-                           self._table, ["refund_invoice_id"])
-        if new_columns:
-            cr.execute(insight_queries.INVOICE_FIGURES_ALL)
-            invoice_ids = [row[0] for row in cr.fetchall()]
-            for start in range(0, len(invoice_ids), INVOICE_FIGURES_BATCH):
-                self._store_insight_figures(invoice_ids[start:start + INVOICE_FIGURES_BATCH])
-        elif new_net_column:
-            # the costs and discounts are those of their day: keep them
-            cr.execute(insight_queries.INVOICE_NET_ALL)
-        return result
-
-    @api.model
-    def _store_insight_figures(self, invoice_ids, validating=False):
-        """The insight figures of these invoices.  ``validating``: a few
-        invoices being validated, whose statement has its generic plan
-        (planning it took 2-4 ms, three times running it)."""
-        params = {"invoice_ids": list(invoice_ids),
-                  "cost_field_id": self.env["ir.model.fields"]._get_id(
-                      "product.product", "standard_price")}
-        if validating:
-            prepared.execute(self._cr, insight_queries.INVOICE_FIGURES, params, generic=True)
-        else:
-            self._cr.execute(insight_queries.INVOICE_FIGURES, params)
-        self.invalidate_cache(
-            ["insight_net_signed", "insight_cost_signed", "insight_discount_signed"], invoice_ids)
-
     loyalty_entry_ids = fields.One2many(
         "crm.loyalty.entry", "invoice_id", "Loyalty Points", readonly=True,
         groups=LOYALTY_READERS)
@@ -87,8 +49,24 @@ class AccountInvoice(models.Model):
         "Tier Multiplier", readonly=True, copy=False, groups=LOYALTY_READERS,
         help="The earn multiplier of the tier the customer held before this invoice.")
 
+    @api.model_cr_context
+    def _auto_init(self):
+        result = super(AccountInvoice, self)._auto_init()
+        # indexes only (idempotent): the figures of the invoices validated
+        # before crm_ext are filled by hooks.post_init_hook and the migrations
+        cr = self._cr
+        # the refresh after each invoice reads one customer's invoices
+        tools.create_index(cr, "account_invoice_commercial_partner_company_index",
+                           self._table, ["commercial_partner_id", "company_id"])
+        # the loyalty points of an invoice depend on its credit notes
+        tools.create_index(cr, "account_invoice_refund_invoice_id_index",
+                           self._table, ["refund_invoice_id"])
+        return result
+
     @api.multi
     def write(self, vals):
+        """As ``account.invoice.write``; the cost of the complaints of these
+        credit notes follows them."""
         result = super(AccountInvoice, self).write(vals)
         # the cost of a complaint follows its credit notes; a dependency on
         # every invoice's state and amounts would search complaints at each
@@ -236,16 +214,70 @@ class AccountInvoice(models.Model):
         return result
 
     def _customer_invoices(self):
+        """The customer invoices and credit notes among ``self``: those that
+        keep insight figures and whose customers' figures follow them."""
         return self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
 
     def _refresh_customer_insight(self):
+        """Bring the raw figures of the customers of these invoices up to
+        date (see ``crm.customer.insight._refresh_documents``)."""
         self.env["crm.customer.insight"]._refresh_documents(
             self._customer_invoices(), "commercial_partner_id")
+
+    @api.model
+    def _store_insight_figures(self, invoice_ids, validating=False):
+        """Store the insight figures (net, cost, discounts; see
+        ``insight_queries.INVOICE_FIGURES``) of the invoices ``invoice_ids``
+        (a list of ids), as of today's costs.  ``validating``: a few
+        invoices being validated, whose statement has its generic plan
+        (planning it took 2-4 ms, three times running it)."""
+        params = {"invoice_ids": list(invoice_ids),
+                  "cost_field_id": self.env["ir.model.fields"]._get_id(
+                      "product.product", "standard_price")}
+        if validating:
+            prepared.execute(self._cr, insight_queries.INVOICE_FIGURES, params, generic=True)
+        else:
+            self._cr.execute(insight_queries.INVOICE_FIGURES, params)
+        self.invalidate_cache(
+            ["insight_net_signed", "insight_cost_signed", "insight_discount_signed"], invoice_ids)
+
+    @api.model
+    def _backfill_insight_figures(self, batch_size=INVOICE_FIGURES_BATCH):
+        """Store the insight figures of the posted customer invoices that
+        have none (validated before crm_ext was installed, or by a version
+        that did not keep them), ``batch_size`` invoices per statement; the
+        net amount alone of those that have their cost and discounts.  The
+        others keep theirs: run again, it changes nothing.  Called by
+        ``hooks.post_init_hook`` and the migrations.  Returns the number of
+        invoices whose figures it stored."""
+        cr = self._cr
+        done, after_id = 0, 0
+        while True:
+            cr.execute(insight_queries.INVOICE_FIGURES_MISSING,
+                       {"after_id": after_id, "batch": batch_size})
+            invoice_ids = [row[0] for row in cr.fetchall()]
+            if not invoice_ids:
+                break
+            self._store_insight_figures(invoice_ids)
+            done += len(invoice_ids)
+            after_id = invoice_ids[-1]
+        cr.execute(insight_queries.INVOICE_NET_MISSING)
+        self.invalidate_cache(["insight_net_signed"])
+        return done + cr.rowcount
 
     # loyalty points
 
     @api.multi
     def action_invoice_open(self):
+        """Validate the invoices, as ``account.invoice.action_invoice_open``
+        (their journal entries, then :meth:`invoice_validate`), with the
+        loyalty points of the customer invoices reckoned while their
+        journal entries are made.
+
+        :returns: as ``account.invoice.action_invoice_open``.
+        :raises UserError: as ``account.invoice.action_invoice_open`` (an
+            invoice not in draft, without lines, ...).
+        """
         # at_posting, {invoice id: (member, entry values)}: the points of the
         # customer invoices reckoned when their journal entries are made, to
         # book them in those entries (see finalize_invoice_move_lines)

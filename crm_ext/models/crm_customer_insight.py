@@ -4,10 +4,9 @@ import collections
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
 
-from ..tools import in_progress, prepared, session
-from . import insight_queries
+from ..exceptions import InsightRecomputeRefused
+from ..tools import in_progress, insight_queries, prepared, session
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
@@ -57,9 +56,10 @@ COMPANY_SETTINGS = collections.OrderedDict([
 # full recompute will give, refreshed after no invoice or payment meanwhile
 INSIGHT_REFRESH_DEFERRED = "insight_refresh_deferred"
 
+
 class CrmCustomerInsight(models.Model):
     """What the ledger says about one customer (a commercial partner) in one
-    company.  Rows are written by set-based SQL (:meth:`recompute_company`),
+    company.  Rows are written by set-based SQL (:meth:`_recompute_company`),
     never edited by hand."""
 
     _name = "crm.customer.insight"
@@ -216,6 +216,11 @@ class CrmCustomerInsight(models.Model):
 
     @api.model
     def _query_parameters(self, company, today=None, partner_ids=None):
+        """The parameters of the statements of ``insight_queries`` (its
+        docstring names each, with its unit) for ``company`` (a
+        ``res.company`` record) on ``today`` (a date string 'YYYY-MM-DD';
+        the user's today when not given), restricted to the commercial
+        partners ``partner_ids`` (a list of ids; None: every customer)."""
         today = fields.Date.from_string(today or fields.Date.context_today(self))
         # plain SQL: each invoice's validation asks, after Odoo has cleared
         # the cache, and read() would load every field of the company
@@ -266,45 +271,9 @@ class CrmCustomerInsight(models.Model):
         """Write the rows of ``source_table`` into the insight table: only
         those that changed are updated (a nightly run rewrites a few
         customers, not all of them), new customers are inserted."""
-        update, insert = self._upsert_statements(source_table, columns)
+        update, insert = insight_queries.upsert_statements(source_table, columns)
         self.env.cr.execute(update, params)
         self.env.cr.execute(insert, params)
-
-    @api.model
-    def _upsert_statements(self, source_table, columns):
-        """The UPDATE of the changed rows and the INSERT of the new ones from
-        ``source_table`` (a table or a WITH query)."""
-        insight_columns = ", ".join("insight.%s" % col for col in columns)
-        source_columns = ", ".join("source.%s" % col for col in columns)
-        update = """
-            UPDATE crm_customer_insight insight
-               SET ({columns}, computed_at, write_uid, write_date)
-                 = ({source_columns}, NOW() AT TIME ZONE 'UTC', %(uid)s,
-                    NOW() AT TIME ZONE 'UTC')
-              FROM {table} source
-             WHERE insight.partner_id = source.partner_id
-               AND insight.company_id = %(company_id)s
-               AND ({insight_columns}) IS DISTINCT FROM ({source_columns})
-        """.format(columns=", ".join(columns), source_columns=source_columns,
-                   insight_columns=insight_columns, table=source_table)
-        assignments = ", ".join("%s = EXCLUDED.%s" % (col, col) for col in columns)
-        # ON CONFLICT: a refresh in another transaction may add the customer meanwhile
-        insert = """
-            INSERT INTO crm_customer_insight
-                   (partner_id, company_id, computed_at, {columns},
-                    create_uid, create_date, write_uid, write_date)
-            SELECT partner_id, %(company_id)s, NOW() AT TIME ZONE 'UTC', {source_columns},
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM {table} source
-             WHERE NOT EXISTS (SELECT 1 FROM crm_customer_insight insight
-                                WHERE insight.partner_id = source.partner_id
-                                  AND insight.company_id = %(company_id)s)
-            ON CONFLICT (partner_id, company_id) DO UPDATE
-               SET computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
-                   write_date = EXCLUDED.write_date, {assignments}
-        """.format(columns=", ".join(columns), source_columns=source_columns,
-                   table=source_table, assignments=assignments)
-        return update, insert
 
     @api.model
     def _recompute_company(self, company, today=None):
@@ -348,7 +317,8 @@ class CrmCustomerInsight(models.Model):
         # one statement: a temporary table per invoice would cost more than
         # the figures of one customer; a customer left without any figure
         # goes, as it does from the full recompute
-        update, insert = self._upsert_statements("source", insight_queries.RAW_COLUMNS)
+        update, insert = insight_queries.upsert_statements(
+            "source", insight_queries.RAW_COLUMNS)
         # prepared: it costs more to plan than to run for one customer
         prepared.execute(
             self.env.cr,
@@ -391,7 +361,7 @@ class CrmCustomerInsight(models.Model):
         :raises AccessError: the caller is not a sales manager.
         """
         if not self.user_has_groups("sales_team.group_sale_manager"):
-            raise AccessError(_("Only sales managers recompute the customer insight."))
+            raise InsightRecomputeRefused(self.env)
         self._recompute_companies(self.env.user.company_ids)
         return True
 
@@ -409,53 +379,7 @@ class CrmCustomerInsight(models.Model):
         """The figures and scores of ``companies``, then the visits their
         grades plan."""
         insight = self.sudo()
+        grades = self.env["crm.customer.grade"].sudo()
         for company in companies.sudo():
             insight.with_context(force_company=company.id)._recompute_company(company)
-            insight._schedule_grade_visits(company)
-
-    @api.model
-    def _schedule_grade_visits(self, company, today=None):
-        """Service policy by grade: plan a visit for the salesperson of every
-        customer whose grade has a visit interval and who has no visit of
-        that type planned.  The deadline is the interval after the last
-        visit done, or today when there was none or it is overdue."""
-        today = fields.Date.from_string(today or fields.Date.context_today(self))
-        partner_model = self.env["ir.model"]._get("res.partner")
-        activities = self.env["mail.activity"]
-        grades = self.env["crm.customer.grade"].search([
-            ("visit_interval_days", ">", 0),
-            "|", ("company_id", "=", False), ("company_id", "=", company.id)])
-        for grade in grades:
-            activity_type = grade.visit_activity_type_id or self.env.ref(
-                "mail.mail_activity_data_meeting")
-            self.env.cr.execute("""
-                SELECT partner.id, partner.user_id, MAX(done.date)
-                  FROM crm_customer_insight insight
-                  JOIN res_partner partner ON partner.id = insight.partner_id
-                  LEFT JOIN mail_message done
-                         ON done.model = 'res.partner' AND done.res_id = partner.id
-                        AND done.mail_activity_type_id = %(type)s
-                 WHERE insight.company_id = %(company)s AND insight.grade = %(grade)s
-                   AND partner.user_id IS NOT NULL AND partner.active
-                   AND NOT EXISTS (
-                       SELECT 1 FROM mail_activity planned
-                        WHERE planned.res_model = 'res.partner'
-                          AND planned.res_id = partner.id
-                          AND planned.activity_type_id = %(type)s)
-                 GROUP BY partner.id, partner.user_id
-            """, {"type": activity_type.id, "company": company.id, "grade": grade.code})
-            for partner_id, user_id, last_done in self.env.cr.fetchall():
-                deadline = today
-                if last_done:
-                    due = fields.Date.from_string(last_done[:10] if isinstance(
-                        last_done, str) else last_done.strftime("%Y-%m-%d")) + timedelta(
-                            days=grade.visit_interval_days)
-                    deadline = max(due, today)
-                activities.create({
-                    "res_model_id": partner_model.id,
-                    "res_id": partner_id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user_id,
-                    "date_deadline": fields.Date.to_string(deadline),
-                    "summary": _("%(grade)s customer: regular visit") % {"grade": grade.name},
-                })
+            grades._schedule_visits(company)

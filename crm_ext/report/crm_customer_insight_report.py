@@ -1,8 +1,8 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import SUPERUSER_ID, _, fields, models, tools
-from odoo.exceptions import AccessError
+from odoo import SUPERUSER_ID, fields, models, tools
 
+from ..exceptions import AnalysisViewRefused
 from ..models.crm_customer_insight import LIFECYCLE_STAGES
 
 
@@ -67,8 +67,7 @@ class CrmCustomerInsightReport(models.Model):
         # Odoo calls it as the superuser when it loads the module; over RPC
         # anybody could otherwise rebuild the view
         if self.env.uid != SUPERUSER_ID:
-            raise AccessError(_("The analysis is built when the module is installed or "
-                                "updated."))
+            raise AnalysisViewRefused(self.env)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("CREATE OR REPLACE VIEW %s AS (%s %s)" % (
             self._table, self._select(), self._from()))

@@ -33,6 +33,7 @@ from . import test_complaint_time_zone
 from . import test_complaint_sla_status
 from . import test_complaint_wizard_forms
 from . import test_customer_insight_refresh
+from . import test_customer_insight_backfill
 from . import test_demo_data
 from . import test_access_rules
 from . import test_migration

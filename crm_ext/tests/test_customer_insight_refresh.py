@@ -1,7 +1,7 @@
 from odoo import fields
 from odoo.tests import common
 
-from odoo.addons.crm_ext.models import insight_queries
+from odoo.addons.crm_ext.tools import insight_queries
 
 from .common import InsightCase
 

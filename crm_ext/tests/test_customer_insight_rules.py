@@ -67,12 +67,12 @@ class TestCustomerInsightRules(InsightCase):
     def test_strategic_customers_get_one_visit_planned(self):
         self.env.ref("crm_ext.crm_customer_grade_strategic").min_score = 0
         self._recompute()
-        self.insight_model._schedule_grade_visits(self.company, today=self.TODAY)
+        self.env["crm.customer.grade"]._schedule_visits(self.company, today=self.TODAY)
         activities = self.env["mail.activity"].search([
             ("res_model", "=", "res.partner"), ("res_id", "=", self.grower.id)])
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.env.ref("base.user_demo"))
-        self.insight_model._schedule_grade_visits(self.company, today=self.TODAY)
+        self.env["crm.customer.grade"]._schedule_visits(self.company, today=self.TODAY)
         self.assertEqual(self.env["mail.activity"].search_count([
             ("res_model", "=", "res.partner"), ("res_id", "=", self.grower.id)]), 1)
         # customers without a salesperson get no visit

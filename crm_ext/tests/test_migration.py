@@ -3,6 +3,7 @@ import os
 
 from odoo.tests import common
 
+from .common import InsightCase
 from .test_complaint_common import ComplaintCase
 from .test_loyalty_common import LoyaltyCase
 
@@ -71,3 +72,32 @@ class TestMigration11030(ComplaintCase):
         self.assertTrue(complaint.is_closed)
         self.assertMoment(complaint.date_closed, "2026-01-06 12:00")
         self.assertEqual(complaint.sla_status, "met")
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestMigration11040(InsightCase):
+    """11.0.4.0.0: the invoices validated before their insight figures
+    existed get them, and their customers' figures stay the same."""
+
+    def test_migration_fills_the_figures_the_invoices_lack(self):
+        buyer = self._customer("Migrated Buyer")
+        invoices = (self._invoice(buyer, "2026-05-01", quantity=4, price=100.0, discount=25.0)
+                    | self._invoice(buyer, "2026-05-20", quantity=1, price=75.0,
+                                    invoice_type="out_refund"))
+        self._recompute()
+        columns = ["net_invoiced", "gross_margin", "discount_amount", "value_score", "grade",
+                   "rfm_score", "lifecycle_stage"]
+        insight = self._insight(buyer)
+        figures = insight.read(columns)
+        # as a database of 11.0.1.0.0 has them: the columns, without values
+        self.env.cr.execute("UPDATE account_invoice SET insight_net_signed = NULL, "
+                            "insight_cost_signed = NULL, insight_discount_signed = NULL "
+                            "WHERE id IN %s", (tuple(invoices.ids),))
+        _migration("11.0.4.0.0", "post").migrate(self.env.cr, "11.0.1.0.0")
+        invoices.invalidate_cache()
+        self.assertEqual(invoices.mapped("insight_cost_signed"), [240.0, -60.0])
+        self.assertEqual(invoices.mapped("insight_discount_signed"), [100.0, 0.0])
+        self._recompute()
+        insight.invalidate_cache()
+        self.assertEqual(insight.read(columns), figures)

@@ -2,12 +2,59 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Set-based SQL behind the customer insight figures.
 
-Every statement works on one company at a time and takes these parameters:
-``company_id``, ``today``, ``window_start`` (start of the analysis window),
-``d90`` (today - 90 days), ``y1_start`` / ``y2_start`` (today - 365 / 730
-days), ``cost_field_id`` (the ``standard_price`` field, whose cost is a
-company property) and ``partner_ids`` (an array restricting the figures to
-some commercial partners, or NULL for all).
+The statements of the figures and scores work on one company at a time and
+take the parameters ``crm.customer.insight._query_parameters`` builds (psycopg2
+``%(name)s`` parameters):
+
+The day and the company:
+
+- ``company_id`` (int): the ``res.company`` whose figures are computed;
+- ``today`` (``datetime.date``): the day of the figures (the user's today,
+  or the day a test or benchmark gives);
+- ``window_start`` (``datetime.date``): the first day of the analysis
+  window, ``today - (window_days - 1)``;
+- ``d90`` (``datetime.date``): ``today - 90 days``, the start of the
+  interactions counted;
+- ``y1_start`` / ``y2_start`` (``datetime.date``): ``today - 365`` and
+  ``today - 730`` days, the bounds of the last 12 months and the 12 before;
+- ``partner_ids`` (list of ``res.partner`` ids, or ``None``): restricts the
+  figures to these commercial partners (the refresh after an invoice or a
+  payment); ``None`` for every customer of the company;
+- ``cost_field_id`` (int): the ``ir.model.fields`` id of
+  ``product.product.standard_price``, whose cost is a company property
+  (``ir_property``);
+- ``finance_account_ids`` (list of ``account.account`` ids): the accounts of
+  the financial expenses counted as marketing cost;
+- ``uid`` (int): the ``res.users`` id written as creator and last editor of
+  the rows.
+
+The company's settings (``res.company.insight_*``, see
+``crm_customer_insight.COMPANY_SETTINGS``; 0 when not set):
+
+- ``window_days`` (int, days): the length of the analysis window;
+- ``abc_a`` / ``abc_b`` (float, percent 0-100): the cumulative shares of the
+  ABC measure that make class A, then class B;
+- ``new_days`` (int, days): a customer whose first invoice is this recent is
+  new (and a reactivated customer stays reactivated this long);
+- ``lost_min_days`` (int, days): a customer is never lost sooner;
+- ``lost_factor`` (float, a multiple of the customer's average days between
+  purchases): lost when the last purchase is older than this;
+- ``rhythm_factor`` (float, same multiple): declining when the last purchase
+  is older than this;
+- ``growth_pct`` / ``decline_pct`` (float, percent): growing or declining
+  when the last 12 months' net sales exceed or fall short of the 12 before by
+  this share;
+- ``w_profit``, ``w_volume``, ``w_cost``, ``w_industry``, ``w_length``,
+  ``w_satisfaction`` (float, relative weights, not negative): the weights of
+  the value score's indicators (gross profit, sales volume, marketing cost,
+  industry position, relationship length, satisfaction).
+
+The statements of the invoices' own figures take ``invoice_ids`` (list of
+``account.invoice`` ids) and ``cost_field_id`` (see
+``account.invoice._store_insight_figures``).  Two placeholders are filled with
+``str.format`` before execution, from fixed texts only: ``{sales_source}``
+(:data:`SALES_FROM_INVOICES` or :data:`SALES_FROM_ORDERS`) and
+``{abc_column}`` (``profit`` or ``volume``).
 """
 
 # Net amount, cost of goods and discounts of posted customer invoices, in the
@@ -54,18 +101,24 @@ UPDATE account_invoice inv
  WHERE inv.id = target.id
 """
 
-# The same for every posted customer invoice, when the module is installed.
-INVOICE_FIGURES_ALL = """
+# The posted customer invoices without figures (validated before the module
+# was installed, or by a version that did not keep them), ``batch`` at a time
+# after the id ``after_id``: the backfill, which leaves the others as they are.
+INVOICE_FIGURES_MISSING = """
 SELECT id FROM account_invoice
  WHERE type IN ('out_invoice', 'out_refund') AND state IN ('open', 'paid')
+   AND insight_cost_signed IS NULL AND id > %(after_id)s
  ORDER BY id
+ LIMIT %(batch)s
 """
 
-# The net amounts alone, when a database that has the costs and discounts
-# already gets the module's version that keeps them too.
-INVOICE_NET_ALL = """
+# The net amounts alone of the posted customer invoices that have their cost
+# and discounts (those of their day: kept) but not their net amount, from a
+# version that did not keep it.
+INVOICE_NET_MISSING = """
 UPDATE account_invoice SET insight_net_signed = amount_untaxed_signed
  WHERE type IN ('out_invoice', 'out_refund') AND state IN ('open', 'paid')
+   AND insight_net_signed IS NULL AND insight_cost_signed IS NOT NULL
 """
 
 # Raw figures per commercial partner, from posted customer invoices and
@@ -490,17 +543,59 @@ SELECT scored.partner_id, %(company_id)s, %(today)s, change.field_name,
  WHERE change.old_value IS DISTINCT FROM change.new_value
 """
 
-# Customers the company no longer has any figure for keep their row, emptied.
-# the refreshed customers the figures (the WITH query "source") no longer hold
+# Customers the company no longer has any figure for lose their row: the
+# refreshed customers the figures (the WITH query "source") no longer hold ...
 REFRESH_VANISHED = """
 DELETE FROM crm_customer_insight insight
  WHERE insight.company_id = %(company_id)s AND insight.partner_id = ANY(%(partner_ids)s)
    AND NOT EXISTS (SELECT 1 FROM source WHERE source.partner_id = insight.partner_id)
 """
 
+# ... and, in the full recompute, every customer the raw figures no longer hold.
 CLEAR_VANISHED = """
 DELETE FROM crm_customer_insight insight
  WHERE insight.company_id = %(company_id)s
    AND NOT EXISTS (SELECT 1 FROM crm_ext_insight_raw raw
                     WHERE raw.partner_id = insight.partner_id)
 """
+
+
+def upsert_statements(source_table, columns):
+    """(UPDATE, INSERT) statements writing the rows of ``source_table`` (the
+    name of a table or of a WITH query, with a ``partner_id`` and
+    ``columns``) into ``crm_customer_insight`` for ``%(company_id)s``: the
+    UPDATE of the rows that changed (a nightly run rewrites a few customers,
+    not all of them), the INSERT of the new customers.  Both take the
+    parameters ``company_id`` and ``uid``; ``source_table`` and ``columns``
+    are fixed texts of crm_ext, never a caller's."""
+    insight_columns = ", ".join("insight.%s" % col for col in columns)
+    source_columns = ", ".join("source.%s" % col for col in columns)
+    update = """
+        UPDATE crm_customer_insight insight
+           SET ({columns}, computed_at, write_uid, write_date)
+             = ({source_columns}, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                NOW() AT TIME ZONE 'UTC')
+          FROM {table} source
+         WHERE insight.partner_id = source.partner_id
+           AND insight.company_id = %(company_id)s
+           AND ({insight_columns}) IS DISTINCT FROM ({source_columns})
+    """.format(columns=", ".join(columns), source_columns=source_columns,
+               insight_columns=insight_columns, table=source_table)
+    assignments = ", ".join("%s = EXCLUDED.%s" % (col, col) for col in columns)
+    # ON CONFLICT: a refresh in another transaction may add the customer meanwhile
+    insert = """
+        INSERT INTO crm_customer_insight
+               (partner_id, company_id, computed_at, {columns},
+                create_uid, create_date, write_uid, write_date)
+        SELECT partner_id, %(company_id)s, NOW() AT TIME ZONE 'UTC', {source_columns},
+               %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+          FROM {table} source
+         WHERE NOT EXISTS (SELECT 1 FROM crm_customer_insight insight
+                            WHERE insight.partner_id = source.partner_id
+                              AND insight.company_id = %(company_id)s)
+        ON CONFLICT (partner_id, company_id) DO UPDATE
+           SET computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
+               write_date = EXCLUDED.write_date, {assignments}
+    """.format(columns=", ".join(columns), source_columns=source_columns,
+               table=source_table, assignments=assignments)
+    return update, insert
