@@ -3,7 +3,7 @@
 from odoo import http
 from odoo.http import request
 
-from ..models.crm_complaint_resolution import STARS_TO_RATING
+from ..models.crm_complaint_rating import STARS_TO_RATING
 
 
 class CrmComplaintRating(http.Controller):

@@ -3,8 +3,9 @@
 from odoo import SUPERUSER_ID, _, fields, models, tools
 from odoo.exceptions import AccessError
 
-from ..models.crm_complaint import CHANNELS, RESOLUTION_TYPES, SLA_STATUSES
+from ..models.crm_complaint import CHANNELS, RESOLUTION_TYPES
 from ..models.crm_complaint_sla import SEVERITIES
+from ..models.crm_complaint_sla_tracking import SLA_STATUSES
 
 
 class CrmComplaintReport(models.Model):

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
+from ..exceptions import CreditOverLeftError
+
 
 class CrmComplaintCreditNoteWizard(models.TransientModel):
     """A draft credit note of the complaint's invoice: all of it, or the
@@ -128,10 +130,7 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
                                 % invoice_line.name)
             if float_compare(line.quantity, left[invoice_line][1],
                              precision_rounding=precision) > 0:
-                raise UserError(_("%(line)s: %(quantity)s cannot be credited, %(invoiced)s "
-                                  "were invoiced and %(left)s are not credited yet.") % {
-                    "line": invoice_line.name, "quantity": line.quantity,
-                    "invoiced": invoice_line.quantity, "left": left[invoice_line][1]})
+                raise CreditOverLeftError(invoice_line, line.quantity, left[invoice_line][1])
             if float_is_zero(line.quantity, precision_rounding=precision):
                 continue
             command = invoice._refund_cleanup_lines(invoice_line)[0]

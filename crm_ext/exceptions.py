@@ -1,0 +1,126 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Errors crm_ext raises from several places: each class builds its
+translated message from the records and figures it names, so that every
+place says the same thing (and a caller may catch one kind of error).
+
+Each keeps the environment of its records as ``env`` before it translates:
+``_()`` reads the language there, as it reads it in a model's method.
+"""
+from odoo import _
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+
+# ----------------------------------------------------------------------
+# Complaints: SLA, resolutions and give-backs (credit notes, returns)
+# ----------------------------------------------------------------------
+
+class SlaNoWorkingTimeError(UserError):
+    """The working hours of an SLA policy have no working time to plan a
+    deadline (no attendance, or leaves over all of them)."""
+
+    def __init__(self, calendar, hours):
+        """``calendar``: the resource.calendar; ``hours``: the working hours
+        to plan (a float)."""
+        self.env = calendar.env
+        super(SlaNoWorkingTimeError, self).__init__(_(
+            "The working hours %(calendar)s have no working time to plan %(hours)s "
+            "hours.") % {"calendar": calendar.name, "hours": hours})
+
+
+class ComplaintOfficerError(AccessError):
+    """A give-back only complaint officers make."""
+
+    def __init__(self, env):
+        self.env = env
+        super(ComplaintOfficerError, self).__init__(_(
+            "Only complaint officers give compensation points."))
+
+
+class StarRatingError(ValidationError):
+    """A customer rating that is not 1 to 5 stars."""
+
+    def __init__(self, complaint, rating, named=True):
+        """``rating``: what was given to ``complaint`` (a crm.complaint);
+        ``named``: the message names the complaint."""
+        self.env = complaint.env
+        if not named:
+            message = _("A customer rating goes from 1 to 5 stars: %s is not one.") % rating
+        else:
+            message = _(
+                "A customer rating goes from 1 to 5 stars: %(rating)s is not one "
+                "(complaint %(complaint)s).") % {"rating": rating, "complaint": complaint.name}
+        super(StarRatingError, self).__init__(message)
+
+
+class CreditOverLineError(ValidationError):
+    """The credit notes of an invoice credit more of a line than it
+    invoiced (quantity or amount)."""
+
+    def __init__(self, invoice, line, quantity, amount):
+        """``quantity`` (in the line's unit) and ``amount`` (untaxed, in the
+        invoice's currency): what the credit notes credit of ``line``."""
+        self.env = invoice.env
+        super(CreditOverLineError, self).__init__(_(
+            "%(line)s: the credit notes of %(invoice)s would credit %(quantity)s "
+            "for %(amount)s, more than the %(invoiced)s for %(invoiced_amount)s "
+            "invoiced.") % {
+                "line": line.name, "invoice": invoice.number or invoice.display_name,
+                "quantity": quantity, "amount": invoice.currency_id.round(amount),
+                "invoiced": line.quantity, "invoiced_amount": line.price_subtotal})
+
+
+class CreditOverInvoiceError(ValidationError):
+    """The credit notes of an invoice credit more than it invoiced."""
+
+    def __init__(self, invoice, total):
+        """``total``: what the credit notes credit, untaxed, in the
+        invoice's currency."""
+        self.env = invoice.env
+        super(CreditOverInvoiceError, self).__init__(_(
+            "The credit notes of %(invoice)s would credit %(total)s, more than the "
+            "%(invoiced)s it invoiced (untaxed).") % {
+                "invoice": invoice.number or invoice.display_name,
+                "total": invoice.currency_id.round(total), "invoiced": invoice.amount_untaxed})
+
+
+class CreditOverLeftError(UserError):
+    """A credit note of a complaint would credit more of an invoice line
+    than no credit note credits yet."""
+
+    def __init__(self, line, quantity, left):
+        """``line``: the account.invoice.line; ``quantity``: to credit;
+        ``left``: what is not credited yet (in the line's unit)."""
+        self.env = line.env
+        super(CreditOverLeftError, self).__init__(_(
+            "%(line)s: %(quantity)s cannot be credited, %(invoiced)s were invoiced and "
+            "%(left)s are not credited yet.") % {
+                "line": line.name, "quantity": quantity, "invoiced": line.quantity,
+                "left": left})
+
+
+class ReturnOverDeliveredError(UserError):
+    """The returns of a delivery would take back more than it delivered."""
+
+    def __init__(self, delivery, product, returned, delivered):
+        """Quantities of ``product`` in its unit."""
+        self.env = delivery.env
+        super(ReturnOverDeliveredError, self).__init__(_(
+            "%(product)s: the returns of %(delivery)s would take back %(returned)s, more "
+            "than the %(delivered)s delivered.") % {
+                "product": product.display_name, "delivery": delivery.name,
+                "returned": returned, "delivered": delivered})
+
+
+class ReturnOverLeftError(UserError):
+    """A return of a complaint would take back more of a delivery than no
+    return takes back yet."""
+
+    def __init__(self, delivery, product, quantity, left):
+        """Quantities of ``product`` in its unit."""
+        self.env = delivery.env
+        super(ReturnOverLeftError, self).__init__(_(
+            "%(product)s: %(quantity)s cannot be returned, %(left)s of what %(delivery)s "
+            "delivered is not returned yet.") % {
+                "product": product.display_name, "quantity": quantity, "left": left,
+                "delivery": delivery.name})
