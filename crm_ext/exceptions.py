@@ -28,6 +28,17 @@ class SlaNoWorkingTimeError(UserError):
             "hours.") % {"calendar": calendar.name, "hours": hours})
 
 
+class AnalysisBuildError(AccessError):
+    """An analysis view (re)built by someone else than the superuser, who
+    builds it when the module is installed or updated (see
+    tools/sql_view.py; the complaint and the customer insight analyses)."""
+
+    def __init__(self, env):
+        self.env = env
+        super(AnalysisBuildError, self).__init__(_(
+            "The analysis is built when the module is installed or updated."))
+
+
 class ComplaintOfficerError(AccessError):
     """A give-back only complaint officers make."""
 

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.mail import html2plaintext, plaintext2html
 
-from ..tools import access
+from ..tools import access, actions
 from .crm_complaint_stage import RESOLVING_KINDS
 
 
@@ -188,10 +188,10 @@ class CrmComplaint(models.Model):
 
         :raises AccessError: the caller may not read the complaint.
         """
-        return self._documents_action(
-            "account.action_invoice_tree1", self.refund_ids,
-            form_view="account.invoice_form",
-            context={"type": "out_refund", "default_type": "out_refund"})
+        return actions.window_action(
+            self, "account.action_invoice_tree1", [("complaint_id", "=", self.id)],
+            context={"type": "out_refund", "default_type": "out_refund"},
+            single=self.refund_ids, form_view="account.invoice_form")
 
     @api.multi
     def action_view_returns(self):
@@ -199,7 +199,9 @@ class CrmComplaint(models.Model):
 
         :raises AccessError: the caller may not read the complaint.
         """
-        return self._documents_action("stock.action_picking_tree_all", self.return_picking_ids)
+        return actions.window_action(
+            self, "stock.action_picking_tree_all", [("complaint_id", "=", self.id)],
+            single=self.return_picking_ids)
 
     @api.multi
     def action_view_compensation(self):
@@ -207,7 +209,8 @@ class CrmComplaint(models.Model):
 
         :raises AccessError: the caller may not read the complaint.
         """
-        return self._documents_action("crm_ext.crm_loyalty_entry_action")
+        return actions.window_action(
+            self, "crm_ext.crm_loyalty_entry_action", [("complaint_id", "=", self.id)])
 
     @api.multi
     def _wizard_action(self, name, res_model):
@@ -220,22 +223,6 @@ class CrmComplaint(models.Model):
             "target": "new",
             "context": {"default_complaint_id": self.id},
         }
-
-    @api.multi
-    def _documents_action(self, xmlid, documents=None, form_view=None, context=None):
-        """The window action ``xmlid`` on the records linked to this
-        complaint (by their ``complaint_id``); on the one of ``documents``
-        in its form (``form_view``: the xml id of the form, else the
-        default one) when there is one."""
-        self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref(xmlid).read()[0]
-        action["domain"] = [("complaint_id", "=", self.id)]
-        action["context"] = context or {}
-        if documents is not None and len(documents) == 1:
-            form_id = self.env.ref(form_view).id if form_view else False
-            action.update(res_id=documents.id, views=[(form_id, "form")])
-        return action
 
     # business methods
 
