@@ -72,4 +72,6 @@ class CrmComplaintReport(models.Model):
         return "FROM crm_complaint complaint"
 
     def init(self):
+        """The analysis view (see :func:`sql_view.create`: only as the
+        superuser, when the module is installed or updated)."""
         sql_view.create(self, "%s %s" % (self._select(), self._from()))

@@ -47,7 +47,16 @@ class CrmComplaintCompensationWizard(models.TransientModel):
     @api.multi
     def action_apply(self):
         """Give the points (once: applying the same wizard again, as a
-        retried call does, gives nothing more)."""
+        retried call does, gives nothing more).  Returns the action that
+        closes the wizard (a dict).
+
+        :raises ComplaintOfficerError: (an AccessError) the caller is no
+            complaint officer.
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: no active loyalty program, points that are not
+            positive or not whole for the program, or a customer the
+            program does not enrol.
+        """
         self.ensure_one()
         if self.entry_id:
             return {"type": "ir.actions.act_window_close"}

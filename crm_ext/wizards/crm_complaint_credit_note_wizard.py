@@ -61,7 +61,18 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
 
     @api.multi
     def action_create(self):
-        """Create the draft credit note, linked to the complaint, and open it."""
+        """Create the draft credit note, linked to the complaint, and open it
+        (returns its window action, a dict).  Each call creates another
+        credit note, up to what is left to credit.
+
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: the invoice cannot be credited (see
+            ``crm.complaint._check_refundable_invoice``), the whole invoice
+            asked when part of it is credited, or bad quantities
+            (:class:`CreditOverLeftError` beyond what is left).
+        :raises CreditOverLineError, CreditOverInvoiceError: (both
+            ValidationError) the credit notes would credit more than sold.
+        """
         self.ensure_one()
         refund = self._create_refund()
         self.complaint_id.message_post(

@@ -17,6 +17,10 @@ class StockReturnPicking(models.TransientModel):
 
     @api.model
     def default_get(self, fields):
+        """stock's defaults (``fields``: the names of the fields wanted; a
+        dict of values); opened from a complaint (``default_complaint_id``
+        in the context, which only lowers the quantities proposed), each
+        line proposes at most what no return takes back yet."""
         # the signature of stock's default_get, which this extends
         result = super(StockReturnPicking, self).default_get(fields)
         # Odoo's proposal leaves out the returns not yet reserved
