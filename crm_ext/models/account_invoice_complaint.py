@@ -1,8 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The complaint give-backs of ``account.invoice``: a complaint's credit
-notes, the cap of what they credit (no more than the invoice sold) and the
-complaint's cost that follows them."""
+"""Complaint give-backs of account.invoice: credit notes capped at what was sold."""
 from odoo import api, fields, models, tools
 
 from ..exceptions import CreditOverInvoiceError, CreditOverLineError

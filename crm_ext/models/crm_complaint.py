@@ -1,10 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The customer complaint model ``crm.complaint``: its fields, its records
-and its stage changes.  Its other concerns are files of their own:
-crm_complaint_sla_tracking (SLA), crm_complaint_escalation,
-crm_complaint_mail (mail gateway), crm_complaint_rating and
-crm_complaint_resolution."""
+"""crm.complaint: the model, its fields, its records (CRUD) and its stage changes."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -47,7 +43,10 @@ OFFICER_GROUP = "crm_ext.crm_complaint_group_officer"
 class CrmComplaint(models.Model):
     """A customer complaint, from reception to closing.  Its stage changes
     set its dates and stop or resume its SLA clock (see
-    :meth:`_stage_change_values`)."""
+    :meth:`_stage_change_values`).  Its other concerns have files of their
+    own: crm_complaint_sla_tracking (SLA), crm_complaint_escalation,
+    crm_complaint_mail (mail gateway), crm_complaint_rating and
+    crm_complaint_resolution."""
 
     _name = "crm.complaint"
     _description = "Customer Complaint"

@@ -1,8 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The escalation of ``crm.complaint``: the job that brings the SLA status
-of the open complaints up to date and escalates those past their at-risk or
-breach moment (the chatter rows it writes: tools/bulk_mail.py)."""
+"""Escalation of crm.complaint: the job that escalates complaints at risk or breached."""
 import logging
 
 from odoo import _, api, fields, models, tools
@@ -17,7 +15,8 @@ ESCALATION_BATCH = 1000
 
 
 class CrmComplaint(models.Model):
-    """Escalation of the complaints: see :meth:`_cron_escalate`."""
+    """Escalation of the complaints: see :meth:`_cron_escalate` (the
+    chatter rows it writes, set-based: tools/bulk_mail.py)."""
 
     # a concern of its own (one concern per file)
     _inherit = "crm.complaint"  # pylint: disable=consider-merging-classes-inherited

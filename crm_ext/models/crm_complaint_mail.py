@@ -1,7 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The mail gateway of ``crm.complaint``: complaints from emails, the stage
-templates sent through the tracking, the suggested recipients."""
+"""Mail gateway of crm.complaint: complaints by email, stage templates, recipients."""
 from odoo import SUPERUSER_ID, _, api, models
 from odoo.exceptions import AccessError, UserError
 

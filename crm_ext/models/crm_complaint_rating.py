@@ -1,9 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The rating of ``crm.complaint``: the customer's 1-5 stars on the
-resolution (through Odoo's rating links, see
-controllers/crm_complaint_rating.py) and the customer's satisfaction they
-make."""
+"""Rating of crm.complaint: the customer's 1-5 stars and the satisfaction they make."""
 import math
 
 from odoo import _, api, fields, models
@@ -28,7 +25,8 @@ def rating_to_stars(value):
 
 
 class CrmComplaint(models.Model):
-    """The customer's rating of a complaint's resolution."""
+    """The customer's rating of a complaint's resolution, given through
+    Odoo's rating links (see controllers/crm_complaint_rating.py)."""
 
     _name = "crm.complaint"
     _inherit = ["crm.complaint", "rating.mixin"]

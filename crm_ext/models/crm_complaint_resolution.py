@@ -1,8 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The resolutions of ``crm.complaint``: what acts on documents (credit
-notes, returns, compensation points), their cost, the resolution email and
-the solution base."""
+"""Resolutions of crm.complaint: credit notes, returns, points, their cost, solutions."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.mail import html2plaintext, plaintext2html

@@ -1,8 +1,6 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The SLA of ``crm.complaint``: the choice of its policy, its deadlines in
-working hours and its status (the rule itself: tools/sla_status.py; the
-working time: tools/working_time.py)."""
+"""SLA of crm.complaint: policy matching, deadlines in working hours, SLA status."""
 from odoo import api, fields, models
 
 from ..exceptions import SlaNoWorkingTimeError
@@ -29,7 +27,8 @@ POLICIES_SQL = """
 class CrmComplaint(models.Model):
     """SLA of the complaints: the first matching policy by sequence gives
     the deadlines, counted in working hours of its calendar from the
-    reception and moved out by the time on hold."""
+    reception and moved out by the time on hold.  The status rule itself is
+    in tools/sla_status.py, the working time in tools/working_time.py."""
 
     # a concern of its own (one concern per file)
     _inherit = "crm.complaint"  # pylint: disable=consider-merging-classes-inherited
