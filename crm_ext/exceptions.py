@@ -1,14 +1,151 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The errors crm_ext raises from several places: each class builds its
-translated message from the records it is given."""
-from odoo import _, exceptions
-from odoo.exceptions import AccessError
+"""Errors crm_ext raises from several places: each class builds its
+translated message from the records and figures it names, so that every
+place says the same thing (and a caller may catch one kind of error).
+
+Each keeps the environment of its records as ``env`` before it translates:
+``_()`` reads the language there, as it reads it in a model's method.
+"""
+from odoo import _
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .tools.points import format_points
 
 
-# -- loyalty: the points ledger, redemptions, adjustments ---------------------
+# ----------------------------------------------------------------------
+# Shared
+# ----------------------------------------------------------------------
+
+class AnalysisBuildError(AccessError):
+    """An analysis view (re)built by someone else than the superuser, who
+    builds it when the module is installed or updated (see
+    tools/sql_view.py; the complaint and the customer insight analyses)."""
+
+    def __init__(self, env):
+        self.env = env
+        super(AnalysisBuildError, self).__init__(_(
+            "The analysis is built when the module is installed or updated."))
+
+
+# ----------------------------------------------------------------------
+# Complaints: SLA, resolutions and give-backs (credit notes, returns)
+# ----------------------------------------------------------------------
+
+class SlaNoWorkingTimeError(UserError):
+    """The working hours of an SLA policy have no working time to plan a
+    deadline (no attendance, or leaves over all of them)."""
+
+    def __init__(self, calendar, hours):
+        """``calendar``: the resource.calendar; ``hours``: the working hours
+        to plan (a float)."""
+        self.env = calendar.env
+        super(SlaNoWorkingTimeError, self).__init__(_(
+            "The working hours %(calendar)s have no working time to plan %(hours)s "
+            "hours.") % {"calendar": calendar.name, "hours": hours})
+
+
+class ComplaintOfficerError(AccessError):
+    """A give-back only complaint officers make."""
+
+    def __init__(self, env):
+        self.env = env
+        super(ComplaintOfficerError, self).__init__(_(
+            "Only complaint officers give compensation points."))
+
+
+class StarRatingError(ValidationError):
+    """A customer rating that is not 1 to 5 stars."""
+
+    def __init__(self, complaint, rating, named=True):
+        """``rating``: what was given to ``complaint`` (a crm.complaint);
+        ``named``: the message names the complaint."""
+        self.env = complaint.env
+        if not named:
+            message = _("A customer rating goes from 1 to 5 stars: %s is not one.") % rating
+        else:
+            message = _(
+                "A customer rating goes from 1 to 5 stars: %(rating)s is not one "
+                "(complaint %(complaint)s).") % {"rating": rating, "complaint": complaint.name}
+        super(StarRatingError, self).__init__(message)
+
+
+class CreditOverLineError(ValidationError):
+    """The credit notes of an invoice credit more of a line than it
+    invoiced (quantity or amount)."""
+
+    def __init__(self, invoice, line, quantity, amount):
+        """``quantity`` (in the line's unit) and ``amount`` (untaxed, in the
+        invoice's currency): what the credit notes credit of ``line``."""
+        self.env = invoice.env
+        super(CreditOverLineError, self).__init__(_(
+            "%(line)s: the credit notes of %(invoice)s would credit %(quantity)s "
+            "for %(amount)s, more than the %(invoiced)s for %(invoiced_amount)s "
+            "invoiced.") % {
+                "line": line.name, "invoice": invoice.number or invoice.display_name,
+                "quantity": quantity, "amount": invoice.currency_id.round(amount),
+                "invoiced": line.quantity, "invoiced_amount": line.price_subtotal})
+
+
+class CreditOverInvoiceError(ValidationError):
+    """The credit notes of an invoice credit more than it invoiced."""
+
+    def __init__(self, invoice, total):
+        """``total``: what the credit notes credit, untaxed, in the
+        invoice's currency."""
+        self.env = invoice.env
+        super(CreditOverInvoiceError, self).__init__(_(
+            "The credit notes of %(invoice)s would credit %(total)s, more than the "
+            "%(invoiced)s it invoiced (untaxed).") % {
+                "invoice": invoice.number or invoice.display_name,
+                "total": invoice.currency_id.round(total), "invoiced": invoice.amount_untaxed})
+
+
+class CreditOverLeftError(UserError):
+    """A credit note of a complaint would credit more of an invoice line
+    than no credit note credits yet."""
+
+    def __init__(self, line, quantity, left):
+        """``line``: the account.invoice.line; ``quantity``: to credit;
+        ``left``: what is not credited yet (in the line's unit)."""
+        self.env = line.env
+        super(CreditOverLeftError, self).__init__(_(
+            "%(line)s: %(quantity)s cannot be credited, %(invoiced)s were invoiced and "
+            "%(left)s are not credited yet.") % {
+                "line": line.name, "quantity": quantity, "invoiced": line.quantity,
+                "left": left})
+
+
+class ReturnOverDeliveredError(UserError):
+    """The returns of a delivery would take back more than it delivered."""
+
+    def __init__(self, delivery, product, returned, delivered):
+        """Quantities of ``product`` in its unit."""
+        self.env = delivery.env
+        super(ReturnOverDeliveredError, self).__init__(_(
+            "%(product)s: the returns of %(delivery)s would take back %(returned)s, more "
+            "than the %(delivered)s delivered.") % {
+                "product": product.display_name, "delivery": delivery.name,
+                "returned": returned, "delivered": delivered})
+
+
+class ReturnOverLeftError(UserError):
+    """A return of a complaint would take back more of a delivery than no
+    return takes back yet."""
+
+    def __init__(self, delivery, product, quantity, left):
+        """Quantities of ``product`` in its unit."""
+        self.env = delivery.env
+        super(ReturnOverLeftError, self).__init__(_(
+            "%(product)s: %(quantity)s cannot be returned, %(left)s of what %(delivery)s "
+            "delivered is not returned yet.") % {
+                "product": product.display_name, "quantity": quantity, "left": left,
+                "delivery": delivery.name})
+
+
+# ----------------------------------------------------------------------
+# Loyalty: the points ledger, redemptions, adjustments
+# ----------------------------------------------------------------------
 
 class _LoyaltyError(object):
     """Mixin of the loyalty errors: :meth:`_message` builds the message in
@@ -24,7 +161,7 @@ class _LoyaltyError(object):
         raise NotImplementedError
 
 
-class NotWholePointsError(_LoyaltyError, exceptions.UserError):
+class NotWholePointsError(_LoyaltyError, UserError):
     """Points move by whole multiples of their program's rounding step (see
     ``crm.loyalty.program._is_whole_points``): ``points`` is not one."""
 
@@ -38,7 +175,7 @@ class NotWholePointsError(_LoyaltyError, exceptions.UserError):
             "points": format_points(points)}
 
 
-class LoyaltyManagersOnlyError(_LoyaltyError, exceptions.AccessError):
+class LoyaltyManagersOnlyError(_LoyaltyError, AccessError):
     """A step of the loyalty program for its managers (with the
     accountants, for ``liability``) that the caller tried."""
 
@@ -51,7 +188,7 @@ class LoyaltyManagersOnlyError(_LoyaltyError, exceptions.AccessError):
         return _("Only loyalty managers can adjust points by hand.")
 
 
-class RedemptionNotAllowedError(_LoyaltyError, exceptions.AccessError):
+class RedemptionNotAllowedError(_LoyaltyError, AccessError):
     """The caller may not redeem points on ``order`` (see
     ``sale.order.apply_loyalty_points``)."""
 
@@ -63,7 +200,7 @@ class RedemptionNotAllowedError(_LoyaltyError, exceptions.AccessError):
                  "its own quotation when the loyalty program allows it.")
 
 
-class NotEnoughPointsError(_LoyaltyError, exceptions.UserError):
+class NotEnoughPointsError(_LoyaltyError, UserError):
     """``member`` has fewer points than ``points`` taken from its balance:
     ``balance`` (what it has, the points the order holds included)."""
 
@@ -74,10 +211,10 @@ class NotEnoughPointsError(_LoyaltyError, exceptions.UserError):
         return _("%(customer)s has %(balance)s points: %(points)s cannot be redeemed.") % {
             "customer": member.partner_id.name, "balance": balance, "points": points}
 
-# -- end of loyalty -----------------------------------------------------------
 
-
-# Customer insight, the partner and the analysis views (i13-insight)
+# ----------------------------------------------------------------------
+# Customer insight and the partner
+# ----------------------------------------------------------------------
 
 
 class InsightRecomputeRefused(AccessError):
@@ -99,13 +236,3 @@ class ManualRatingRefused(AccessError):
         super(ManualRatingRefused, self).__init__(
             _("Only salespeople can change the industry position and the "
               "satisfaction of a customer."))
-
-
-class AnalysisViewRefused(AccessError):
-    """Somebody but the superuser loading the module builds the SQL view of
-    an analysis (its ``init()``, which anybody could call over RPC)."""
-
-    def __init__(self, env):
-        self.env = env
-        super(AnalysisViewRefused, self).__init__(
-            _("The analysis is built when the module is installed or updated."))

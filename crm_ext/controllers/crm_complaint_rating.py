@@ -3,7 +3,7 @@
 from odoo import http
 from odoo.http import request
 
-from ..models.crm_complaint_resolution import STARS_TO_RATING
+from ..models.crm_complaint_rating import STARS_TO_RATING
 
 
 class CrmComplaintRating(http.Controller):
@@ -27,6 +27,10 @@ class CrmComplaintRating(http.Controller):
 
     @http.route("/complaint/rating/<string:token>/<int:stars>", type="http", auth="public")
     def rate(self, token, stars, **kwargs):
+        """The star link of the resolution email: records ``stars`` (1-5)
+        for the rating request of ``token`` and shows the page that asks
+        for a comment; 404 for an unknown token or a number that is no
+        star."""
         rating = self._rating(token, stars)
         if not rating:
             return request.not_found()
@@ -37,6 +41,8 @@ class CrmComplaintRating(http.Controller):
     @http.route("/complaint/rating/<string:token>/<int:stars>/submit", type="http",
                 auth="public", methods=["POST"])
     def submit(self, token, stars, feedback=None, **kwargs):
+        """The comment form of the rating page: records ``stars`` again with
+        ``feedback`` (text) and thanks the customer; 404 as :meth:`rate`."""
         rating = self._rating(token, stars)
         if not rating:
             return request.not_found()

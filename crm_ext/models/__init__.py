@@ -30,8 +30,13 @@ from . import crm_complaint_category
 from . import crm_complaint_tag
 from . import crm_complaint_sla
 from . import crm_complaint
+from . import crm_complaint_sla_tracking
+from . import crm_complaint_escalation
+from . import crm_complaint_mail
 from . import crm_complaint_solution
+from . import crm_complaint_rating
 from . import crm_complaint_resolution
+from . import account_invoice_complaint
 from . import res_partner_complaint
 from . import stock_picking
 from . import stock_move

@@ -1,45 +1,21 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import math
-
+"""Resolutions of crm.complaint: credit notes, returns, points, their cost, solutions."""
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools.mail import html2plaintext, plaintext2html
 
-from ..tools import access
-
-# 1-5 stars on the 0-10 scale of Odoo's ratings: 4 and 5 stars are
-# "satisfied" (>= 7), 2 and 3 "not satisfied", 1 "highly dissatisfied"
-STARS_TO_RATING = {1: 2.0, 2: 4.0, 3: 6.0, 4: 8.0, 5: 10.0}
-RESOLVED_KINDS = ("resolved", "closed")
-OFFICER_GROUP = "crm_ext.crm_complaint_group_officer"
-
-
-def rating_to_stars(value):
-    """Odoo's 0-10 rating value as 1-5 stars (its smileys 1, 5 and 10 give
-    1, 3 and 5 stars); 0 (no rating) gives 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        return 0
-    return min(5, max(1, int(math.ceil(value / 2.0))))
+from ..tools import access, actions
+from .crm_complaint_stage import RESOLVING_KINDS
 
 
 class CrmComplaint(models.Model):
     """Resolutions of a complaint that act on documents (credit notes,
-    returns, compensation points), their cost, the customer's rating and
-    the solution base."""
+    returns, compensation points), their cost and the solution base."""
 
-    _name = "crm.complaint"
-    _inherit = ["crm.complaint", "rating.mixin"]
+    # a concern of its own (one concern per file)
+    _inherit = "crm.complaint"  # pylint: disable=consider-merging-classes-inherited
 
-    customer_rating = fields.Integer(
-        track_visibility="onchange", copy=False,
-        help="The customer's rating of the resolution, from 1 (very unhappy) to 5 stars "
-             "(0: not rated); the customer gives it through the link of the resolution "
-             "email.")
-    # what the customer wrote: for those who handle the complaints (the
-    # same text in Odoo's rating, see rating_rating_security.xml)
-    rating_comment = fields.Text("Customer's Comment", copy=False, groups=OFFICER_GROUP)
-    rating_last_feedback = fields.Text(groups=OFFICER_GROUP)
     resolution_sent_date = fields.Datetime("Resolution Sent On", readonly=True, copy=False)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     cost_amount = fields.Monetary(
@@ -115,58 +91,31 @@ class CrmComplaint(models.Model):
                 and (not solution.company_id or solution.company_id == complaint.company_id)
                 and solution.complaint_id != complaint)
 
-    @api.constrains("customer_rating")
-    def _check_customer_rating(self):
-        for complaint in self:
-            if complaint.customer_rating and not 1 <= complaint.customer_rating <= 5:
-                raise ValidationError(_(
-                    "A customer rating goes from 1 to 5 stars: %(rating)s is not one "
-                    "(complaint %(complaint)s).") % {
-                        "rating": complaint.customer_rating, "complaint": complaint.name})
-
-    # CRUD
-
-    @api.model
-    def create(self, vals):
-        complaint = super(CrmComplaint, self).create(vals)
-        if vals.get("customer_rating"):
-            complaint._update_customer_satisfaction()
-        return complaint
-
-    @api.multi
-    def write(self, vals):
-        closing = self.browse()
-        if vals.get("stage_id"):
-            stage = self.env["crm.complaint.stage"].browse(vals["stage_id"])
-            if stage.is_closed:
-                closing = self.filtered(lambda complaint: not complaint.is_closed)
-        result = super(CrmComplaint, self).write(vals)
-        if "customer_rating" in vals:
-            self._update_customer_satisfaction()
-        for complaint in closing:
-            complaint._post_closing_rating()
-        return result
-
     # actions
 
     @api.multi
     def action_create_credit_note(self):
+        """The credit note wizard of the complaint's invoice (a window
+        action, a dict).
+
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: no invoice, not a validated customer invoice, or
+            one credited in full already.
+        """
         self.ensure_one()
         self._check_caller_may_resolve()
         self._check_refundable_invoice()
-        return {
-            "name": _("Credit Note"),
-            "type": "ir.actions.act_window",
-            "res_model": "crm.complaint.credit.note.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_complaint_id": self.id},
-        }
+        return self._wizard_action(_("Credit Note"), "crm.complaint.credit.note.wizard")
 
     @api.multi
     def action_create_return(self):
-        """Odoo's return wizard on the complaint's delivery; the return it
-        creates is linked to the complaint."""
+        """Odoo's return wizard on the complaint's delivery (a window action,
+        a dict); the return it creates is linked to the complaint.
+
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: no delivery, not a done delivery to the customer,
+            or a caller who is no inventory user.
+        """
         self.ensure_one()
         self._check_caller_may_resolve()
         self._check_returnable_picking()
@@ -178,22 +127,27 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def action_compensate_points(self):
+        """The compensation points wizard of the complaint (a window action,
+        a dict).
+
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: the company has no active loyalty program.
+        """
         self.ensure_one()
         self._check_caller_may_resolve()
         self._compensation_program()
-        return {
-            "name": _("Compensation Points"),
-            "type": "ir.actions.act_window",
-            "res_model": "crm.complaint.compensation.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_complaint_id": self.id},
-        }
+        return self._wizard_action(_("Compensation Points"), "crm.complaint.compensation.wizard")
 
     @api.multi
     def action_send_resolution(self):
-        """Email the resolution to the customer with the rating request
-        (posted in the chatter)."""
+        """Email the resolution to the customer of each complaint with the
+        rating request (posted in the chatter).  Each call sends the email
+        again.  Returns True.
+
+        :raises AccessError: the caller may not change the complaints.
+        :raises UserError: a complaint not resolved, without a resolution
+            text, or whose customer has no email address.
+        """
         self._check_caller_may_resolve()
         template = self.env.ref("crm_ext.crm_complaint_mail_template_resolution")
         for complaint in self:
@@ -207,7 +161,13 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_publish_solution(self):
         """The resolution becomes a reusable solution of the category (the
-        one already published from this complaint is opened again)."""
+        one already published from this complaint is opened again:
+        idempotent).  Returns the window action of the solution (a dict).
+
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: the complaint is not resolved, has no
+            resolution text or no category.
+        """
         self.ensure_one()
         self._check_caller_may_resolve()
         solution = self.published_solution_ids[:1] or self._publish_solution()
@@ -222,35 +182,45 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def action_view_refunds(self):
-        self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref("account.action_invoice_tree1").read()[0]
-        action["domain"] = [("complaint_id", "=", self.id)]
-        action["context"] = {"type": "out_refund", "default_type": "out_refund"}
-        if len(self.refund_ids) == 1:
-            action.update(res_id=self.refund_ids.id, views=[
-                (self.env.ref("account.invoice_form").id, "form")])
-        return action
+        """The complaint's credit notes (a window action, a dict).
+
+        :raises AccessError: the caller may not read the complaint.
+        """
+        return actions.window_action(
+            self, "account.action_invoice_tree1", [("complaint_id", "=", self.id)],
+            context={"type": "out_refund", "default_type": "out_refund"},
+            single=self.refund_ids, form_view="account.invoice_form")
 
     @api.multi
     def action_view_returns(self):
-        self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref("stock.action_picking_tree_all").read()[0]
-        action["domain"] = [("complaint_id", "=", self.id)]
-        action["context"] = {}
-        if len(self.return_picking_ids) == 1:
-            action.update(res_id=self.return_picking_ids.id, views=[(False, "form")])
-        return action
+        """The complaint's returns (a window action, a dict).
+
+        :raises AccessError: the caller may not read the complaint.
+        """
+        return actions.window_action(
+            self, "stock.action_picking_tree_all", [("complaint_id", "=", self.id)],
+            single=self.return_picking_ids)
 
     @api.multi
     def action_view_compensation(self):
-        self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref("crm_ext.crm_loyalty_entry_action").read()[0]
-        action["domain"] = [("complaint_id", "=", self.id)]
-        action["context"] = {}
-        return action
+        """The complaint's compensation points (a window action, a dict).
+
+        :raises AccessError: the caller may not read the complaint.
+        """
+        return actions.window_action(
+            self, "crm_ext.crm_loyalty_entry_action", [("complaint_id", "=", self.id)])
+
+    @api.multi
+    def _wizard_action(self, name, res_model):
+        """The window action of the wizard ``res_model`` on this complaint."""
+        return {
+            "name": name,
+            "type": "ir.actions.act_window",
+            "res_model": res_model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
 
     # business methods
 
@@ -263,6 +233,8 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def _check_refundable_invoice(self):
+        """The complaint's invoice, if it is a validated customer invoice
+        with something left to credit; raises UserError otherwise."""
         self.ensure_one()
         invoice = self.invoice_id
         if not invoice:
@@ -281,6 +253,9 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def _check_returnable_picking(self):
+        """The complaint's delivery, if it is a done delivery to the
+        customer and the caller an inventory user; raises UserError
+        otherwise."""
         self.ensure_one()
         picking = self.picking_id
         if not picking:
@@ -308,8 +283,10 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def _check_resolution_sendable(self):
+        """Raise UserError unless the complaint is resolved, with a
+        resolution text, and its customer has an email address."""
         self.ensure_one()
-        if self.stage_kind not in RESOLVED_KINDS:
+        if self.stage_kind not in RESOLVING_KINDS:
             raise UserError(_("Complaint %s is not resolved yet: resolve it before sending "
                               "the resolution to the customer.") % self.name)
         if not (self.resolution or "").strip():
@@ -320,106 +297,12 @@ class CrmComplaint(models.Model):
                             % self.rating_get_partner_id().display_name)
 
     @api.multi
-    @api.returns("res.partner", lambda partner: partner.id)
-    def rating_get_partner_id(self):
-        """The customer asked to rate the resolution: its contact, else the
-        customer (over RPC: its id, or False)."""
-        access.check_readable(self)
-        return self.contact_id or self.partner_id
-
-    @api.multi
-    @api.returns("rating.rating", lambda rating: rating.id)
-    def rating_apply(self, rate, token=None, feedback=None, subtype=None):
-        """Odoo's rating pages (0-10 smileys) land on the 1-5 stars.
-
-        :param rate: Odoo's rating, 0-10
-        :param token: the access token of the customer's rating request
-            (required: only the customer's link rates a complaint)
-        :param feedback: the customer's comment (text)
-        :returns: the rating filled (its id over RPC)
-        :raises UserError: no token, or a token that is not this
-            complaint's; not exactly one complaint
-        :raises ValidationError: a rate that is no star
-        """
-        if len(self) != 1:
-            raise UserError(_("Rate one complaint at a time."))
-        if not token:
-            raise UserError(_("A complaint is rated through the customer's rating link "
-                              "only."))
-        return self._rate(rating_to_stars(rate), token=token, feedback=feedback)
-
-    @api.multi
-    def _rate(self, stars, token=None, feedback=None):
-        """Record the customer's rating (1-5 stars): the rating request of
-        ``token`` (or a new one) is filled, the complaint keeps the stars and
-        the comment and the chatter says so; the customer's satisfaction
-        follows."""
-        self.ensure_one()
-        if stars not in STARS_TO_RATING:
-            raise ValidationError(_("A customer rating goes from 1 to 5 stars: %s is not "
-                                    "one.") % stars)
-        ratings = self.env["rating.rating"].sudo()
-        if token:
-            rating = ratings.search([("access_token", "=", token),
-                                     ("res_model", "=", self._name),
-                                     ("res_id", "=", self.id)], limit=1)
-            if not rating:
-                raise UserError(_("This rating link is not valid for complaint %s.")
-                                % self.name)
-        else:
-            rating = ratings.search([("access_token", "=", self.rating_get_access_token())])
-        feedback = (feedback or "").strip()
-        rating.write({"rating": STARS_TO_RATING[stars], "feedback": feedback or False,
-                      "consumed": True})
-        self.write({"customer_rating": stars, "rating_comment": feedback or False})
-        body = _("Customer rating: %(stars)s (%(rating)s/5)") % {
-            "stars": "\u2605" * stars + "\u2606" * (5 - stars), "rating": stars}
-        self.message_post(
-            body=plaintext2html(body + ("\n" + feedback if feedback else "")),
-            subtype="mail.mt_note", author_id=rating.partner_id.id or None)
-        return rating
-
-    @api.multi
-    def _post_closing_rating(self):
-        """Closing records the customer's rating (or its absence)."""
-        for complaint in self:
-            if complaint.customer_rating:
-                body = _("Closed with the customer's rating: %(rating)s/5.") % {
-                    "rating": complaint.customer_rating}
-                # whoever closes it, not only those who read the comment
-                comment = complaint.sudo().rating_comment
-                if comment:
-                    body += "\n" + comment
-            else:
-                body = _("Closed without a rating from the customer.")
-            complaint.message_post(body=plaintext2html(body), subtype="mail.mt_note")
-
-    @api.multi
-    def _update_customer_satisfaction(self):
-        """The satisfaction of the customers (1 to 5, as the customer
-        insight reads it) becomes the average rating of their rated
-        complaints; customers without any rated complaint keep theirs."""
-        partners = self.mapped("commercial_partner_id")
-        if not partners:
-            return
-        self.env.cr.execute("""
-            SELECT commercial_partner_id, AVG(customer_rating)
-              FROM crm_complaint
-             WHERE commercial_partner_id IN %s AND customer_rating BETWEEN 1 AND 5
-             GROUP BY commercial_partner_id
-        """, (tuple(partners.ids),))
-        for partner_id, average in self.env.cr.fetchall():
-            # the satisfaction is otherwise read by the salespeople and
-            # accountants, and rated by the salespeople only
-            partner = partners.sudo().browse(partner_id)
-            average = round(float(average), 2)
-            if partner.customer_satisfaction != average:
-                partner.write({"customer_satisfaction": average})
-
-    @api.multi
     def _publish_solution(self):
+        """A new solution of the complaint's category from its resolution;
+        raises UserError when it is not resolved, has no resolution text or
+        no category."""
         self.ensure_one()
-        if self.stage_kind not in RESOLVED_KINDS:
+        if self.stage_kind not in RESOLVING_KINDS:
             raise UserError(_("Only resolved complaints can be published as solutions: "
                               "%s is not resolved.") % self.name)
         resolution = (self.resolution or "").strip()

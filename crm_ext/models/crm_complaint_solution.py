@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import access
+from ..tools import access, actions
 
 
 class CrmComplaintSolution(models.Model):
@@ -40,8 +40,17 @@ class CrmComplaintSolution(models.Model):
 
     @api.multi
     def action_apply(self):
-        """The "Apply" button of a suggested solution on the complaint form
-        (the complaint comes in the context)."""
+        """The "Apply" button of a suggested solution on the complaint form:
+        the solution's answer is added to the complaint's resolution.  The
+        complaint comes as ``apply_complaint_id`` in the context (a button
+        of an Odoo 11 list passes no argument): it only names the record to
+        act on, which the caller must be allowed to change, as in any other
+        call.  Returns True.
+
+        :raises AccessError: the caller may not read the solution or change
+            the complaint.
+        :raises UserError: no complaint in the context, or a closed one.
+        """
         self.ensure_one()
         access.check_readable(self)
         complaint_id = self.env.context.get("apply_complaint_id")
@@ -54,9 +63,10 @@ class CrmComplaintSolution(models.Model):
 
     @api.multi
     def action_view_complaints(self):
-        self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref("crm_ext.crm_complaint_action").read()[0]
-        action["domain"] = [("solution_id", "=", self.id)]
-        action["context"] = {}
-        return action
+        """The complaints the solution was applied to (a window action, a
+        dict).
+
+        :raises AccessError: the caller may not read the solution.
+        """
+        return actions.window_action(
+            self, "crm_ext.crm_complaint_action", [("solution_id", "=", self.id)])

@@ -12,7 +12,9 @@ STAGE_KINDS = [
     ("closed", "Closed"),
     ("rejected", "Rejected"),
 ]
-# entering a stage of these kinds needs a resolution (type and text)
+# the resolving kinds: entering a stage of these kinds needs a resolution (type
+# and text), and the complaints in them are resolved (their resolution may be
+# sent to the customer, published as a solution)
 RESOLVING_KINDS = ("resolved", "closed")
 # the stages of these kinds are closed: the complaints in them are finished
 CLOSED_KINDS = ("closed", "rejected")

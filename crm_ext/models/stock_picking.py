@@ -1,8 +1,9 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 from odoo.tools import float_compare
+
+from ..exceptions import ReturnOverDeliveredError
 
 
 class StockPicking(models.Model):
@@ -17,17 +18,13 @@ class StockPicking(models.Model):
         """The returns of these deliveries take back no more than they
         delivered.
 
-        :raises UserError: they do.
+        :raises ReturnOverDeliveredError: (a UserError) they do.
         """
         for delivery in self:
             for product, (delivered, returned) in delivery._return_figures().items():
                 if float_compare(returned, delivered,
                                  precision_rounding=product.uom_id.rounding) > 0:
-                    raise UserError(_(
-                        "%(product)s: the returns of %(delivery)s would take back "
-                        "%(returned)s, more than the %(delivered)s delivered.") % {
-                            "product": product.display_name, "delivery": delivery.name,
-                            "returned": returned, "delivered": delivered})
+                    raise ReturnOverDeliveredError(delivery, product, returned, delivered)
 
     @api.multi
     def _return_figures(self):

@@ -1,10 +1,11 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import SUPERUSER_ID, _, fields, models, tools
-from odoo.exceptions import AccessError
+from odoo import fields, models
 
-from ..models.crm_complaint import CHANNELS, RESOLUTION_TYPES, SLA_STATUSES
+from ..models.crm_complaint import CHANNELS, RESOLUTION_TYPES
 from ..models.crm_complaint_sla import SEVERITIES
+from ..models.crm_complaint_sla_tracking import SLA_STATUSES
+from ..tools import sql_view
 
 
 class CrmComplaintReport(models.Model):
@@ -71,11 +72,6 @@ class CrmComplaintReport(models.Model):
         return "FROM crm_complaint complaint"
 
     def init(self):
-        # Odoo calls it as the superuser when it loads the module; over RPC
-        # anybody could otherwise rebuild the view
-        if self.env.uid != SUPERUSER_ID:
-            raise AccessError(_("The analysis is built when the module is installed or "
-                                "updated."))
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute("CREATE OR REPLACE VIEW %s AS (%s %s)" % (
-            self._table, self._select(), self._from()))
+        """The analysis view (see :func:`sql_view.create`: only as the
+        superuser, when the module is installed or updated)."""
+        sql_view.create(self, "%s %s" % (self._select(), self._from()))

@@ -1,9 +1,9 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import SUPERUSER_ID, fields, models, tools
+from odoo import fields, models
 
-from ..exceptions import AnalysisViewRefused
 from ..models.crm_customer_insight import LIFECYCLE_STAGES
+from ..tools import sql_view
 
 
 class CrmCustomerInsightReport(models.Model):
@@ -64,10 +64,4 @@ class CrmCustomerInsightReport(models.Model):
         """
 
     def init(self):
-        # Odoo calls it as the superuser when it loads the module; over RPC
-        # anybody could otherwise rebuild the view
-        if self.env.uid != SUPERUSER_ID:
-            raise AnalysisViewRefused(self.env)
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute("CREATE OR REPLACE VIEW %s AS (%s %s)" % (
-            self._table, self._select(), self._from()))
+        sql_view.create(self, "%s %s" % (self._select(), self._from()))

@@ -77,6 +77,18 @@ class ComplaintCase(common.SavepointCase):
         with clock.frozen(cls.env, now or received + ":00"):
             return cls.env["crm.complaint"].create(values)
 
+    def _deadline(self, start, hours, calendar=None):
+        """The moment ``hours`` working hours of ``calendar`` (the
+        fixture's by default) after ``start``, as production computes it:
+        the acknowledgement deadline of a complaint received at ``start``
+        under a policy of that many hours on that calendar (inactive, so
+        that it matches no other complaint)."""
+        policy = self.sla.copy({
+            "name": "%s hours" % hours, "active": False, "ack_hours": hours,
+            "resolve_hours": hours, "resource_calendar_id": (calendar or self.calendar).id})
+        complaint = self._complaint(start, sla_id=policy.id)
+        return fields.Datetime.from_string(complaint.ack_deadline)
+
     def _move(self, complaint, stage, now, **values):
         values["stage_id"] = stage.id
         with clock.frozen(self.env, now + ":00"):

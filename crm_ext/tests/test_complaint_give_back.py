@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .test_complaint_resolution_common import ComplaintResolutionCase
 
@@ -142,6 +142,22 @@ class TestComplaintGiveBack(ComplaintResolutionCase):
         with self.assertRaises(UserError):
             wizard.create_returns()
         self.assertEqual(self.env["stock.picking"].search_count([]), count)
+
+    def test_return_names_only_a_complaint_its_maker_may_resolve(self):
+        """The complaint of a return wizard is a field any caller may fill
+        in: a return links to a complaint (whose cost then counts it) only
+        for who may resolve it, as the complaint's return button checks."""
+        complaint = self._complaint(picking_id=self.delivery.id)
+        storekeeper = self._user("complaint_storekeeper", "base.group_user",
+                                 "stock.group_stock_user")
+        wizard = self.env["stock.return.picking"].sudo(storekeeper).with_context(
+            active_id=self.delivery.id, active_ids=self.delivery.ids,
+            active_model="stock.picking").create({"complaint_id": complaint.id})
+        count = self.env["stock.picking"].search_count([])
+        with self.assertRaises(AccessError):
+            wizard.create_returns()
+        self.assertEqual(self.env["stock.picking"].search_count([]), count)
+        self.assertFalse(complaint.return_picking_ids)
 
     def test_12_1_complaint_return_validated_beyond_the_delivery_is_refused(self):
         complaint = self._complaint(picking_id=self.delivery.id)

@@ -12,9 +12,6 @@ class TestComplaintSla(ComplaintCase):
     """Deadlines in working hours (nights, weekends, leaves, time zone),
     policy matching, pauses, statuses and the stage dates."""
 
-    def _deadline(self, start, hours, calendar=None):
-        return self.complaint_model._sla_deadline(dt(start), hours, calendar or self.calendar)
-
     def test_deadline_within_the_day_and_over_the_lunch_break(self):
         self.assertEqual(self._deadline("2026-01-05 10:00", 3), dt("2026-01-05 14:00"))
 

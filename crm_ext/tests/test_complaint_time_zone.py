@@ -1,4 +1,7 @@
+from odoo import fields
 from odoo.tests import common
+
+from odoo.addons.crm_ext.tools import clock
 
 from .test_complaint_common import ComplaintCase, dt
 
@@ -19,9 +22,13 @@ class TestComplaintDemoTimeZone(common.SavepointCase):
         # received Monday 08:30 in Brussels (07:30 UTC): 3.5 + 4 working
         # hours that day, acknowledged by Tuesday 08:30 in Brussels, not by
         # 18:00 the same day
-        deadline = self.env["crm.complaint"]._sla_deadline(
-            dt("2026-01-05 07:30"), policy.ack_hours, policy.resource_calendar_id)
-        self.assertEqual(deadline, dt("2026-01-06 07:30"))
+        customer = self.env["res.partner"].create({"name": "Brussels Customer"})
+        with clock.frozen(self.env, "2026-01-05 07:30:00"):
+            complaint = self.env["crm.complaint"].create({
+                "partner_id": customer.id, "sla_id": policy.id,
+                "date_received": "2026-01-05 07:30:00"})
+        self.assertEqual(fields.Datetime.from_string(complaint.ack_deadline),
+                         dt("2026-01-06 07:30"))
 
 
 @common.at_install(False)
@@ -41,8 +48,8 @@ class TestComplaintTimeZone(ComplaintCase):
         self.assertEqual(policy.time_zone, "Asia/Shanghai")
         self.assertFalse(policy.time_zone_missing)
         # work starts at 08:00 in Shanghai, 00:00 UTC
-        self.assertEqual(self.complaint_model._sla_deadline(
-            dt("2026-01-04 23:00"), 1, calendar), dt("2026-01-05 01:00"))
+        self.assertEqual(self._deadline("2026-01-04 23:00", 1, calendar),
+                         dt("2026-01-05 01:00"))
         complaint = self._complaint("2026-01-05 10:00", sla_id=policy.id)
         self.assertEqual(complaint.sla_time_zone, "Asia/Shanghai")
 

@@ -1,12 +1,12 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools.mail import plaintext2html
 
+from ..exceptions import ComplaintOfficerError
+from ..models.crm_complaint import OFFICER_GROUP
 from .crm_loyalty_adjust_wizard import format_points
-
-OFFICER_GROUP = "crm_ext.crm_complaint_group_officer"
 
 
 class CrmComplaintCompensationWizard(models.TransientModel):
@@ -47,7 +47,16 @@ class CrmComplaintCompensationWizard(models.TransientModel):
     @api.multi
     def action_apply(self):
         """Give the points (once: applying the same wizard again, as a
-        retried call does, gives nothing more)."""
+        retried call does, gives nothing more).  Returns the action that
+        closes the wizard (a dict).
+
+        :raises ComplaintOfficerError: (an AccessError) the caller is no
+            complaint officer.
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: no active loyalty program, points that are not
+            positive or not whole for the program, or a customer the
+            program does not enrol.
+        """
         self.ensure_one()
         if self.entry_id:
             return {"type": "ir.actions.act_window_close"}
@@ -64,7 +73,7 @@ class CrmComplaintCompensationWizard(models.TransientModel):
         officer may not see the customer's ledger); bad input raises before
         anything is written."""
         if not self.user_has_groups(OFFICER_GROUP):
-            raise AccessError(_("Only complaint officers give compensation points."))
+            raise ComplaintOfficerError(self.env)
         complaint = self.complaint_id
         complaint._check_caller_may_resolve()
         program = complaint._compensation_program()

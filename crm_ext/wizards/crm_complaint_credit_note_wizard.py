@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
+from ..exceptions import CreditOverLeftError
+
 
 class CrmComplaintCreditNoteWizard(models.TransientModel):
     """A draft credit note of the complaint's invoice: all of it, or the
@@ -59,7 +61,18 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
 
     @api.multi
     def action_create(self):
-        """Create the draft credit note, linked to the complaint, and open it."""
+        """Create the draft credit note, linked to the complaint, and open it
+        (returns its window action, a dict).  Each call creates another
+        credit note, up to what is left to credit.
+
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: the invoice cannot be credited (see
+            ``crm.complaint._check_refundable_invoice``), the whole invoice
+            asked when part of it is credited, or bad quantities
+            (:class:`CreditOverLeftError` beyond what is left).
+        :raises CreditOverLineError, CreditOverInvoiceError: (both
+            ValidationError) the credit notes would credit more than sold.
+        """
         self.ensure_one()
         refund = self._create_refund()
         self.complaint_id.message_post(
@@ -128,10 +141,7 @@ class CrmComplaintCreditNoteWizard(models.TransientModel):
                                 % invoice_line.name)
             if float_compare(line.quantity, left[invoice_line][1],
                              precision_rounding=precision) > 0:
-                raise UserError(_("%(line)s: %(quantity)s cannot be credited, %(invoiced)s "
-                                  "were invoiced and %(left)s are not credited yet.") % {
-                    "line": invoice_line.name, "quantity": line.quantity,
-                    "invoiced": invoice_line.quantity, "left": left[invoice_line][1]})
+                raise CreditOverLeftError(invoice_line, line.quantity, left[invoice_line][1])
             if float_is_zero(line.quantity, precision_rounding=precision):
                 continue
             command = invoice._refund_cleanup_lines(invoice_line)[0]

@@ -1,8 +1,9 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import float_compare
+
+from ..exceptions import ReturnOverLeftError
 
 
 class StockReturnPicking(models.TransientModel):
@@ -16,6 +17,10 @@ class StockReturnPicking(models.TransientModel):
 
     @api.model
     def default_get(self, fields):
+        """stock's defaults (``fields``: the names of the fields wanted; a
+        dict of values); opened from a complaint (``default_complaint_id``
+        in the context, which only lowers the quantities proposed), each
+        line proposes at most what no return takes back yet."""
         # the signature of stock's default_get, which this extends
         result = super(StockReturnPicking, self).default_get(fields)
         # Odoo's proposal leaves out the returns not yet reserved
@@ -30,6 +35,9 @@ class StockReturnPicking(models.TransientModel):
 
     def _create_returns(self):
         if self.complaint_id:
+            # as the complaint's return button checks (the wizard's
+            # complaint is a field any caller may fill in)
+            self.complaint_id._check_caller_may_resolve()
             self._check_returnable()
         new_picking_id, picking_type_id = super(StockReturnPicking, self)._create_returns()
         if self.complaint_id:
@@ -47,8 +55,5 @@ class StockReturnPicking(models.TransientModel):
             available = left.get(line.move_id, 0.0)
             if float_compare(line.quantity, available,
                              precision_rounding=line.product_id.uom_id.rounding) > 0:
-                raise UserError(_(
-                    "%(product)s: %(quantity)s cannot be returned, %(left)s of what %(delivery)s "
-                    "delivered is not returned yet.") % {
-                        "product": line.product_id.display_name, "quantity": line.quantity,
-                        "left": available, "delivery": self.picking_id.name})
+                raise ReturnOverLeftError(self.picking_id, line.product_id, line.quantity,
+                                          available)

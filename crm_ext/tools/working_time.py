@@ -1,15 +1,20 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Working time of a ``resource.calendar`` for the complaint SLA.
+"""Working time of ``resource.calendar`` records for the complaint SLA.
 
 Odoo 11's ``resource.calendar.plan_hours`` searches the leaves and filters the
 attendances again for every day it walks through; a complaint needs two or
 three such plans and the escalation recomputes many.  :class:`WorkingTime`
-takes the attendances and the global leaves (read by the caller in one query)
-and works in memory, each day once, with the same meaning: attendances are
-local times of the calendar's time zone (by weekday, optionally limited by
-dates), leaves (``resource_id`` empty) are UTC periods that remove working
-time."""
+takes the attendances and the global leaves of a calendar and works in
+memory, each day once, with the same meaning: attendances are local times of
+the calendar's time zone (by weekday, optionally limited by dates), leaves
+(``resource_id`` empty) are UTC periods that remove working time.
+
+:data:`CALENDARS` is the one statement that reads calendars for it (:func:`load`
+runs it; a caller that reads more in the same round trip joins it as a
+subquery, see ``crm.complaint._sla_policies``) and :func:`from_row` the one
+conversion of its rows.
+"""
 import datetime
 from bisect import bisect_right
 
@@ -19,6 +24,28 @@ from odoo import fields
 
 # a calendar without any working time in this many days has none at all
 MAX_DAYS = 5 * 366
+# each calendar with what WorkingTime needs of it: the time zone of its
+# company's address (NULL: UTC), its attendances and its global leaves (JSON
+# arrays, NULL when there are none); dates and datetimes as text in UTC
+CALENDARS = """
+    SELECT calendar.id, partner.tz,
+           (SELECT json_agg(json_build_array(
+                       attendance.dayofweek, attendance.hour_from, attendance.hour_to,
+                       to_char(attendance.date_from, 'YYYY-MM-DD'),
+                       to_char(attendance.date_to, 'YYYY-MM-DD')))
+              FROM resource_calendar_attendance attendance
+             WHERE attendance.calendar_id = calendar.id) AS attendances,
+           (SELECT json_agg(json_build_array(
+                       to_char(leave.date_from, 'YYYY-MM-DD HH24:MI:SS'),
+                       to_char(leave.date_to, 'YYYY-MM-DD HH24:MI:SS')))
+              FROM resource_calendar_leaves leave
+             WHERE leave.calendar_id = calendar.id
+               AND leave.resource_id IS NULL) AS leaves
+      FROM resource_calendar calendar
+      LEFT JOIN res_company company ON company.id = calendar.company_id
+      LEFT JOIN res_partner partner ON partner.id = company.partner_id
+"""
+_LOAD = CALENDARS + " WHERE calendar.id IN %s"
 
 
 def _to_time(hour):
@@ -133,3 +160,19 @@ class WorkingTime(object):
                 break
             total += min(interval_end, end) - interval_start
         return total.total_seconds() / 3600.0
+
+
+def from_row(tz_name, attendances, leaves):
+    """The :class:`WorkingTime` of a row of :data:`CALENDARS` (its columns
+    after the id)."""
+    return WorkingTime(attendances or [], leaves or [], tz_name)
+
+
+def load(cr, calendar_ids):
+    """{calendar id: :class:`WorkingTime`} of ``calendar_ids`` (an iterable
+    of ids; those that do not exist are left out), in one query."""
+    calendar_ids = tuple(set(calendar_ids))
+    if not calendar_ids:
+        return {}
+    cr.execute(_LOAD, (calendar_ids,))
+    return {row[0]: from_row(*row[1:]) for row in cr.fetchall()}

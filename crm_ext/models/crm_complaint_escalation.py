@@ -1,0 +1,196 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Escalation of crm.complaint: the job that escalates complaints at risk or breached."""
+import logging
+
+from odoo import _, api, fields, models, tools
+
+from ..tools import bulk_mail
+from ..tools.sla_status import DUE_SQL, SlaValues, sla_status, sla_stopped_since, sla_values
+
+_logger = logging.getLogger(__name__)
+
+# complaints escalated per batch by the cron
+ESCALATION_BATCH = 1000
+
+
+class CrmComplaint(models.Model):
+    """Escalation of the complaints: see :meth:`_cron_escalate` (the
+    chatter rows it writes, set-based: tools/bulk_mail.py)."""
+
+    # a concern of its own (one concern per file)
+    _inherit = "crm.complaint"  # pylint: disable=consider-merging-classes-inherited
+
+    escalated_at_risk = fields.Boolean(readonly=True, copy=False)
+    escalated_breached = fields.Boolean(readonly=True, copy=False)
+
+    @api.multi
+    def _rearm_escalations(self):
+        """After a reopening, the escalations of the earlier cycle neither
+        block nor force those of the next one: a threshold the resumed clock
+        has not reached is escalated when it is; one it had passed already
+        keeps its escalation (made or still due), not made twice."""
+        status = self._sla_status_at(self._now())
+        values = {}
+        if status not in ("at_risk", "breached") and self.escalated_at_risk:
+            values["escalated_at_risk"] = False
+        if status != "breached" and self.escalated_breached:
+            values["escalated_breached"] = False
+        if values:
+            self.write(values)
+
+    @api.model
+    def _refresh_sla_status(self, now):
+        """Bring the stored SLA status up to ``now`` where time may have
+        moved it (see DUE_SQL), by the rule of :func:`sla_status`.  Returns
+        the complaints due for an escalation, by threshold: {"breached":
+        ids, "at_risk": ids}."""
+        cr = self.env.cr
+        cr.execute("""
+            SELECT complaint.id, complaint.sla_status, complaint.escalated_at_risk,
+                   complaint.escalated_breached, {columns}
+              FROM crm_complaint complaint
+             WHERE {due}
+             ORDER BY complaint.id
+        """.format(columns=", ".join("complaint.%s" % name for name in SlaValues._fields),
+                   due=DUE_SQL), {"now": now})
+        changed = {}
+        due = {"breached": [], "at_risk": []}
+        for row in cr.fetchall():
+            complaint_id, stored, escalated_at_risk, escalated_breached = row[:4]
+            values = sla_values(row[4:])
+            status = sla_status(values, now)
+            if status != stored:
+                changed.setdefault(status, []).append(complaint_id)
+            if sla_stopped_since(values) or escalated_breached:
+                continue
+            if status == "breached":
+                due["breached"].append(complaint_id)
+            elif status == "at_risk" and not escalated_at_risk:
+                due["at_risk"].append(complaint_id)
+        for status, ids in sorted(changed.items()):
+            cr.execute("UPDATE crm_complaint SET sla_status = %s WHERE id IN %s",
+                       (status or None, tuple(ids)))
+            self.invalidate_cache(["sla_status"], ids)
+        return due
+
+    @api.model
+    def _cron_escalate(self, now=None, batch_size=ESCALATION_BATCH):
+        """Escalate the open complaints whose at-risk or breach moment has
+        passed and that were not yet escalated for it, ``batch_size`` at a
+        time; a complaint past both is escalated once, as breached.
+        Re-running does nothing more: see :meth:`_escalate`.  Returns the
+        number of escalations."""
+        now = now or self._now()
+        due = self._refresh_sla_status(now)
+        escalated = 0
+        for threshold in ("breached", "at_risk"):
+            ids = due[threshold]
+            for start in range(0, len(ids), batch_size):
+                escalated += len(self.browse(ids[start:start + batch_size])._escalate(
+                    threshold, now))
+        _logger.info("Complaints: %d escalations", escalated)
+        return escalated
+
+    @api.multi
+    def _escalate(self, threshold, now):
+        """Escalate these complaints for ``threshold`` (at_risk, breached):
+        claim them (flag and priority bump in one UPDATE that skips those
+        already escalated for it), then write for the claimed ones, set-based,
+        what the ORM writes when it escalates them one at a time (see
+        test_12_7_escalation_writes_what_the_orm_writes): the priority's
+        tracking, an activity for the team leader, who follows the complaint
+        from then on, a chatter note and the email to the responsible from
+        its template.  Returns the claimed complaints."""
+        if not self:
+            return self
+        breached = threshold == "breached"
+        cr, uid = self.env.cr, self.env.uid
+        cr.execute("""
+            UPDATE crm_complaint complaint
+               SET escalated_at_risk = TRUE,
+                   escalated_breached = COALESCE(complaint.escalated_breached, FALSE)
+                                        OR %(breached)s,
+                   priority = LEAST(COALESCE(NULLIF(complaint.priority, ''), '0')::int + 1,
+                                    3)::text,
+                   write_uid = %(uid)s, write_date = %(now)s
+              FROM (SELECT id, priority FROM crm_complaint WHERE id IN %(ids)s) before
+             WHERE complaint.id = before.id
+               AND NOT COALESCE(complaint.escalated_breached, FALSE)
+               AND (%(breached)s OR NOT COALESCE(complaint.escalated_at_risk, FALSE))
+         RETURNING complaint.id, before.priority, complaint.priority
+        """, {"breached": breached, "uid": uid, "now": now, "ids": tuple(self.ids)})
+        priorities = {row[0]: row[1:] for row in cr.fetchall()}
+        claimed = self.browse(sorted(priorities))
+        self.invalidate_cache(["escalated_at_risk", "escalated_breached", "priority"], self.ids)
+        if not claimed:
+            return claimed
+        if breached:
+            label = _("SLA breached")
+        else:
+            label = _("SLA at risk")
+        claimed._escalation_tracking(priorities, now)
+        claimed._escalation_activities(label, now)
+        claimed._escalation_notes(label, now)
+        claimed._escalation_emails(label, now)
+        return claimed
+
+    @api.multi
+    def _escalation_leaders(self):
+        """[(complaint id, user id)] of the users to escalate these
+        complaints to: the leader of the complaint's team, else of the
+        responsible's team, else the responsible, else the creator
+        (complaints without any left out), in one query.
+
+        Meant to be overridden by a module that escalates to other people:
+        they get the activity and follow the complaint from then on."""
+        self.env.cr.execute("""
+            SELECT complaint.id,
+                   COALESCE(team.user_id, user_team.user_id, complaint.user_id,
+                            complaint.create_uid)
+              FROM crm_complaint complaint
+              LEFT JOIN crm_team team ON team.id = complaint.team_id
+              LEFT JOIN res_users responsible ON responsible.id = complaint.user_id
+              LEFT JOIN crm_team user_team ON user_team.id = responsible.sale_team_id
+             WHERE complaint.id IN %s
+             ORDER BY complaint.id
+        """, (tuple(self.ids),))
+        return [row for row in self.env.cr.fetchall() if row[1]]
+
+    @api.multi
+    def _escalation_tracking(self, priorities, now):
+        """The tracking message of the raised priorities, as write() posts
+        it; ``priorities``: {complaint id: (before, after)}."""
+        bulk_mail.insert_tracking(self, "priority", [
+            (complaint_id, before, after)
+            for complaint_id, (before, after) in sorted(priorities.items())], now)
+
+    @api.multi
+    def _escalation_activities(self, label, now):
+        """An activity per complaint for its leader (see
+        :meth:`_escalation_leaders`), who then follows the complaint."""
+        bulk_mail.schedule_activities(
+            self, self._escalation_leaders(),
+            self.env.ref("crm_ext.mail_activity_data_complaint_escalation"),
+            lambda name: "%s: %s" % (label, name), now)
+
+    @api.multi
+    def _escalation_notes(self, label, now):
+        """A chatter note per complaint saying it was escalated."""
+        body = "<p>%s</p>" % tools.html_escape(_(
+            "%s: escalated to the team leader, priority raised.") % label)
+        bulk_mail.insert_messages(self, [{"res_id": complaint_id, "body": body}
+                                         for complaint_id in self.ids], now)
+
+    @api.multi
+    def _escalation_emails(self, label, now):
+        """The escalation email to the responsible of each complaint, from
+        its template, queued (see :func:`bulk_mail.queue_template_emails`).
+        The template reads ``escalation_label`` from its context: a text it
+        shows, that steers nothing (a caller who renders the template with
+        another label only changes the text of its own rendering)."""
+        template = self.env.ref("crm_ext.crm_complaint_mail_template_escalation",
+                                raise_if_not_found=False)
+        if template:
+            bulk_mail.queue_template_emails(
+                self, template.with_context(escalation_label=label), now)
