@@ -11,6 +11,7 @@ SECTIONS = [
     ("INSTALL.rst", "Installation"),
     ("CONFIGURE.rst", "Configuration"),
     ("USAGE.rst", "Usage"),
+    ("DEVELOP.rst", "Development"),
     ("ROADMAP.rst", "Known issues / Roadmap"),
     ("HISTORY.rst", "Changelog"),
     ("CONTRIBUTORS.rst", "Contributors"),

@@ -1,4 +1,5 @@
 from . import crm_customer_insight
+from . import crm_customer_insight_churn
 from . import crm_customer_insight_mirror
 from . import crm_customer_segment
 from . import crm_customer_grade

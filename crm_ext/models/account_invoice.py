@@ -4,17 +4,9 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools import insight_queries, prepared
-from .res_partner import LOYALTY_READERS
 
 # invoices whose figures the backfill stores per statement
 INVOICE_FIGURES_BATCH = 50000
-# the attribute of the cursor that holds the validation in progress
-POSTING_STATE = "_crm_ext_loyalty_posting"
-# operations in progress (see in_progress): the invoices whose journal
-# entries are being made, those being cancelled (see account.move.unlink)
-MOVES_IN_CREATION = "invoice_move_creation"
-CANCELLING = "invoice_cancellation"
-
 
 class AccountInvoice(models.Model):
     _inherit = "account.invoice"
@@ -33,18 +25,6 @@ class AccountInvoice(models.Model):
         "Discounts Given", readonly=True, copy=False,
         help="Discounts granted on the invoice lines, in the company currency (negative for "
              "a refund).")
-    loyalty_entry_ids = fields.One2many(
-        "crm.loyalty.entry", "invoice_id", "Loyalty Points", readonly=True,
-        groups=LOYALTY_READERS)
-    # reckoned when the invoice is validated (see _loyalty_reckon)
-    loyalty_points_full = fields.Float(
-        "Loyalty Points of the Invoice", readonly=True, copy=False, groups=LOYALTY_READERS,
-        help="What the whole invoice earns, reckoned when it is validated by the program's "
-             "rules then and the tier the customer held before it: payments earn their share "
-             "(when the program earns on payment), credit notes take theirs back.")
-    loyalty_earn_multiplier = fields.Float(
-        "Tier Multiplier", readonly=True, copy=False, groups=LOYALTY_READERS,
-        help="The earn multiplier of the tier the customer held before this invoice.")
 
     @api.model_cr_context
     def _auto_init(self):
@@ -80,7 +60,14 @@ class AccountInvoice(models.Model):
         if customer_invoices:
             self._store_insight_figures(customer_invoices.ids, validating=True)
         self._refresh_customer_insight()
-        customer_invoices._sync_loyalty_points()
+        return result
+
+    @api.multi
+    def action_cancel(self):
+        """Cancel the invoices, as ``account.invoice.action_cancel``; their
+        customers' figures follow.  Returns True."""
+        result = super(AccountInvoice, self).action_cancel()
+        self._refresh_customer_insight()
         return result
 
     def _customer_invoices(self):
@@ -134,27 +121,3 @@ class AccountInvoice(models.Model):
         cr.execute(insight_queries.INVOICE_NET_MISSING)
         self.invalidate_cache(["insight_net_signed"])
         return done + cr.rowcount
-
-    # loyalty points
-
-    @api.multi
-    def action_invoice_open(self):
-        """Validate the invoices, as ``account.invoice.action_invoice_open``
-        (their journal entries, then :meth:`invoice_validate`), with the
-        loyalty points of the customer invoices reckoned while their
-        journal entries are made.
-
-        :returns: as ``account.invoice.action_invoice_open``.
-        :raises UserError: as ``account.invoice.action_invoice_open`` (an
-            invoice not in draft, without lines, ...).
-        """
-        # at_posting, {invoice id: (member, entry values)}: the points of the
-        # customer invoices reckoned when their journal entries are made, to
-        # book them in those entries (see finalize_invoice_move_lines)
-        cr = self.env.cr
-        previous = getattr(cr, POSTING_STATE, None)
-        setattr(cr, POSTING_STATE, {"at_posting": {}, "posting_ids": ()})
-        try:
-            return super(AccountInvoice, self).action_invoice_open()
-        finally:
-            setattr(cr, POSTING_STATE, previous)

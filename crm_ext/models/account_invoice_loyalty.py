@@ -1,11 +1,11 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The loyalty points of account.invoice: its validation and cancellation steps that move them."""
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import in_progress
-from .account_invoice import CANCELLING, MOVES_IN_CREATION
+from ..tools import access, in_progress
+from .crm_loyalty_earning import CANCELLING, MOVES_IN_CREATION, POSTING_STATE
 
 
 class AccountInvoice(models.Model):
@@ -13,6 +13,50 @@ class AccountInvoice(models.Model):
 
     # one concern of the model per file
     _inherit = "account.invoice"  # pylint: disable=consider-merging-classes-inherited
+
+    loyalty_entry_ids = fields.One2many(
+        "crm.loyalty.entry", "invoice_id", "Loyalty Points", readonly=True,
+        groups=access.LOYALTY_READERS)
+    # reckoned when the invoice is validated (see crm.loyalty.earning._reckon)
+    loyalty_points_full = fields.Float(
+        "Loyalty Points of the Invoice", readonly=True, copy=False, groups=access.LOYALTY_READERS,
+        help="What the whole invoice earns, reckoned when it is validated by the program's "
+             "rules then and the tier the customer held before it: payments earn their share "
+             "(when the program earns on payment), credit notes take theirs back.")
+    loyalty_earn_multiplier = fields.Float(
+        "Tier Multiplier", readonly=True, copy=False, groups=access.LOYALTY_READERS,
+        help="The earn multiplier of the tier the customer held before this invoice.")
+
+    @api.multi
+    def action_invoice_open(self):
+        """Validate the invoices, as ``account.invoice.action_invoice_open``
+        (their journal entries, then :meth:`invoice_validate`), with the
+        loyalty points of the customer invoices reckoned while their
+        journal entries are made.
+
+        :returns: as ``account.invoice.action_invoice_open``.
+        :raises UserError: as ``account.invoice.action_invoice_open`` (an
+            invoice not in draft, without lines, ...).
+        """
+        # at_posting, {invoice id: (member, entry values)}: the points of the
+        # customer invoices reckoned when their journal entries are made, to
+        # book them in those entries (see finalize_invoice_move_lines)
+        cr = self.env.cr
+        previous = getattr(cr, POSTING_STATE, None)
+        setattr(cr, POSTING_STATE, {"at_posting": {}, "posting_ids": ()})
+        try:
+            return super(AccountInvoice, self).action_invoice_open()
+        finally:
+            setattr(cr, POSTING_STATE, previous)
+
+    @api.multi
+    def invoice_validate(self):
+        """The last step of a validation: the customer invoices' points follow
+        (see :meth:`_sync_loyalty_points`), after their customers' figures.
+        Returns True."""
+        result = super(AccountInvoice, self).invoice_validate()
+        self._customer_invoices()._sync_loyalty_points()
+        return result
 
     @api.multi
     def action_move_create(self):
@@ -58,7 +102,6 @@ class AccountInvoice(models.Model):
         with in_progress.running(self.env.cr, CANCELLING, self.ids):
             result = super(AccountInvoice, self).action_cancel()
         self._customer_invoices()._sync_loyalty_points(released)
-        self._refresh_customer_insight()
         return result
 
     @api.multi

@@ -4,7 +4,7 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from ..tools import in_progress, prepared
-from .account_invoice import CANCELLING
+from .crm_loyalty_earning import CANCELLING
 
 
 class AccountMove(models.Model):

@@ -58,7 +58,7 @@ class CrmComplaint(models.Model):
                 move.product_qty
                 * move.product_id.with_context(force_company=company.id).standard_price
                 for move in moves)
-            compensated = sum(entry.points * entry.program_id.point_value
+            compensated = sum(entry.program_id._points_value(entry.points)
                               for entry in complaint.loyalty_entry_ids)
             complaint.cost_amount = company.currency_id.round(
                 refunded + returned + compensated)

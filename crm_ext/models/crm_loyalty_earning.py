@@ -6,6 +6,14 @@ from odoo import api, fields, models
 from ..tools import prepared
 from .crm_loyalty_program import ACTIVE_PROGRAM
 
+# the attribute of the cursor that holds the validation in progress
+POSTING_STATE = "_crm_ext_loyalty_posting"
+# operations in progress (see in_progress): the invoices whose journal
+# entries are being made, those being cancelled (see account.move.unlink)
+MOVES_IN_CREATION = "invoice_move_creation"
+CANCELLING = "invoice_cancellation"
+
+
 
 class CrmLoyaltyEarning(models.AbstractModel):
     """The loyalty points of customer invoices, apart from the invoice

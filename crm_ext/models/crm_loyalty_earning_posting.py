@@ -5,7 +5,7 @@ import contextlib
 
 from odoo import api, models
 
-from .account_invoice import POSTING_STATE
+from .crm_loyalty_earning import POSTING_STATE
 
 
 class CrmLoyaltyEarning(models.AbstractModel):

@@ -4,14 +4,11 @@
 from odoo import SUPERUSER_ID, api, fields, models
 
 from ..exceptions import ManualRatingRefused
-from ..tools import access
+from ..tools import access, actions
 
 # rated by the account manager: only salespeople may change them (the
 # customer form shows them read-only to the others: res_partner_views.xml)
 MANUAL_RATINGS = ("industry_rating", "customer_satisfaction")
-# who reads the customer figures, loyalty cards and ledger (ir.model.access.csv)
-INSIGHT_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
-LOYALTY_READERS = INSIGHT_READERS
 
 
 class ResPartner(models.Model):
@@ -29,7 +26,7 @@ class ResPartner(models.Model):
         help="The customer's standing in its industry, rated by the account manager; "
              "part of the customer value score (future value).")
     customer_satisfaction = fields.Float(
-        "Satisfaction", groups=INSIGHT_READERS, copy=False,
+        "Satisfaction", groups=access.INSIGHT_READERS, copy=False,
         help="Satisfaction of the customer from 1 to 5 (0: unknown); part of the customer "
              "value score.")
     customer_history_count = fields.Integer(compute="_compute_customer_history_count")
@@ -69,16 +66,12 @@ class ResPartner(models.Model):
         :raises ValueError: called on several partners.
         """
         self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref("account.action_account_moves_all_a").read()[0]
-        action["domain"] = [
+        return actions.window_action(self, "account.action_account_moves_all_a", [
             ("partner_id", "child_of", self.commercial_partner_id.id),
             ("account_id.internal_type", "=", "receivable"),
             ("reconciled", "=", False),
             ("company_id", "=", self.env.user.company_id.id),
-        ]
-        action["context"] = {}
-        return action
+        ])
 
     @api.multi
     def action_view_customer_history(self):
@@ -91,19 +84,20 @@ class ResPartner(models.Model):
         """
         return self._commercial_entity_action("crm_ext.crm_customer_segment_history_action")
 
-    def _commercial_entity_action(self, xmlid, partner_field="partner_id"):
+    def _commercial_entity_action(self, xmlid, partner_field="partner_id", context=None,
+                                  single=None):
         """The window action ``xmlid`` (a dict) restricted to the records of
         this partner's commercial entity (``partner_field`` of the action's
-        model), for a user who may read the partner.
+        model), for a user who may read the partner; ``context`` and
+        ``single`` as in ``tools.actions.window_action``.
 
         :raises AccessError: the user may not read this partner.
         :raises ValueError: called on several partners.
         """
         self.ensure_one()
-        access.check_readable(self)
-        action = self.env.ref(xmlid).read()[0]
-        action["domain"] = [(partner_field, "=", self.commercial_partner_id.id)]
-        return action
+        return actions.window_action(
+            self, xmlid, [(partner_field, "=", self.commercial_partner_id.id)], context,
+            single=single)
 
     def _commercial_partner_ids(self):
         """Ids of the commercial partners of ``self`` already in the

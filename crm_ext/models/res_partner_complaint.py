@@ -60,7 +60,6 @@ class ResPartner(models.Model):
         :raises AccessError: the user may not read this partner.
         :raises ValueError: called on several partners.
         """
-        action = self._commercial_entity_action(
-            "crm_ext.crm_complaint_action_partner", "commercial_partner_id")
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
+        return self._commercial_entity_action(
+            "crm_ext.crm_complaint_action_partner", "commercial_partner_id",
+            {"default_partner_id": self.commercial_partner_id.id})

@@ -3,7 +3,8 @@
 """The loyalty of res.partner: birthday, referrer, loyalty cards, points and ledger."""
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from .res_partner import LOYALTY_READERS
+
+from ..tools import access
 
 # personal data of the customer, for those who need it (readme/CONFIGURE.rst)
 BIRTHDATE_READERS = "crm_ext.crm_loyalty_program_group_manager"
@@ -24,15 +25,15 @@ class ResPartner(models.Model):
     # loyalty program (the form holds the page for every user)
     loyalty_card_ids = fields.Many2many(
         "crm.loyalty.member", string="Loyalty Cards", compute="_compute_loyalty_card_ids",
-        groups=LOYALTY_READERS,
+        groups=access.LOYALTY_READERS,
         help="The loyalty cards of this customer (or of its company) in your companies.")
     loyalty_balance = fields.Float(
-        "Loyalty Points", compute="_compute_loyalty_balance", groups=LOYALTY_READERS,
+        "Loyalty Points", compute="_compute_loyalty_balance", groups=access.LOYALTY_READERS,
         help="Points of the loyalty cards of this customer (or of its company) in your "
              "companies.")
     loyalty_entry_ids = fields.Many2many(
         "crm.loyalty.entry", string="Points Ledger", compute="_compute_loyalty_entry_ids",
-        groups=LOYALTY_READERS,
+        groups=access.LOYALTY_READERS,
         help="The loyalty points moved for this customer (or its company).")
 
     def _compute_loyalty_card_ids(self):
@@ -77,12 +78,10 @@ class ResPartner(models.Model):
             loyalty cards.
         :raises ValueError: called on several partners.
         """
-        action = self._commercial_entity_action("crm_ext.crm_loyalty_member_action")
-        members = self.loyalty_card_ids
-        if len(members) == 1:
-            action.update(res_id=members.id, view_mode="form", views=[(False, "form")])
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
+        return self._commercial_entity_action(
+            "crm_ext.crm_loyalty_member_action",
+            context={"default_partner_id": self.commercial_partner_id.id},
+            single=self.loyalty_card_ids)
 
     def _loyalty_records_by_partner(self, model):
         """{commercial partner id: ids of its ``model`` records} (members or

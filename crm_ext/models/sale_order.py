@@ -6,7 +6,6 @@ from odoo.tools import float_round
 
 from ..exceptions import NotEnoughPointsError, RedemptionNotAllowedError
 from ..tools import access, in_progress
-from .res_partner import LOYALTY_READERS
 
 # an operation in progress (see in_progress): the orders whose loyalty
 # discount line a redemption sets
@@ -18,7 +17,7 @@ class SaleOrder(models.Model):
 
     loyalty_entry_ids = fields.One2many(
         "crm.loyalty.entry", "sale_order_id", "Loyalty Points", readonly=True,
-        groups=LOYALTY_READERS)
+        groups=access.LOYALTY_READERS)
     loyalty_points_redeemed = fields.Float(
         "Points Redeemed", compute="_compute_loyalty_points_redeemed",
         help="Points redeemed on this order and not given back.")

@@ -1,40 +1,9 @@
 import base64
-import io
-import re
-import zipfile
-from xml.etree import ElementTree
 
 from odoo.exceptions import UserError
 
 from .test_complaint_resolution_common import ComplaintResolutionCase
-
-NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-
-
-def read_xlsx(data):
-    """Rows of the first sheet of an .xlsx file as lists of values (strings
-    and floats), read with the standard library only."""
-    book = zipfile.ZipFile(io.BytesIO(data))
-    strings = []
-    if "xl/sharedStrings.xml" in book.namelist():
-        root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
-        strings = ["".join(node.itertext()) for node in root.findall("x:si", NS)]
-    sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.find("x:sheetData", NS).findall("x:row", NS):
-        values = {}
-        for cell in row.findall("x:c", NS):
-            column = re.match(r"[A-Z]+", cell.get("r")).group()
-            index = 0
-            for char in column:
-                index = index * 26 + ord(char) - 64
-            value = cell.find("x:v", NS)
-            if value is None:
-                continue
-            values[index - 1] = (strings[int(value.text)] if cell.get("t") == "s"
-                                 else float(value.text))
-        rows.append([values.get(col, "") for col in range(max(values) + 1 if values else 0)])
-    return rows
+from .xlsx import xlsx_rows
 
 
 class TestComplaintReport(ComplaintResolutionCase):
@@ -126,7 +95,7 @@ class TestComplaintReport(ComplaintResolutionCase):
         action = wizard.action_export()
         self.assertIn("/web/content/", action["url"])
         self.assertTrue(wizard.filename.endswith(".xlsx"))
-        return read_xlsx(base64.b64decode(wizard.data))
+        return xlsx_rows(base64.b64decode(wizard.data), empty="")
 
     def test_register_of_selected_complaints(self):
         rated = self.complaints[0]

@@ -1,43 +1,13 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-import io
-import zipfile
 
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import common
 
-XLSX_NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-
-
-def xlsx_rows(content):
-    """The rows of the first sheet of an .xlsx file, as lists of cell values
-    (shared strings resolved, numbers as floats): no openpyxl here."""
-    with zipfile.ZipFile(io.BytesIO(content)) as book:
-        strings = []
-        if "xl/sharedStrings.xml" in book.namelist():
-            shared = etree.fromstring(book.read("xl/sharedStrings.xml"))
-            strings = ["".join(item.itertext()) for item in shared.findall("x:si", XLSX_NS)]
-        sheet = etree.fromstring(book.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.iterfind(".//x:sheetData/x:row", XLSX_NS):
-        values = {}
-        for cell in row.findall("x:c", XLSX_NS):
-            column = "".join(char for char in cell.get("r") if char.isalpha())
-            value = cell.find("x:v", XLSX_NS)
-            if value is None:
-                continue
-            if cell.get("t") == "s":
-                values[column] = strings[int(value.text)]
-            elif cell.get("t") == "str":
-                values[column] = value.text
-            else:
-                values[column] = float(value.text)
-        width = max(ord(column) - ord("A") for column in values) + 1 if values else 0
-        rows.append([values.get(chr(ord("A") + index)) for index in range(width)])
-    return rows
+from .xlsx import xlsx_rows
 
 
 @common.at_install(False)

@@ -3,6 +3,11 @@
 """Access checks the public methods share (any logged-in user may call them
 over RPC: Odoo checks no right before the call)."""
 
+# who reads the customer figures, loyalty cards and ledger (the groups of
+# the fields; ir.model.access.csv gives the same groups the models)
+INSIGHT_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+LOYALTY_READERS = INSIGHT_READERS
+
 
 def check_readable(records):
     """Raise AccessError unless the current user may read ``records``: the

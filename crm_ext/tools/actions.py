@@ -22,5 +22,5 @@ def window_action(record, xmlid, domain, context=None, single=None, form_view=No
     action["context"] = context or {}
     if single is not None and len(single) == 1:
         form_id = record.env.ref(form_view).id if form_view else False
-        action.update(res_id=single.id, views=[(form_id, "form")])
+        action.update(res_id=single.id, view_mode="form", views=[(form_id, "form")])
     return action

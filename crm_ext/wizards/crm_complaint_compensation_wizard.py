@@ -6,7 +6,7 @@ from odoo.tools.mail import plaintext2html
 
 from ..exceptions import ComplaintOfficerError
 from ..models.crm_complaint import OFFICER_GROUP
-from .crm_loyalty_adjust_wizard import format_points
+from ..tools.points import format_points
 
 
 class CrmComplaintCompensationWizard(models.TransientModel):
@@ -42,7 +42,7 @@ class CrmComplaintCompensationWizard(models.TransientModel):
     @api.depends("program_id", "points")
     def _compute_value(self):
         for wizard in self:
-            wizard.value = wizard.points * wizard.program_id.point_value
+            wizard.value = wizard.program_id._points_value(wizard.points)
 
     @api.multi
     def action_apply(self):
@@ -79,11 +79,7 @@ class CrmComplaintCompensationWizard(models.TransientModel):
         program = complaint._compensation_program()
         if self.points <= 0:
             raise UserError(_("Give a positive number of compensation points."))
-        if not program._is_whole_points(self.points):
-            raise UserError(_("Points move by multiples of %(step)s in %(program)s: "
-                              "%(points)s is not one.") % {
-                "step": format_points(program.points_rounding), "program": program.name,
-                "points": format_points(self.points)})
+        program._check_whole_points(self.points)
         member = self.env["crm.loyalty.member"]._member_of(program, complaint.partner_id)
         if not member:
             raise UserError(_("%(customer)s is not a member of %(program)s and the program "
