@@ -12,6 +12,10 @@ class AccountMove(models.Model):
 
     @api.model
     def create(self, vals):
+        """As ``account.move.create``; the journal entry of an invoice being
+        validated gets the journal items of the points it earns, written in
+        one statement (see :meth:`_insert_loyalty_lines`).  Returns the new
+        entry."""
         move = super(AccountMove, self).create(vals)
         invoice = self.env.context.get("invoice")
         lines = (getattr(invoice, "_name", None) == "account.invoice"

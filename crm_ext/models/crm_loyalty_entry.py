@@ -102,6 +102,10 @@ class CrmLoyaltyEntry(models.Model):
 
     @api.multi
     def write(self, vals):
+        """Refused: the ledger is append-only.
+
+        :raises UserError: always, on any entry.
+        """
         if self:
             raise UserError(_("Loyalty ledger entries are never changed: record a "
                               "correction instead."))
@@ -109,6 +113,10 @@ class CrmLoyaltyEntry(models.Model):
 
     @api.multi
     def unlink(self):
+        """Refused: the ledger is append-only.
+
+        :raises UserError: always, on any entry.
+        """
         if self:
             raise UserError(_("Loyalty ledger entries are never deleted: record a "
                               "correction instead."))

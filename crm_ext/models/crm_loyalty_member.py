@@ -120,6 +120,8 @@ class CrmLoyaltyMember(models.Model):
 
     @api.model
     def create(self, vals):
+        """As ``create``; a new member starts at the tier its spend of the
+        program's period reaches.  Returns the member."""
         member = super(CrmLoyaltyMember, self).create(vals)
         # however it is enrolled, a member starts at the tier its spend reaches
         member._update_tiers(upgrade_only=True)
@@ -127,6 +129,10 @@ class CrmLoyaltyMember(models.Model):
 
     @api.multi
     def unlink(self):
+        """Delete members that have no ledger entry.
+
+        :raises UserError: a member has entries (its points stay accounted).
+        """
         if self.env["crm.loyalty.entry"].search_count([("member_id", "in", self.ids)]):
             raise UserError(_("A member with ledger entries cannot be deleted: archive the "
                               "customer or adjust the balance to zero."))

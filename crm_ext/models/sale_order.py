@@ -257,6 +257,11 @@ class SaleOrderLine(models.Model):
 
     @api.model
     def create(self, vals):
+        """As ``create``, but loyalty discount lines come only from
+        ``sale.order.apply_loyalty_points``.
+
+        :raises UserError: ``vals`` make a loyalty line outside a redemption.
+        """
         if (vals.get("loyalty_points") or vals.get("loyalty_entry_id")) \
                 and vals.get("order_id") not in in_progress.ids(self.env.cr, LOYALTY_LINES):
             raise UserError(_("Loyalty discount lines are added by redeeming points on the "
@@ -265,6 +270,11 @@ class SaleOrderLine(models.Model):
 
     @api.multi
     def write(self, vals):
+        """As ``write``, but a loyalty discount line keeps its points, price
+        and quantity (remove it and redeem again).
+
+        :raises UserError: ``vals`` change a loyalty line outside a redemption.
+        """
         redeeming = in_progress.ids(self.env.cr, LOYALTY_LINES)
         if not set(self.mapped("order_id").ids) <= redeeming and (
                 {"loyalty_points", "loyalty_entry_id"} & set(vals) or (
@@ -276,6 +286,8 @@ class SaleOrderLine(models.Model):
 
     @api.multi
     def unlink(self):
+        """Delete the lines; the points of loyalty discount lines go back to
+        their members (once).  Returns True."""
         # lines a redemption replaces or of an order set back to quotation
         # have had their points counted or given back already
         redeeming = in_progress.ids(self.env.cr, LOYALTY_LINES)

@@ -64,4 +64,8 @@ class CrmCustomerInsightReport(models.Model):
         """
 
     def init(self):
+        """Build the SQL view (Odoo calls it when it loads the module).
+
+        :raises AnalysisBuildError: the caller is not the superuser.
+        """
         sql_view.create(self, "%s %s" % (self._select(), self._from()))

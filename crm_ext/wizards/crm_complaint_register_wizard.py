@@ -38,6 +38,11 @@ class CrmComplaintRegisterWizard(models.TransientModel):
 
     @api.multi
     def action_export(self):
+        """Write the register of the chosen complaints (those of the period
+        and filters of the wizard) as an .xlsx file on the wizard.
+
+        :returns: the action (a dict) that downloads the file.
+        """
         self.ensure_one()
         complaints = self._complaints()
         self.write({
