@@ -9,13 +9,17 @@ class AccountMoveLine(models.Model):
     @api.multi
     def reconcile(self, writeoff_acc_id=False, writeoff_journal_id=False):
         """Odoo's reconciliation; then the points of the invoices it settles
-        follow their payments and credit notes."""
+        follow their payments and credit notes.  Returns as Odoo's."""
+        residuals = {line.id: line.amount_residual for line in self}
         result = super(AccountMoveLine, self).reconcile(
             writeoff_acc_id=writeoff_acc_id, writeoff_journal_id=writeoff_journal_id)
         # payments and credit notes settle invoices: their points and the
-        # customers' receivables follow
-        self.mapped("invoice_id")._sync_loyalty_points()
-        self._refresh_customer_insight()
+        # customers' receivables follow (a call that matched nothing moves
+        # nothing)
+        settled = self.filtered(lambda line: line.company_id.currency_id.compare_amounts(
+            line.amount_residual, residuals[line.id]) != 0)
+        settled.mapped("invoice_id")._sync_loyalty_points()
+        settled._refresh_customer_insight()
         return result
 
     @api.multi

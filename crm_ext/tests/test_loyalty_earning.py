@@ -49,6 +49,24 @@ class TestLoyaltyEarning(LoyaltyCase):
         self.assertEqual(self._earned(invoice), 1000.0)
         self.assertLiabilityBalanced()
 
+    def test_reconciling_nothing_moves_nothing(self):
+        # an invoice validated while no program ran: reconciling its
+        # receivable item alone matches nothing, so neither its points are
+        # reckoned nor the customer's figures touched (over RPC an accountant
+        # may call it on any item)
+        self.program.active = False
+        invoice = self._sell(self._customer("Unmatched"), 1000.0)
+        self.program.active = True
+        receivable = invoice.move_id.line_ids.filtered(
+            lambda line: line.account_id == invoice.account_id)
+        self.assertTrue(receivable.reconcile())
+        invoice.invalidate_cache()
+        self.assertFalse(invoice.loyalty_earn_multiplier)
+        self.assertFalse(invoice.loyalty_entry_ids)
+        # paying it settles it: the points follow
+        self._pay(invoice)
+        self.assertEqual(self._earned(invoice), 1000.0)
+
     def test_partial_payments_earn_their_share(self):
         partner = self._customer("Instalments")
         invoice = self._sell(partner, 1000.0)
