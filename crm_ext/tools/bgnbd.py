@@ -35,6 +35,8 @@ LOG_BOUND = 20.0
 # the data's times are rescaled so that the largest age is this many units
 # while fitting (better conditioned; alpha is scaled back, see _scaled)
 SCALED_MAX_AGE = 10.0
+# eq. 10 is 0/0 at a = 1 (and at a + b = 1 for x = 0): interpolated there
+NEAR_SINGULAR = 1e-4
 # most terms of a hypergeometric series summed by _series_2f1
 SERIES_TERMS = 5000
 
@@ -322,9 +324,28 @@ def expected_purchases(params, t, x, t_x, T):
         numpy.ndarray of floats >= 0, the broadcast shape of the inputs.
     """
     t, x, t_x, T = _arrays(t, x, t_x, T)
+    return p_alive(params, x, t_x, T) * _expected_while_alive(params, t, x, T)
+
+
+def _expected_while_alive(params, t, x, T):
+    """(a + b + x - 1) / (a - 1) [1 - the hypergeometric term]: eq. 10 for
+    an active customer.  At a = 1, and at a + b = 1 for x = 0 (2F1 with
+    C = 0), the formula is 0/0 while the function is smooth: within
+    :data:`NEAR_SINGULAR` / 2 of those points it is interpolated linearly
+    between the points NEAR_SINGULAR either side."""
     r, alpha, a, b = _unpack(params)
-    active = (a + b + x - 1) / (a - 1) * (1.0 - _hypergeometric_term(params, t, x, T))
-    return p_alive(params, x, t_x, T) * active
+    if abs(a - 1) < NEAR_SINGULAR / 2:
+        return _interpolated(params, "a", 1.0, t, x, T)
+    if abs(a + b - 1) < NEAR_SINGULAR / 2:
+        return _interpolated(params, "b", 1.0 - a, t, x, T)
+    return (a + b + x - 1) / (a - 1) * (1.0 - _hypergeometric_term(params, t, x, T))
+
+
+def _interpolated(params, name, singular, t, x, T):
+    low, high = singular - NEAR_SINGULAR, singular + NEAR_SINGULAR
+    at_low = _expected_while_alive(dict(params, **{name: low}), t, x, T)
+    at_high = _expected_while_alive(dict(params, **{name: high}), t, x, T)
+    return at_low + (params[name] - low) / (high - low) * (at_high - at_low)
 
 
 def expected_purchases_new(params, t):
@@ -359,3 +380,41 @@ def probability_purchase(params, t, x, t_x, T):
     """
     t, x, t_x, T = _arrays(t, x, t_x, T)
     return p_alive(params, x, t_x, T) * -np.expm1(_no_purchase_while_alive(params, t, x, T))
+
+
+def simulate(params, ages, seed=None, resolution=None):
+    """Customers drawn from the BG/NBD model (FHL section 2), for tests and
+    benchmarks: each gets a rate from Gamma(r, alpha) and a dropout
+    probability from Beta(a, b), then purchases at exponential intervals,
+    dropping out after each repeat purchase with its probability, until its
+    age.  Vectorised over customers (one step per purchase number).
+
+    Args:
+        params (dict): r, alpha, a, b.
+        ages: array-like of ages T (time since the first purchase, > 0).
+        seed: seed of numpy's random generator (int or None).
+        resolution (float or None): purchase times are rounded down to a
+            multiple of it (e.g. 1/7 for days in weeks); None: exact.
+
+    Returns:
+        (x, t_x, T): three float arrays, one element per age.
+    """
+    r, alpha, a, b = _unpack(params)
+    ages = np.asarray(ages, dtype=float).ravel()
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(r, 1.0 / alpha, ages.size)
+    dropout = rng.beta(a, b, ages.size)
+    x = np.zeros(ages.size)
+    t_x = np.zeros(ages.size)
+    now = np.zeros(ages.size)
+    active = np.arange(ages.size)
+    while active.size:
+        with np.errstate(divide="ignore"):   # a rate of 0 never buys again
+            now[active] += rng.exponential(1.0, active.size) / rate[active]
+        active = active[now[active] <= ages[active]]
+        x[active] += 1
+        t_x[active] = now[active]
+        active = active[rng.random(active.size) >= dropout[active]]
+    if resolution:
+        t_x = np.floor(t_x / resolution) * resolution
+    return x, t_x, ages.copy()
