@@ -121,9 +121,11 @@ class TestModelCardCdnow(unittest.TestCase):
     def test_14_cdnow_card(self):
         path = os.path.join(os.path.dirname(datasets.__file__), "CDNOW_sample.txt")
         rows = np.loadtxt(path, usecols=(0, 2), dtype=int)
-        days = (np.array([str(day) for day in rows[:, 1]], dtype="datetime64[D]")
+        dates = ["%s-%s-%s" % (day // 10000, str(day // 100 % 100).zfill(2),
+                               str(day % 100).zfill(2)) for day in rows[:, 1]]
+        days = (np.array(dates, dtype="datetime64[D]")
                 - np.datetime64("1997-01-01")).astype(float)
-        end = float(np.datetime64("1998-06-30") - np.datetime64("1997-01-01"))
+        end = (np.datetime64("1998-06-30") - np.datetime64("1997-01-01")).astype(float)
         card = model_card.build(rows[:, 0], days / 7.0, end / 7.0, 13.0)
         self.assertEqual(card["status"], "ok")
         self.assertEqual(card["customers"], 2357)

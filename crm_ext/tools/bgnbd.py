@@ -32,6 +32,8 @@ PARAMETERS = ("r", "alpha", "a", "b")
 # the optimiser works on log-parameters inside these bounds (e^±20 is far
 # beyond any meaningful value) so that a degenerate data set cannot overflow
 LOG_BOUND = 20.0
+# see converged()
+GRADIENT_TOLERANCE = 1e-5
 # the data's times are rescaled so that the largest age is this many units
 # while fitting (better conditioned; alpha is scaled back, see _scaled)
 SCALED_MAX_AGE = 10.0
@@ -220,9 +222,21 @@ def fit(x, t_x, T, weights=None, initial=None):
     params.update(
         log_likelihood=log_likelihood(params, x, t_x, T, weights),
         customers=float(weights.sum()),
-        converged=bool(result.success),
+        converged=converged(result),
     )
     return params
+
+
+def converged(result):
+    """Whether a minimisation over log-parameters within +-LOG_BOUND ended at
+    an optimum: the optimiser says so, or it stopped in a line search (it
+    does on flat ridges, e.g. a and b growing together) where the gradient
+    of the mean log-likelihood per customer, ignoring the components held
+    at a bound, is at most :data:`GRADIENT_TOLERANCE`."""
+    if result.success:
+        return True
+    free = np.abs(result.x) < LOG_BOUND - 1e-9
+    return bool(np.all(np.abs(result.jac[free]) <= GRADIENT_TOLERANCE))
 
 
 def _log_odds_dead(params, x, t_x, T):
@@ -268,11 +282,12 @@ def _series_2f1(A, B, C, z):
     large frequency), and the terms fall fast."""
     total = np.ones(np.shape(z))
     term = np.ones(np.shape(z))
-    for n in range(SERIES_TERMS):
-        term = term * (A + n) * (B + n) / ((C + n) * (n + 1)) * z
-        total = total + term
-        if np.all(np.abs(term) <= 1e-17 * np.abs(total)):
-            break
+    with np.errstate(over="ignore", invalid="ignore"):
+        for n in range(SERIES_TERMS):
+            term = term * (A + n) * (B + n) / ((C + n) * (n + 1)) * z
+            total = total + term
+            if np.all(np.abs(term) <= 1e-17 * np.abs(total)):
+                break
     return total
 
 
@@ -295,14 +310,17 @@ def _hypergeometric_term(params, t, x, T):
     log_1mz = np.log(alpha + T) - np.log(alpha + T + t)
     with np.errstate(all="ignore"):
         direct = hyp2f1(r + x, b + x, c, z)
-        term = np.exp(np.log(direct) + (r + x) * log_1mz)
-        euler = hyp2f1(a + b - 1 - r, a - 1, c, z)
-    failed = ~np.isfinite(euler)
-    if np.any(failed):
-        euler = np.array(euler, dtype=float)
-        euler[failed] = _series_2f1(a + b - 1 - r, a - 1, c[failed], z[failed])
-    euler = np.exp((a - 1) * log_1mz) * euler
-    return np.where(np.isfinite(term) & (direct > 0), term, euler)
+        term = np.array(np.exp(np.log(direct) + (r + x) * log_1mz), dtype=float)
+    bad = ~(np.isfinite(term) & (direct > 0))
+    if np.any(bad):
+        c, z = c[bad], z[bad]
+        with np.errstate(all="ignore"):
+            euler = np.array(hyp2f1(a + b - 1 - r, a - 1, c, z), dtype=float)
+        failed = ~np.isfinite(euler)
+        if np.any(failed):
+            euler[failed] = _series_2f1(a + b - 1 - r, a - 1, c[failed], z[failed])
+        term[bad] = np.exp((a - 1) * log_1mz[bad]) * euler
+    return term
 
 
 def expected_purchases(params, t, x, t_x, T):
@@ -333,7 +351,7 @@ def _expected_while_alive(params, t, x, T):
     C = 0), the formula is 0/0 while the function is smooth: within
     :data:`NEAR_SINGULAR` / 2 of those points it is interpolated linearly
     between the points NEAR_SINGULAR either side."""
-    r, alpha, a, b = _unpack(params)
+    __, __, a, b = _unpack(params)
     if abs(a - 1) < NEAR_SINGULAR / 2:
         return _interpolated(params, "a", 1.0, t, x, T)
     if abs(a + b - 1) < NEAR_SINGULAR / 2:

@@ -17,9 +17,9 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import digamma, gammaln
 
+from .bgnbd import LOG_BOUND, converged
+
 PARAMETERS = ("p", "q", "gamma")
-# bounds of the log-parameters while fitting (see bgnbd.LOG_BOUND)
-LOG_BOUND = 20.0
 
 
 def _arrays(*values):
@@ -104,7 +104,7 @@ def fit(x, m, weights=None):
         ``log_likelihood`` (float, summed), ``customers`` (float, the weight
         of the repeat buyers), ``correlation`` (float, Pearson's correlation
         of x and m over them, the model assumes it near 0; None when either
-        does not vary), ``converged`` (bool).
+        does not vary), ``converged`` (bool, see :func:`bgnbd.converged`).
 
     Raises:
         ValueError: no repeat buyer, a spend that is not a positive number,
@@ -135,7 +135,7 @@ def fit(x, m, weights=None):
             p, q, gamma, rows[:, 0], rows[:, 1]))),
         "customers": float(counts.sum()),
         "correlation": _weighted_correlation(rows[:, 0], rows[:, 1], counts),
-        "converged": bool(result.success),
+        "converged": converged(result),
     }
 
 
