@@ -10,23 +10,21 @@
 Takes the command line of the other benchmarks (scripts/bench.sh); each
 benchmark is a function of ``BENCHMARKS``, run in turn.
 """
-import os
 import sys
 import time
 
 import numpy as np
 
-import common
+import odoo
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
-                                "crm_ext", "tools"))
-import bgnbd  # noqa: E402  (the pure module, without loading Odoo)
+import common
 
 PARAMETERS = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 
 
 def bench_fit(args):
     import lifetimes
+    from odoo.addons.crm_ext.tools import bgnbd
     rng = np.random.default_rng(14)
     ages = rng.integers(52 * 7, 3 * 52 * 7, args.customers) / 7.0
     x, t_x, T = bgnbd.simulate(PARAMETERS, ages, seed=14, resolution=1.0 / 7)
@@ -51,6 +49,8 @@ def main():
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--only", choices=sorted(BENCHMARKS))
     args = parser.parse_args()
+    common.configure(args)
+    odoo.modules.module.initialize_sys_path()
     for name, bench in sorted(BENCHMARKS.items()):
         if args.only in (None, name):
             bench(args)

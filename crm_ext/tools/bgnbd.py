@@ -25,27 +25,18 @@ computed over whole arrays, in log space where powers or Gamma functions of
 large frequencies would overflow.
 """
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
+from .max_likelihood import as_float_arrays, maximise
+
 PARAMETERS = ("r", "alpha", "a", "b")
-# the optimiser works on log-parameters inside these bounds (e^±20 is far
-# beyond any meaningful value) so that a degenerate data set cannot overflow
-LOG_BOUND = 20.0
-# see converged()
-GRADIENT_TOLERANCE = 1e-5
 # the data's times are rescaled so that the largest age is this many units
-# while fitting (better conditioned; alpha is scaled back, see _scaled)
+# while fitting (better conditioned; alpha is scaled back, see fit)
 SCALED_MAX_AGE = 10.0
 # eq. 10 is 0/0 at a = 1 (and at a + b = 1 for x = 0): interpolated there
 NEAR_SINGULAR = 1e-4
 # most terms of a hypergeometric series summed by _series_2f1
 SERIES_TERMS = 5000
-
-
-def _arrays(*values):
-    """The values as float arrays broadcast to one shape."""
-    return np.broadcast_arrays(*[np.asarray(value, dtype=float) for value in values])
 
 
 def _unpack(params):
@@ -78,7 +69,7 @@ def group(x, t_x, T, weights=None):
         ValueError: no customers, negative or non-finite values, a recency
             beyond the age, or invalid weights.
     """
-    x, t_x, T = _arrays(x, t_x, T)
+    x, t_x, T = as_float_arrays(x, t_x, T)
     x, t_x, T = x.ravel(), t_x.ravel(), T.ravel()
     _check_summary(x, t_x, T)
     if weights is None:
@@ -130,16 +121,6 @@ def _log_likelihood(r, alpha, a, b, x, t_x, T, gradient=False):
     return value, np.array([d_r, d_alpha, d_a, d_b])
 
 
-def _objective(log_params, x, t_x, T, weights):
-    """The mean negative log-likelihood per customer and its gradient with
-    respect to the log-parameters (chain rule: d/d ln p = p d/dp)."""
-    params = np.exp(log_params)
-    value, grad = _log_likelihood(*params, x=x, t_x=t_x, T=T, gradient=True)
-    total = weights.sum()
-    return (-np.dot(weights, value) / total,
-            -np.dot(grad, weights) * params / total)
-
-
 def log_likelihood(params, x, t_x, T, weights=None):
     """The log-likelihood of the data under ``params`` (FHL eq. 6, summed).
 
@@ -151,7 +132,7 @@ def log_likelihood(params, x, t_x, T, weights=None):
     Returns:
         float: the sum over customers of the log-likelihood.
     """
-    x, t_x, T = _arrays(x, t_x, T)
+    x, t_x, T = as_float_arrays(x, t_x, T)
     values = _log_likelihood(*_unpack(params), x=x, t_x=t_x, T=T)
     if weights is None:
         return float(values.sum())
@@ -165,7 +146,7 @@ def log_likelihood_gradient(params, x, t_x, T, weights=None):
     Returns:
         dict: r, alpha, a, b -> float.
     """
-    x, t_x, T = _arrays(x, t_x, T)
+    x, t_x, T = as_float_arrays(x, t_x, T)
     __, grad = _log_likelihood(*_unpack(params), x=x.ravel(), t_x=t_x.ravel(),
                                T=T.ravel(), gradient=True)
     weights = np.ones(x.size) if weights is None else np.asarray(weights, dtype=float).ravel()
@@ -177,8 +158,8 @@ def fit(x, t_x, T, weights=None, initial=None):
 
     The log-likelihood (FHL eq. 6) is computed in log space with its
     analytic gradient, on customers grouped by distinct (x, t_x, T) with a
-    weight, and maximised by L-BFGS-B over the logarithms of the
-    parameters.  While fitting, times are rescaled so that the largest age
+    weight, and maximised by :func:`max_likelihood.maximise` (L-BFGS-B over the logarithms
+    of the parameters).  While fitting, times are rescaled so that the largest age
     is :data:`SCALED_MAX_AGE`; alpha is a scale of time and is scaled back.
 
     Args:
@@ -196,8 +177,7 @@ def fit(x, t_x, T, weights=None, initial=None):
         dict: ``r``, ``alpha`` (in the caller's time unit), ``a``, ``b``
         (floats), ``log_likelihood`` (float, summed over customers, at the
         returned parameters, in the caller's unit), ``customers`` (float,
-        the total weight), ``converged`` (bool: the optimiser reports
-        success).
+        the total weight), ``converged`` (bool, see :func:`max_likelihood.converged`).
 
     Raises:
         ValueError: no customers, negative or non-finite values, a recency
@@ -212,31 +192,15 @@ def fit(x, t_x, T, weights=None, initial=None):
     else:
         r, alpha, a, b = _unpack(initial)
         start = np.log([r, alpha * scale, a, b])
-    result = minimize(
-        _objective, np.clip(start, -LOG_BOUND, LOG_BOUND), jac=True, method="L-BFGS-B",
-        args=(x, t_x * scale, T * scale, weights),
-        bounds=[(-LOG_BOUND, LOG_BOUND)] * 4,
-        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-    r, alpha, a, b = np.exp(result.x)
+    (r, alpha, a, b), success = maximise(
+        _log_likelihood, start, (x, t_x * scale, T * scale), weights)
     params = {"r": float(r), "alpha": float(alpha / scale), "a": float(a), "b": float(b)}
     params.update(
         log_likelihood=log_likelihood(params, x, t_x, T, weights),
         customers=float(weights.sum()),
-        converged=converged(result),
+        converged=success,
     )
     return params
-
-
-def converged(result):
-    """Whether a minimisation over log-parameters within +-LOG_BOUND ended at
-    an optimum: the optimiser says so, or it stopped in a line search (it
-    does on flat ridges, e.g. a and b growing together) where the gradient
-    of the mean log-likelihood per customer, ignoring the components held
-    at a bound, is at most :data:`GRADIENT_TOLERANCE`."""
-    if result.success:
-        return True
-    free = np.abs(result.x) < LOG_BOUND - 1e-9
-    return bool(np.all(np.abs(result.jac[free]) <= GRADIENT_TOLERANCE))
 
 
 def _log_odds_dead(params, x, t_x, T):
@@ -262,7 +226,7 @@ def p_alive(params, x, t_x, T):
         1 where x = 0 (in BG/NBD a customer can only drop out after a
         repeat purchase).
     """
-    x, t_x, T = _arrays(x, t_x, T)
+    x, t_x, T = as_float_arrays(x, t_x, T)
     return np.where(x > 0, expit(-_log_odds_dead(params, x, t_x, T)), 1.0)
 
 
@@ -341,7 +305,7 @@ def expected_purchases(params, t, x, t_x, T):
     Returns:
         numpy.ndarray of floats >= 0, the broadcast shape of the inputs.
     """
-    t, x, t_x, T = _arrays(t, x, t_x, T)
+    t, x, t_x, T = as_float_arrays(t, x, t_x, T)
     return p_alive(params, x, t_x, T) * _expected_while_alive(params, t, x, T)
 
 
@@ -396,7 +360,7 @@ def probability_purchase(params, t, x, t_x, T):
     Returns:
         numpy.ndarray of floats in [0, 1].
     """
-    t, x, t_x, T = _arrays(t, x, t_x, T)
+    t, x, t_x, T = as_float_arrays(t, x, t_x, T)
     return p_alive(params, x, t_x, T) * -np.expm1(_no_purchase_while_alive(params, t, x, T))
 
 

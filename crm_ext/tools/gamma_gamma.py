@@ -14,16 +14,11 @@ arguments are the dicts :func:`fit` returns (only ``p``, ``q`` and ``gamma``
 are read).  Pure numpy/scipy, no Odoo import.
 """
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import digamma, gammaln
 
-from .bgnbd import LOG_BOUND, converged
+from .max_likelihood import as_float_arrays, maximise
 
 PARAMETERS = ("p", "q", "gamma")
-
-
-def _arrays(*values):
-    return np.broadcast_arrays(*[np.asarray(value, dtype=float) for value in values])
 
 
 def _unpack(params):
@@ -51,14 +46,6 @@ def _log_likelihood(p, q, gamma, x, m, gradient=False):
     return value, np.array([d_p, d_q, d_gamma])
 
 
-def _objective(log_params, x, m, weights):
-    """Mean negative log-likelihood and its gradient in log-parameters."""
-    params = np.exp(log_params)
-    value, grad = _log_likelihood(*params, x=x, m=m, gradient=True)
-    total = weights.sum()
-    return -np.dot(weights, value) / total, -np.dot(grad, weights) * params / total
-
-
 def _weighted_correlation(x, m, weights):
     """Pearson's correlation of x and m, each row counted ``weights`` times
     (None when either does not vary)."""
@@ -78,7 +65,7 @@ def log_likelihood_gradient(params, x, m, weights=None):
     Returns:
         dict: p, q, gamma -> float.
     """
-    x, m = _arrays(x, m)
+    x, m = as_float_arrays(x, m)
     __, grad = _log_likelihood(*_unpack(params), x=x.ravel(), m=m.ravel(), gradient=True)
     weights = np.ones(x.size) if weights is None else np.asarray(weights, dtype=float).ravel()
     return dict(zip(PARAMETERS, (float(value) for value in grad.dot(weights))))
@@ -89,8 +76,8 @@ def fit(x, m, weights=None):
     repeat buyers.
 
     Rows with the same (x, m) are fitted once with their total weight; the
-    log-likelihood and its analytic gradient are maximised by L-BFGS-B over
-    the logarithms of the parameters, starting from 1.
+    log-likelihood and its analytic gradient are maximised by
+    :func:`max_likelihood.maximise`, starting from 1.
 
     Args:
         x: array-like of repeat purchases; only rows with x > 0 are used.
@@ -104,13 +91,13 @@ def fit(x, m, weights=None):
         ``log_likelihood`` (float, summed), ``customers`` (float, the weight
         of the repeat buyers), ``correlation`` (float, Pearson's correlation
         of x and m over them, the model assumes it near 0; None when either
-        does not vary), ``converged`` (bool, see :func:`bgnbd.converged`).
+        does not vary), ``converged`` (bool, see :func:`max_likelihood.converged`).
 
     Raises:
         ValueError: no repeat buyer, a spend that is not a positive number,
             or invalid weights.
     """
-    x, m = _arrays(x, m)
+    x, m = as_float_arrays(x, m)
     x, m = x.ravel(), m.ravel()
     weights = np.ones(x.shape) if weights is None else np.asarray(weights, dtype=float).ravel()
     if weights.shape != x.shape or np.any(weights < 0) or not np.all(np.isfinite(weights)):
@@ -123,19 +110,15 @@ def fit(x, m, weights=None):
         raise ValueError("the average spend of a repeat buyer must be a positive number")
     rows, inverse = np.unique(np.column_stack([x, m]), axis=0, return_inverse=True)
     counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(rows))
-    result = minimize(
-        _objective, np.zeros(3), jac=True, method="L-BFGS-B",
-        args=(rows[:, 0], rows[:, 1], counts),
-        bounds=[(-LOG_BOUND, LOG_BOUND)] * 3,
-        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-    p, q, gamma = (float(value) for value in np.exp(result.x))
+    params, success = maximise(_log_likelihood, np.zeros(3), (rows[:, 0], rows[:, 1]), counts)
+    p, q, gamma = (float(value) for value in params)
     return {
         "p": p, "q": q, "gamma": gamma,
         "log_likelihood": float(np.dot(counts, _log_likelihood(
             p, q, gamma, rows[:, 0], rows[:, 1]))),
         "customers": float(counts.sum()),
         "correlation": _weighted_correlation(rows[:, 0], rows[:, 1], counts),
-        "converged": converged(result),
+        "converged": success,
     }
 
 
@@ -160,7 +143,7 @@ def expected_spend(params, x, m):
         where px + q <= 1).
     """
     p, q, gamma = _unpack(params)
-    x, m = _arrays(x, m)
+    x, m = as_float_arrays(x, m)
     spent = np.where(x > 0, x * m, 0.0)
     with np.errstate(divide="ignore"):
         return np.where(p * x + q > 1, p * (gamma + spent) / (p * x + q - 1), np.inf)
