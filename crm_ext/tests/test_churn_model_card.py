@@ -96,12 +96,14 @@ class TestModelCard(unittest.TestCase):
         few = self.customer < 499
         card = model_card.build(self.customer[few], self.week[few], 100.0, 13.0)
         self.assertEqual(card["status"], "insufficient_data")
+        self.assertEqual(card["warnings"], ["few_customers"])
         self.assertIsNone(card["grade"])
         self.assertNotIn("auc", card)
 
     def test_14_insufficient_data_with_a_history_shorter_than_two_windows(self):
         card = model_card.build(self.customer, self.week, 100.0, 51.0)
         self.assertEqual(card["status"], "insufficient_data")
+        self.assertEqual(card["warnings"], ["short_history"])
 
     def test_14_purchases_after_the_end_are_ignored(self):
         later = np.concatenate([self.week, [150.0]])

@@ -34,8 +34,9 @@ Warnings (codes, the caller words and translates them): ``auc_weak`` when
 the AUC is below :data:`AUC_WEAK`, ``auc_leakage`` when it is above
 :data:`AUC_LEAKAGE` (too good to be true: future data in the past).  With
 fewer than :data:`MIN_CUSTOMERS` customers with a purchase, or a history
-shorter than twice the window, the card's status is ``insufficient_data``
-and holds no figures.  Everything is returned as plain dicts of floats,
+shorter than twice the window, the card's status is ``insufficient_data``,
+its warnings say which (``few_customers``, ``short_history``) and it holds
+no figures.  Everything is returned as plain dicts of floats,
 ints, strings, lists and None.  Pure numpy/scipy, no Odoo import.
 """
 import numpy as np
@@ -222,7 +223,8 @@ def build(customer, time, end, window, max_k=MAX_K):
         ``naive_lift_top_decile``, ``naive_accuracy``,
         ``naive_f1_churners`` (floats, None where undefined), ``grade``
         ('A', 'B' or 'C') and ``warnings`` (list of codes); when
-        'insufficient_data', ``grade`` None and ``warnings`` empty.
+        'insufficient_data', ``grade`` None and ``warnings`` saying why:
+        ``few_customers`` and/or ``short_history``.
 
     Raises:
         ValueError: a window that is not positive, or the errors of
@@ -239,7 +241,11 @@ def build(customer, time, end, window, max_k=MAX_K):
     card = {"status": "insufficient_data", "customers": customers, "history": history,
             "window": float(window), "calibration_end": float(cut), "grade": None,
             "warnings": []}
-    if customers < MIN_CUSTOMERS or history < 2 * window:
+    if customers < MIN_CUSTOMERS:
+        card["warnings"].append("few_customers")
+    if history < 2 * window:
+        card["warnings"].append("short_history")
+    if card["warnings"]:
         return card
     summary = summarise(customer, time, cut)
     lost = ~_bought(summary, customer, time, cut, end)
