@@ -25,7 +25,7 @@ computed over whole arrays, in log space where powers or Gamma functions of
 large frequencies would overflow.
 """
 import numpy as np
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from .max_likelihood import as_float_arrays, maximise
 
@@ -78,14 +78,17 @@ def group(x, t_x, T, weights=None):
         weights = np.asarray(weights, dtype=float).ravel()
         if weights.shape != x.shape or np.any(weights < 0) or not np.all(np.isfinite(weights)):
             raise ValueError("weights must be one non-negative number per customer")
-    rows, inverse = np.unique(np.column_stack([x, t_x, T]), axis=0, return_inverse=True)
-    counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(rows))
+    order = np.lexsort((T, t_x, x))
+    x, t_x, T, weights = x[order], t_x[order], T[order], weights[order]
+    starts = np.flatnonzero(np.concatenate([
+        [True], (np.diff(x) != 0) | (np.diff(t_x) != 0) | (np.diff(T) != 0)]))
+    counts = np.add.reduceat(weights, starts) if x.size else weights
     keep = counts > 0
-    rows = rows[keep]
-    return rows[:, 0], rows[:, 1], rows[:, 2], counts[keep]
+    starts = starts[keep]
+    return x[starts], t_x[starts], T[starts], counts[keep]
 
 
-def _log_likelihood(r, alpha, a, b, x, t_x, T, gradient=False):
+def _log_likelihood(r, alpha, a, b, x, t_x, T, frequencies=None, gradient=False):
     """FHL eq. 6 per customer, in log space; with ``gradient``, also its
     derivatives with respect to (r, alpha, a, b), a (4, n) array.
 
@@ -95,29 +98,39 @@ def _log_likelihood(r, alpha, a, b, x, t_x, T, gradient=False):
       A3 = -(r + x) ln(alpha + T)
       A4 = ln a - ln(b + x - 1) - (r + x) ln(alpha + t_x)
     (B(a + 1, b + x - 1) / B(a, b + x) = a / (b + x - 1) turns FHL's second
-    Beta ratio into A4's first terms.)
+    Beta ratio into A4's first terms.)  The Gamma and digamma functions of
+    x are computed once per distinct x: ``frequencies`` is
+    ``numpy.unique(x, return_inverse=True)``, computed here when not given.
     """
-    repeat = x > 0
-    x1 = np.maximum(x, 1.0)   # A4 is only used where x > 0
+    values, index = frequencies if frequencies is not None else np.unique(
+        x, return_inverse=True)
+    index = index.ravel()
+    log_alpha = np.log(alpha)
     log_age = np.log(alpha + T)
     log_recency = np.log(alpha + t_x)
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+    # by distinct x: ln G terms of A1 and A2, and A4's ln a - ln(b + x - 1)
+    # (A2 as ln B(a, b + x) - ln B(a, b): betaln stays exact for large a, b)
+    by_x = gammaln(r + values) - gammaln(r) + betaln(a, b + values) - betaln(a, b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_share = np.where(values > 0, np.log(a) - np.log(b + values - 1), -np.inf)
     a3 = -(r + x) * log_age
-    a4 = np.where(repeat, np.log(a) - np.log(b + x1 - 1) - (r + x) * log_recency, -np.inf)
+    a4 = log_share[index] - (r + x) * log_recency
     both = np.logaddexp(a3, a4)
-    value = a1 + a2 + both
+    value = by_x[index] + r * log_alpha + both
     if not gradient:
         return value
     # the derivative of log(exp(A3) + exp(A4)) is w3 dA3 + w4 dA4, where
     # w3 and w4 are the shares of the two terms (w3 + w4 = 1)
     w4 = np.exp(a4 - both)
     w3 = 1.0 - w4
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * log_age - w4 * log_recency
-    d_alpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + t_x)
-    d_ab = digamma(a + b) - digamma(a + b + x)
-    d_a = d_ab + w4 / a
-    d_b = d_ab + digamma(b + x) - digamma(b) - w4 / (b + x1 - 1)
+    d_ab = digamma(a + b) - digamma(a + b + values)
+    with np.errstate(divide="ignore"):
+        inverse_b = np.where(values > 0, 1.0 / (b + values - 1), 0.0)
+    d_r = ((digamma(r + values) - digamma(r))[index] + log_alpha
+           - w3 * log_age - w4 * log_recency)
+    d_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + t_x))
+    d_a = d_ab[index] + w4 / a
+    d_b = (d_ab + digamma(b + values) - digamma(b))[index] - w4 * inverse_b[index]
     return value, np.array([d_r, d_alpha, d_a, d_b])
 
 
@@ -158,8 +171,9 @@ def fit(x, t_x, T, weights=None, initial=None):
 
     The log-likelihood (FHL eq. 6) is computed in log space with its
     analytic gradient, on customers grouped by distinct (x, t_x, T) with a
-    weight, and maximised by :func:`max_likelihood.maximise` (L-BFGS-B over the logarithms
-    of the parameters).  While fitting, times are rescaled so that the largest age
+    weight (the Gamma functions of x once per distinct x), and maximised by
+    :func:`max_likelihood.maximise` (L-BFGS-B over the logarithms of the
+    parameters).  While fitting, times are rescaled so that the largest age
     is :data:`SCALED_MAX_AGE`; alpha is a scale of time and is scaled back.
 
     Args:
@@ -177,7 +191,8 @@ def fit(x, t_x, T, weights=None, initial=None):
         dict: ``r``, ``alpha`` (in the caller's time unit), ``a``, ``b``
         (floats), ``log_likelihood`` (float, summed over customers, at the
         returned parameters, in the caller's unit), ``customers`` (float,
-        the total weight), ``converged`` (bool, see :func:`max_likelihood.converged`).
+        the total weight), ``converged`` (bool, see
+        :func:`max_likelihood.converged`).
 
     Raises:
         ValueError: no customers, negative or non-finite values, a recency
@@ -192,8 +207,9 @@ def fit(x, t_x, T, weights=None, initial=None):
     else:
         r, alpha, a, b = _unpack(initial)
         start = np.log([r, alpha * scale, a, b])
+    frequencies = np.unique(x, return_inverse=True)
     (r, alpha, a, b), success = maximise(
-        _log_likelihood, start, (x, t_x * scale, T * scale), weights)
+        _log_likelihood, start, (x, t_x * scale, T * scale, frequencies), weights)
     params = {"r": float(r), "alpha": float(alpha / scale), "a": float(a), "b": float(b)}
     params.update(
         log_likelihood=log_likelihood(params, x, t_x, T, weights),
