@@ -145,7 +145,7 @@ def log_likelihood(params, x, t_x, T, weights=None):
     Returns:
         float: the sum over customers of the log-likelihood.
     """
-    x, t_x, T = as_float_arrays(x, t_x, T)
+    x, t_x, T = (values.ravel() for values in as_float_arrays(x, t_x, T))
     values = _log_likelihood(*_unpack(params), x=x, t_x=t_x, T=T)
     if weights is None:
         return float(values.sum())
