@@ -21,7 +21,7 @@
         "rating",
     ],
     "external_dependencies": {
-        "python": ["xlsxwriter"],
+        "python": ["xlsxwriter", "numpy", "scipy"],
     },
     "data": [
         "security/crm_customer_insight_security.xml",
