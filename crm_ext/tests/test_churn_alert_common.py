@@ -27,9 +27,12 @@ class ChurnCase(LoyaltyCase):
             UPDATE crm_customer_insight SET churn_risk = NULL, p_alive = NULL
              WHERE company_id = %s
         """, (cls.company.id,))
+        cls.env.cr.execute("""
+            DELETE FROM mail_activity WHERE res_model IN ('crm.churn.alert', 'crm.churn.crisis')
+        """)
         cls.env.cr.execute("DELETE FROM crm_churn_crisis")
         cls.env.cr.execute("DELETE FROM crm_churn_alert")
-        cls.env.invalidate_all()
+        cls.env.cache.invalidate()
         cls.all_documents = cls._user("churn_all_documents",
                                       "sales_team.group_sale_salesman_all_leads")
         cls.sales_manager = cls._user("churn_sales_manager", "sales_team.group_sale_manager")

@@ -20,9 +20,9 @@ class TestChurnAlertHoldOut(ChurnCase):
         cr = cls.env.cr
         cr.execute("""
             INSERT INTO res_partner (name, display_name, active, customer, is_company,
-                                     type, user_id)
+                                     type, user_id, invoice_warn, picking_warn, sale_warn)
             SELECT 'Churn Hold-Out ' || n, 'Churn Hold-Out ' || n, TRUE, TRUE, TRUE,
-                   'contact', %s
+                   'contact', %s, 'no-message', 'no-message', 'no-message'
               FROM generate_series(1, %s) n
             RETURNING id
         """, (cls.salesman.id, cls.CUSTOMERS))
@@ -33,7 +33,7 @@ class TestChurnAlertHoldOut(ChurnCase):
                                               last_invoice_date)
             SELECT id, %s, 90, 0.5, %s FROM unnest(%s) id
         """, (cls.partner_ids, cls.company.id, cls._date(days=-200), cls.partner_ids))
-        cls.env.invalidate_all()
+        cls.env.cache.invalidate()
 
     def _held_out(self, alerts):
         return alerts.filtered("held_out")
@@ -47,7 +47,7 @@ class TestChurnAlertHoldOut(ChurnCase):
     def test_the_draw_is_reproducible(self):
         drawn = set(self._held_out(self._detect()).mapped("partner_id").ids)
         self.env.cr.execute("DELETE FROM crm_churn_alert")
-        self.env.invalidate_all()
+        self.env.cache.invalidate()
         again = set(self._held_out(self._detect()).mapped("partner_id").ids)
         self.assertEqual(drawn, again)
 

@@ -83,5 +83,5 @@ class TestChurnKpi(ChurnCase):
 
     def test_grouped_by_month(self):
         groups = self.env["crm.churn.report"].read_group(
-            [("company_id", "=", self.company.id)], ["alert_count", "uplift"], ["month:month"])
+            [("company_id", "=", self.company.id)], ["month", "alert_count", "uplift"], ["month:month"])
         self.assertEqual(sum(group["alert_count"] for group in groups), 18)
