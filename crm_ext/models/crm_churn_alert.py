@@ -112,9 +112,14 @@ class CrmChurnAlert(models.Model):
 
     @api.multi
     def write(self, vals):
-        """Refuse changes of the outcome and figures (``SYSTEM_FIELDS``) to
-        everyone but the superuser: the detection, the closing and the
-        actions write them, after their own checks."""
+        """Change alerts (``vals``: field values; users change the owner).
+        The outcome and figures (``SYSTEM_FIELDS``) are refused to everyone
+        but the superuser: the detection, the closing and the actions write
+        them, after their own checks.  Idempotent.  Returns True.
+
+        :raises AccessError: a field of ``SYSTEM_FIELDS``, or alerts the
+            caller may not change.
+        """
         if self.env.uid != SUPERUSER_ID and SYSTEM_FIELDS.intersection(vals):
             raise AccessError(_("The outcome and figures of a churn alert are written by "
                                 "the detection and the retention actions only."))

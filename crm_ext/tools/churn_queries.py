@@ -121,10 +121,8 @@ ALERT_DIMENSIONS = """
          WHERE invoice.type IN ('out_invoice', 'out_refund')
            AND invoice.state IN ('open', 'paid')
          GROUP BY recent.id, template.categ_id
-         ORDER BY recent.id, SUM(CASE invoice.type WHEN 'out_refund'
-                                      THEN -line.price_subtotal_signed
-                                      ELSE line.price_subtotal_signed END) DESC,
-                  template.categ_id
+         -- the signed subtotal is negative on a refund
+         ORDER BY recent.id, SUM(line.price_subtotal_signed) DESC, template.categ_id
     )
     SELECT recent.id, 'segment', insight.segment_id
       FROM recent
@@ -132,17 +130,13 @@ ALERT_DIMENSIONS = """
                                        AND insight.company_id = recent.company_id
      WHERE insight.segment_id IS NOT NULL
     UNION ALL
-    SELECT recent.id, 'salesperson', partner.user_id
-      FROM recent JOIN res_partner partner ON partner.id = recent.partner_id
-     WHERE partner.user_id IS NOT NULL
-    UNION ALL
-    SELECT recent.id, 'country', partner.country_id
-      FROM recent JOIN res_partner partner ON partner.id = recent.partner_id
-     WHERE partner.country_id IS NOT NULL
-    UNION ALL
-    SELECT recent.id, 'state', partner.state_id
-      FROM recent JOIN res_partner partner ON partner.id = recent.partner_id
-     WHERE partner.state_id IS NOT NULL
+    SELECT recent.id, value.dimension, value.value_id
+      FROM recent
+      JOIN res_partner partner ON partner.id = recent.partner_id
+     CROSS JOIN LATERAL (VALUES ('salesperson', partner.user_id),
+                                ('country', partner.country_id),
+                                ('state', partner.state_id)) value (dimension, value_id)
+     WHERE value.value_id IS NOT NULL
     UNION ALL
     SELECT category.id, 'category', category.categ_id FROM category
 """
