@@ -1,5 +1,6 @@
 """Churn alerts raised by the detection (issue 14): thresholds, one open
 alert per customer, the owner and the activity planned for them."""
+from odoo.exceptions import ValidationError
 from odoo.tests import common
 
 from .test_churn_alert_common import ChurnCase
@@ -90,3 +91,10 @@ class TestChurnAlertDetection(ChurnCase):
         raised = self.alert_model._cron_detect()
         self.assertGreaterEqual(raised, 1)
         self.assertEqual(len(self._alert(self.own)), 1)
+
+    def test_settings_out_of_range_are_refused(self):
+        for values in ({"churn_alert_holdout_pct": 60.0}, {"churn_alert_risk_threshold": 0},
+                       {"churn_alert_p_alive_threshold": 1.5}, {"churn_crisis_count": 0}):
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                self.company.write(values)
+        self.assertEqual(self.company.churn_alert_holdout_pct, 0.0)
