@@ -52,7 +52,8 @@ class TestAccessRules(LoyaltyCase):
     """Company A (the loyalty tests' company and program) with a customer of
     the salesman, one of a colleague and one of nobody; company B with its
     own program and customer. Each customer has an insight row, history, a
-    loyalty card with points and a tier change, and a complaint."""
+    loyalty card with points and a tier change, a complaint, and a churn
+    alert with a retention action; each company a churn crisis."""
 
     @classmethod
     def setUpClass(cls):
