@@ -38,7 +38,8 @@ class CrmChurnAlert(models.Model):
         if action_type == "points":
             entry = self._grant_points(points, values["note"])
             values.update(points=entry.points, loyalty_entry_id=entry.id,
-                          cost=entry.program_id._points_value(entry.points))
+                          cost=self.currency_id.round(
+                              entry.program_id._points_value(entry.points)))
         elif action_type == "offer":
             self._send_offer()
         else:
