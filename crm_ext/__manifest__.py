@@ -69,6 +69,15 @@
         "wizards/crm_complaint_compensation_wizard_views.xml",
         "wizards/crm_complaint_register_wizard_views.xml",
         "report/crm_complaint_report_views.xml",
+        "security/crm_churn_security.xml",
+        "data/crm_churn_data.xml",
+        "views/crm_churn_alert_views.xml",
+        "views/crm_churn_crisis_views.xml",
+        "views/res_config_settings_churn_alert_views.xml",
+        "wizards/crm_churn_action_wizard_views.xml",
+        "wizards/crm_churn_dismiss_wizard_views.xml",
+        "report/crm_churn_report_views.xml",
+        "views/crm_churn_menus.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [
@@ -77,5 +86,6 @@
         "demo/crm_loyalty_member_demo.xml",
         "demo/crm_complaint_demo.xml",
         "demo/crm_complaint_resolution_demo.xml",
+        "demo/crm_churn_demo.xml",
     ],
 }

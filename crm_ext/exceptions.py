@@ -236,3 +236,48 @@ class ManualRatingRefused(AccessError):
         super(ManualRatingRefused, self).__init__(
             _("Only salespeople can change the industry position and the "
               "satisfaction of a customer."))
+
+
+# ----------------------------------------------------------------------
+# Churn alerts: retention actions, dismissal, crises
+# ----------------------------------------------------------------------
+
+class ChurnAlertHeldOutError(UserError):
+    """A retention action on an alert of the hold-out group: nobody acts on
+    them, so that the KPIs can compare (see crm.churn.alert ``held_out``)."""
+
+    def __init__(self, alert):
+        self.env = alert.env
+        super(ChurnAlertHeldOutError, self).__init__(_(
+            "The alert on %s is held out: it measures what happens when nobody acts, so no "
+            "call, visit, offer or points are logged on it.") % alert.partner_id.display_name)
+
+
+class ChurnAlertClosedError(UserError):
+    """An action on an alert that is no longer open (retained, lost or
+    dismissed)."""
+
+    def __init__(self, alert):
+        self.env = alert.env
+        state = dict(alert._fields["state"]._description_selection(alert.env))[alert.state]
+        super(ChurnAlertClosedError, self).__init__(_(
+            "The alert on %(customer)s is closed (%(state)s): nothing more is done on it.") % {
+                "customer": alert.partner_id.display_name, "state": state})
+
+
+class ChurnDismissReasonError(UserError):
+    """An alert dismissed without a reason."""
+
+    def __init__(self, env):
+        self.env = env
+        super(ChurnDismissReasonError, self).__init__(_(
+            "Say why the alert is dismissed: the reason is kept on it."))
+
+
+class ChurnCrisisManagerError(AccessError):
+    """A crisis closed by someone who is no sales manager."""
+
+    def __init__(self, env):
+        self.env = env
+        super(ChurnCrisisManagerError, self).__init__(_(
+            "Only sales managers close a churn crisis."))

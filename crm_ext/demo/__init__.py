@@ -4,3 +4,4 @@ from . import crm_customer_demo
 from . import crm_loyalty_demo
 from . import crm_complaint_demo
 from . import crm_complaint_resolution_demo
+from . import crm_churn_demo

@@ -6,6 +6,8 @@ from . import crm_customer_grade
 from . import crm_customer_segment_history
 from . import res_company
 from . import res_config_settings
+from . import res_company_churn_alert
+from . import res_config_settings_churn_alert
 from . import res_partner
 from . import account_invoice
 from . import account_invoice_line
@@ -41,3 +43,8 @@ from . import account_invoice_complaint
 from . import res_partner_complaint
 from . import stock_picking
 from . import stock_move
+from . import crm_churn_alert
+from . import crm_churn_action
+from . import crm_churn_alert_detection
+from . import crm_churn_alert_retention
+from . import crm_churn_crisis

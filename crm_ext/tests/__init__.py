@@ -41,3 +41,11 @@ from . import test_ui_roles
 from . import test_churn_bgnbd
 from . import test_churn_gamma_gamma
 from . import test_churn_model_card
+from . import test_churn_alert
+from . import test_churn_alert_holdout
+from . import test_churn_alert_close
+from . import test_churn_alert_action
+from . import test_churn_alert_access
+from . import test_churn_crisis
+from . import test_churn_kpi
+from . import test_churn_alert_demo

@@ -52,7 +52,8 @@ class TestAccessRules(LoyaltyCase):
     """Company A (the loyalty tests' company and program) with a customer of
     the salesman, one of a colleague and one of nobody; company B with its
     own program and customer. Each customer has an insight row, history, a
-    loyalty card with points and a tier change, and a complaint."""
+    loyalty card with points and a tier change, a complaint, and a churn
+    alert with a retention action; each company a churn crisis."""
 
     @classmethod
     def setUpClass(cls):
@@ -115,6 +116,7 @@ class TestAccessRules(LoyaltyCase):
             "answer": "<p>Apologise.</p>", "company_id": company.id})
         changed = fields.Date.to_string(
             fields.Date.from_string(cls.today) - timedelta(days=40))
+        alerts = env["crm.churn.alert"]
         for customer in customers:
             env["crm.customer.insight"].create({
                 "partner_id": customer.id, "company_id": company.id,
@@ -131,6 +133,15 @@ class TestAccessRules(LoyaltyCase):
             env["crm.complaint"].create({
                 "partner_id": customer.id, "company_id": company.id, "team_id": False,
                 "category_id": category.id, "description": "<p>Late.</p>"})
+            # a churn alert owned by the salesperson, with a retention action
+            alerts |= env["crm.churn.alert"].create({
+                "partner_id": customer.id, "company_id": company.id, "date": cls.today,
+                "churn_risk": 80, "user_id": customer.user_id.id,
+                "action_ids": [(0, 0, {"action_type": "call", "cost": 1.0,
+                                       "date": fields.Datetime.now()})]})
+        env["crm.churn.crisis"].create({
+            "company_id": company.id, "dimension": "segment", "value_id": segment.id,
+            "date": cls.today, "alert_ids": [(6, 0, alerts.ids)]})
         return segment
 
     @classmethod
