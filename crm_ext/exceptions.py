@@ -236,3 +236,17 @@ class ManualRatingRefused(AccessError):
         super(ManualRatingRefused, self).__init__(
             _("Only salespeople can change the industry position and the "
               "satisfaction of a customer."))
+
+
+# ----------------------------------------------------------------------
+# Churn model and risk (issue 14, the model and the score)
+# ----------------------------------------------------------------------
+
+class ChurnFitRefused(AccessError):
+    """A user who is not a sales manager asks for the churn model to be
+    fitted now."""
+
+    def __init__(self, env):
+        self.env = env
+        super(ChurnFitRefused, self).__init__(
+            _("Only sales managers fit the churn model."))

@@ -38,3 +38,6 @@ from . import test_demo_data
 from . import test_access_rules
 from . import test_migration
 from . import test_ui_roles
+from . import test_churn_model
+from . import test_churn_risk
+from . import test_churn_risk_loyalty
