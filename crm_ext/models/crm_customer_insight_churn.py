@@ -138,16 +138,23 @@ class CrmCustomerInsight(models.Model):
         if code == "returns":
             return _("%s%% of the last 90 days' sales returned") % number("pct")
         if code == "tier":
-            tiers = self.env["crm.loyalty.tier"].sudo().browse(
-                [int(figures[key]) for key in ("old", "new") if figures.get(key)]).exists()
-            return _("tier lost") + (" (%s)" % " → ".join(tiers.mapped("name")) if tiers else "")
+            tiers = self._churn_names("crm.loyalty.tier", figures)
+            return _("tier lost") + (" (%s)" % " → ".join(tiers) if tiers else "")
         if code == "points":
             return _("%s points expiring unused") % number("points")
         if code == "segment":
-            segments = self.env["crm.customer.segment"].sudo().browse(
-                [int(figures[key]) for key in ("old", "new") if figures.get(key)]).exists()
-            return _("segment down: %s") % " → ".join(segments.mapped("name"))
+            return _("segment down: %s") % " → ".join(
+                self._churn_names("crm.customer.segment", figures))
         return _("%s%% likely to be still buying") % number("pct")
+
+    def _churn_names(self, model, figures):
+        """The names, in the user's language, of the records of ``model``
+        that ``figures`` holds as ``old`` and ``new`` (the old first; those
+        deleted since are left out)."""
+        ids = [int(figures[key]) for key in ("old", "new") if figures.get(key)]
+        names = dict(self.env[model].sudo().browse(ids).exists().mapped(
+            lambda record: (record.id, record.name)))
+        return [names[record_id] for record_id in ids if record_id in names]
 
     # business methods
 

@@ -37,14 +37,16 @@ class ChurnCase(InsightCase):
         template_partner = cls._customer("Churn Template")
         template = cls._invoice(template_partner, cls.TODAY, price=50.0)
         cr = cls.env.cr
+        cr.execute("""SELECT column_name FROM information_schema.columns
+                       WHERE table_name = 'res_partner'""")
+        partner_cols = [name for (name,) in cr.fetchall()
+                        if name not in ("id", "name", "display_name", "commercial_partner_id")]
         cr.execute("""
-            INSERT INTO res_partner (name, display_name, customer, is_company, active,
-                                     company_id, type, lang, create_date, write_date)
-            SELECT 'Simulated ' || n, 'Simulated ' || n, TRUE, TRUE, TRUE, company_id,
-                   'contact', lang, NOW(), NOW()
+            INSERT INTO res_partner (name, display_name, {cols})
+            SELECT 'Simulated ' || n, 'Simulated ' || n, {cols}
               FROM res_partner, generate_series(1, %s) n WHERE id = %s
             RETURNING id
-        """, (customers, template_partner.id))
+        """.format(cols=", ".join(partner_cols)), (customers, template_partner.id))
         partner_ids = [row[0] for row in cr.fetchall()]
         cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
                    (partner_ids,))
