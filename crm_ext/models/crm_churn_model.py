@@ -14,6 +14,14 @@ GRADES = [("A", "A"), ("B", "B"), ("C", "C")]
 # what a fit writes besides the card (nothing when the data is insufficient)
 FITTED_FIELDS = ("r", "alpha", "a", "b", "log_likelihood", "converged", "spend_p", "spend_q",
                  "spend_gamma", "spend_customers", "spend_correlation")
+# card field: the figure of tools/model_card.build
+CARD_FIGURES = {
+    "holdout_customers": "holdout_customers", "holdout_churn_rate": "holdout_churn_rate",
+    "holdout_auc": "auc", "top_decile_lift": "lift_top_decile", "accuracy": "accuracy",
+    "f1_churners": "f1_churners", "naive_window": "naive_window",
+    "naive_top_decile_lift": "naive_lift_top_decile", "naive_accuracy": "naive_accuracy",
+    "naive_f1_churners": "naive_f1_churners",
+}
 # the time unit of the parameters: days of the SQL divided by this
 DAYS_PER_UNIT = 7.0
 
@@ -55,22 +63,39 @@ class CrmChurnModel(models.Model):
         "Frequency-Spend Correlation", readonly=True, digits=(16, 4),
         help="Pearson correlation of the number of repeat purchases and their average "
              "amount: the Gamma-Gamma model assumes it is small.")
-    # the model card
+    # the model card (tools/model_card.py says how each figure is made)
     calibration_date = fields.Date(
         readonly=True, help="The card's model is fitted up to this day and judged on the "
                             "purchases after it, up to the model's day (the holdout).")
+    holdout_customers = fields.Integer(readonly=True, help="Customers known at the split.")
+    holdout_churn_rate = fields.Float(
+        readonly=True, digits=(16, 3), help="Share of them without a purchase in the holdout.")
     holdout_auc = fields.Float(
         "Holdout AUC", readonly=True, digits=(16, 3),
-        help="Area under the ROC curve of P(alive) x expected purchases against \"bought "
-             "again in the holdout\".")
-    top_decile_lift = fields.Float(readonly=True, digits=(16, 2))
-    naive_auc = fields.Float(
-        "Naive Rule AUC", readonly=True, digits=(16, 3),
-        help="The same AUC for the naive rule: no purchase in the last part of the window.")
+        help="Area under the ROC curve of the expected purchases (P(alive) x the purchases "
+             "of an active customer) against \"bought again in the holdout\".")
+    top_decile_lift = fields.Float(
+        readonly=True, digits=(16, 2),
+        help="Churners among the tenth of customers the model ranks riskiest, against all.")
     accuracy = fields.Float("Predictions Right", readonly=True, digits=(16, 3))
+    f1_churners = fields.Float(
+        "F1 on Churners", readonly=True, digits=(16, 3),
+        help="Harmonic mean of the precision and the recall of \"lost\".")
+    naive_window = fields.Float(
+        "Naive Rule Window (weeks)", readonly=True, digits=(16, 1),
+        help="The naive rule calls lost a customer without a purchase in this last part of "
+             "the window (chosen on the calibration period).")
+    naive_top_decile_lift = fields.Float("Naive Rule Top-Decile Lift", readonly=True,
+                                         digits=(16, 2))
     naive_accuracy = fields.Float("Naive Rule Right", readonly=True, digits=(16, 3))
-    grade = fields.Selection(GRADES, readonly=True)
-    warnings = fields.Text(readonly=True)
+    naive_f1_churners = fields.Float("Naive Rule F1 on Churners", readonly=True,
+                                     digits=(16, 3))
+    grade = fields.Selection(
+        GRADES, readonly=True,
+        help="A: at least half the predictions right and 10% better than the naive rule on "
+             "churners; B: as good as the naive rule; C: rely on the other risk factors.")
+    warning_codes = fields.Char(readonly=True)
+    warnings = fields.Text(compute="_compute_warnings")
     insufficient_data = fields.Boolean(
         readonly=True, help="Too few customers with a purchase, or too short a history: no "
                             "P(alive), the churn risk uses the other factors only.")
@@ -79,6 +104,19 @@ class CrmChurnModel(models.Model):
         ("company_as_of_uniq", "unique(company_id, as_of)",
          "A company has one churn model per day."),
     ]
+
+    @api.depends("warning_codes")
+    def _compute_warnings(self):
+        words = {
+            "auc_weak": _("Weak: the holdout AUC is below 0.6."),
+            "auc_leakage": _("Too good to be true (AUC above 0.95): future data in the past?"),
+            "few_customers": _("Insufficient data: fewer than 500 customers with a purchase."),
+            "short_history": _("Insufficient data: a history shorter than twice the holdout."),
+        }
+        for model in self:
+            model.warnings = "\n".join(
+                words.get(code, code) for code in (model.warning_codes or "").split(",")
+                if code) or False
 
     @api.multi
     def name_get(self):
@@ -103,88 +141,72 @@ class CrmChurnModel(models.Model):
         to ``as_of`` (a date or 'YYYY-MM-DD'; the clock's today in the
         user's time zone when not given) and compute its card; the model of
         the same company and day is replaced (a fit run twice leaves one).
+        Below 500 customers with a purchase or with a history shorter than
+        twice the holdout, only the card is kept (insufficient data).
 
         :returns: the ``crm.churn.model`` record.
         """
         as_of = fields.Date.from_string(
             as_of or fields.Date.context_today(self, clock.now(self.env)))
-        holdout_days = company.churn_holdout_days
         cr = self.env.cr
+        params = {"company_id": company.id, "as_of": as_of, "holdout_end": as_of}
+        # a refit of the same day forgets the parameters it no longer finds
+        values = dict.fromkeys(FITTED_FIELDS, False)
+        values.update({"company_id": company.id, "as_of": fields.Date.to_string(as_of),
+                       "fitted_on": fields.Datetime.to_string(clock.now(self.env))})
         with session.tuned(cr):
-            params = {"company_id": company.id, "as_of": as_of, "holdout_end": as_of}
-            cr.execute(churn_queries.HISTORY_DAYS, params)
-            history_days = cr.fetchone()[0] or 0
-            cr.execute(churn_queries.FIT_FREQUENCIES, params)
-            frequencies = np.array(cr.fetchall(), dtype=float).reshape(-1, 4)
-            customers = int(frequencies[:, 3].sum())
-            # a refit of the same day forgets the parameters it no longer finds
-            values = dict.fromkeys(FITTED_FIELDS, False)
-            values.update({"company_id": company.id, "as_of": fields.Date.to_string(as_of),
-                           "customers": customers,
-                           "fitted_on": fields.Datetime.to_string(clock.now(self.env))})
-            values.update(self._card_values(
-                company, as_of, holdout_days, customers, history_days))
+            values.update(self._card_values(company, as_of, params))
             if not values["insufficient_data"]:
-                values.update(self._fit_values(frequencies, params))
+                values.update(self._fit_values(params))
         existing = self.sudo().search([("company_id", "=", company.id),
-                                       ("as_of", "=", fields.Date.to_string(as_of))])
+                                       ("as_of", "=", values["as_of"])])
         if existing:
             existing.write(values)
             return existing
         return self.sudo().create(values)
 
     @api.model
-    def _fit_values(self, frequencies, params):
-        """The parameters of both models, fitted on ``frequencies`` (rows of
-        x, t_x, t in days and the number of customers) and on the repeat
-        buyers ``churn_queries.FIT_SPENDS`` reads with ``params``."""
-        fit = bgnbd.fit(frequencies[:, 0], frequencies[:, 1] / DAYS_PER_UNIT,
-                        frequencies[:, 2] / DAYS_PER_UNIT, weights=frequencies[:, 3])
+    def _fit_values(self, params):
+        """The parameters of both models, fitted on the customers and repeat
+        buyers ``churn_queries.FIT_FREQUENCIES`` and ``FIT_SPENDS`` read
+        with ``params``."""
+        self.env.cr.execute(churn_queries.FIT_FREQUENCIES, params)
+        rows = np.array(self.env.cr.fetchall(), dtype=float).reshape(-1, 4)
+        fit = bgnbd.fit(rows[:, 0], rows[:, 1] / DAYS_PER_UNIT, rows[:, 2] / DAYS_PER_UNIT,
+                        weights=rows[:, 3])
         values = {"r": fit["r"], "alpha": fit["alpha"], "a": fit["a"], "b": fit["b"],
-                  "log_likelihood": fit["log_likelihood"], "converged": fit["converged"]}
+                  "log_likelihood": fit["log_likelihood"], "converged": fit["converged"],
+                  "customers": int(round(fit["customers"]))}
         self.env.cr.execute(churn_queries.FIT_SPENDS, params)
         spends = np.array(self.env.cr.fetchall(), dtype=float).reshape(-1, 2)
         if len(spends) > 1:
             spend = gamma_gamma.fit(spends[:, 0], spends[:, 1])
             values.update({"spend_p": spend["p"], "spend_q": spend["q"],
                            "spend_gamma": spend["gamma"],
-                           "spend_customers": spend["customers"],
+                           "spend_customers": int(round(spend["customers"])),
                            "spend_correlation": spend["correlation"]})
-        return {name: float(value) if isinstance(value, np.floating) else value
-                for name, value in values.items()}
+        return values
 
     @api.model
-    def _card_values(self, company, as_of, holdout_days, customers, history_days):
-        """The model card of a fit as of ``as_of`` (a date): a model fitted up
-        to ``as_of - holdout_days`` scores the customers of that day, judged
-        on whether they bought again up to ``as_of``."""
-        calibration = as_of - timedelta(days=holdout_days)
-        params = {"company_id": company.id, "as_of": calibration, "holdout_end": as_of}
-        self.env.cr.execute(churn_queries.CALIBRATION, params)
-        rows = np.array(self.env.cr.fetchall(), dtype=float).reshape(-1, 5)
-        scores = labels = days_since_last = np.zeros(0)
-        sufficient = (customers >= model_card.MIN_CUSTOMERS
-                      and history_days >= 2 * holdout_days and len(rows))
-        if sufficient:
-            x, t_x, t = rows[:, 0], rows[:, 1] / DAYS_PER_UNIT, rows[:, 2] / DAYS_PER_UNIT
-            fit = bgnbd.fit(x, t_x, t)
-            horizon = holdout_days / DAYS_PER_UNIT
-            scores = (bgnbd.p_alive(fit, x, t_x, t)
-                      * bgnbd.expected_purchases(fit, horizon, x, t_x, t))
-            labels, days_since_last = rows[:, 4] > 0, rows[:, 3]
-        card = model_card.build_card(scores, labels, days_since_last, holdout_days,
-                                     customers, history_days)
-        return {
-            "calibration_date": fields.Date.to_string(calibration),
-            "insufficient_data": bool(card["insufficient_data"]),
-            "holdout_auc": card["auc"] or 0.0,
-            "top_decile_lift": card["lift_top_decile"] or 0.0,
-            "naive_auc": card["naive_auc"] or 0.0,
-            "accuracy": card["accuracy"] or 0.0,
-            "naive_accuracy": card["naive_accuracy"] or 0.0,
+    def _card_values(self, company, as_of, params):
+        """The model card (tools/model_card.build) of the purchases up to
+        ``as_of`` (a date), its holdout the company's ``churn_holdout_days``."""
+        window = company.churn_holdout_days / DAYS_PER_UNIT
+        self.env.cr.execute(churn_queries.PURCHASES, params)
+        rows = np.array(self.env.cr.fetchall(), dtype=float).reshape(-1, 2)
+        card = model_card.build(rows[:, 0], rows[:, 1] / DAYS_PER_UNIT, 0.0, window)
+        values = {
+            "customers": card["customers"],
+            "calibration_date": fields.Date.to_string(
+                as_of - timedelta(days=company.churn_holdout_days)),
+            "insufficient_data": card["status"] == "insufficient_data",
             "grade": card["grade"] or False,
-            "warnings": "\n".join(card["warnings"]) or False,
+            "warning_codes": ",".join(card["warnings"]) or False,
         }
+        for field, key in CARD_FIGURES.items():
+            value = card.get(key)
+            values[field] = value if value is not None else False
+        return values
 
     @api.model
     def _fit_companies(self, companies):

@@ -68,8 +68,8 @@ class TestChurnModel(ChurnCase):
         self.assertIn('name="with_warnings"', arch)
         models = self.env["crm.churn.model"]
         self.assertEqual(models.search([("insufficient_data", "=", False)]), self.model)
-        self.assertEqual(models.search([("warnings", "!=", False)]),
-                         self.model if self.model.warnings else models)
+        self.assertEqual(models.search([("warning_codes", "!=", False)]),
+                         self.model if self.model.warning_codes else models)
 
     def test_salesman_cannot_fit(self):
         with self.assertRaises(AccessError):
@@ -108,6 +108,7 @@ class TestChurnModelInsufficientData(ChurnCase):
         model = self._fit()
         self.assertTrue(model.insufficient_data)
         self.assertFalse(model.r)
+        self.assertIn("fewer than 500 customers", model.warnings)
 
     def test_without_a_usable_model_no_p_alive_and_run_rate_value(self):
         self._fit()

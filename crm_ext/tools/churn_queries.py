@@ -73,19 +73,11 @@ FIT_SPENDS = "WITH " + _PURCHASE_DAYS + """
 SELECT x, m FROM summary WHERE x > 0 AND m > 0
 """
 
-# The model card: every customer as of the calibration date (``as_of``),
-# and whether it bought again up to ``holdout_end``.
-CALIBRATION = "WITH " + _PURCHASE_DAYS + """
-SELECT x, t_x, t, days_since_last, holdout_purchases FROM summary
-"""
-
-# The length of the company's history: days from its first purchase to
-# ``as_of`` (NULL without any).
-HISTORY_DAYS = """
-SELECT %(as_of)s::date - MIN(date_invoice)
-  FROM account_invoice
- WHERE company_id = %(company_id)s AND type = 'out_invoice' AND state IN ('open', 'paid')
-   AND date_invoice <= %(as_of)s
+# The model card: the purchases up to ``as_of`` (``holdout_end`` the same
+# day), one row per customer and day, the days counted from ``as_of``
+# (negative).
+PURCHASES = "WITH " + _PURCHASE_DAYS + """
+SELECT partner_id, day - %(as_of)s::date FROM purchase_days
 """
 
 # What the risk factors read, per customer of the company with an insight
