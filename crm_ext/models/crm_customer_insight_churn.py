@@ -33,15 +33,17 @@ class CrmCustomerInsight(models.Model):
     # one concern of the model per file
     _inherit = "crm.customer.insight"  # pylint: disable=consider-merging-classes-inherited
 
+    # not indexed: the nightly scoring rewrites the risk of most customers,
+    # in place (HOT updates) only when no index holds it
     churn_risk = fields.Integer(
-        readonly=True, index=True, group_operator="avg",
+        readonly=True, group_operator="avg",
         help="0 (no sign of leaving) to 100, the sum of the weighted risk factors of the "
              "company's settings; the top three are the reasons.")
     churn_reasons = fields.Text(
         compute="_compute_churn_reasons", search="_search_churn_reasons",
         help="The factors that weigh most in the churn risk, in words.")
     churn_reason_codes = fields.Char(
-        readonly=True, index=True, help="The factors of the reasons, the heaviest first.")
+        readonly=True, help="The factors of the reasons, the heaviest first.")
     churn_figures = fields.Text(readonly=True, help="The figures of the reasons (JSON).")
     p_alive = fields.Float(
         "P(alive)", readonly=True, digits=(16, 4), group_operator="avg",
@@ -195,12 +197,16 @@ class CrmCustomerInsight(models.Model):
             data = dict(zip(columns, zip(*rows))) if rows else {name: () for name in columns}
             scores = self._churn_scores(company, data)
             if rows:
-                figures = [
-                    churn_risk.reason_figures(codes, dict(zip(columns, row),
-                                                          p_alive=scores["p_alive"][index]))
-                    if codes else None
+                position = {name: index for index, name in enumerate(columns)}
+                p_alive = scores["p_alive"]
+
+                def reader(index, row):
+                    return lambda name: (p_alive[index] if name == "p_alive"
+                                         else row[position[name]])
+
+                scores["churn_figures"] = [
+                    churn_risk.reason_figures(codes, reader(index, row)) if codes else None
                     for index, (codes, row) in enumerate(zip(scores.pop("reasons"), rows))]
-                scores["churn_figures"] = figures
                 scores.update(ids=list(data["id"]), now=params["now"])
                 cr.execute(churn_queries.write_scores_statement(CHURN_COLUMNS), scores)
             factor_nulls = ", ".join("%s = 0" % column for column, _type in FACTOR_COLUMNS)
@@ -221,12 +227,17 @@ class CrmCustomerInsight(models.Model):
         usable = model._usable() and bool(len(x))
         if usable:
             params = {"r": model.r, "alpha": model.alpha, "a": model.a, "b": model.b}
-            p_alive = bgnbd.p_alive(params, x, t_x, t)
-            expected = bgnbd.expected_purchases(params, 90 / DAYS_PER_UNIT, x, t_x, t)
+            # customers with the same history computed once
+            histories, inverse = np.unique(np.column_stack([x, t_x, t]), axis=0,
+                                           return_inverse=True)
+            inverse = inverse.ravel()
+            history = tuple(histories.T)
+            p_alive = bgnbd.p_alive(params, *history)[inverse]
+            expected = bgnbd.expected_purchases(params, 90 / DAYS_PER_UNIT, *history)[inverse]
             if model.spend_q > 1:
                 purchases = churn_value.discounted_purchases(
                     params, company.clv_horizon_months, company.clv_discount_rate / 100.0,
-                    x, t_x, t)
+                    *history)[inverse]
                 spend = churn_value.expected_spend(
                     {"p": model.spend_p, "q": model.spend_q, "gamma": model.spend_gamma},
                     x, np.array(data["m"], dtype=float))

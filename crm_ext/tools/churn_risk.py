@@ -157,28 +157,36 @@ def top_reasons(factor_contributions):
             for row, keeps in zip(order.tolist(), chosen.tolist())]
 
 
-def reason_figures(codes, row):
+def reason_figures(codes, value):
     """The figures the words of the reasons ``codes`` of one customer need,
-    from ``row`` (a dict of its values named as SCORE_INPUT_COLUMNS, plus
-    ``p_alive``), as a JSON text: {code: {figure: value}}."""
+    as a JSON text: {code: {figure: value}}; ``value(name)`` gives the
+    customer's value named as SCORE_INPUT_COLUMNS, or ``p_alive``."""
     def number(name):
-        value = row.get(name)
-        return None if value is None or value != value else float(value)
+        raw = value(name)
+        return None if raw is None or raw != raw else float(raw)
 
-    figures = {
-        "rhythm": lambda: {"days": number("days_since_last"), "usual": number("avg_interval_days")},
-        "frequency": lambda: {"orders": number("orders_90"), "previous": number("orders_prev_90")},
-        "spend": lambda: {"pct": 100.0 * (1.0 - number("spend_90") / number("spend_prev_90"))},
-        "interactions": lambda: {"count": number("interaction_count")},
-        "complaints": lambda: {"open": number("open_complaints"),
-                               "breached": number("breached_complaints")},
-        "rating": lambda: {"stars": number("last_rating")},
-        "overdue": lambda: {"days": number("overdue_days"), "amount": number("overdue_amount")},
-        "returns": lambda: {"pct": (100.0 * number("refunded_90") / number("spend_90")
-                                    if number("spend_90") else 100.0)},
-        "tier": lambda: {"old": number("old_tier_id"), "new": number("new_tier_id")},
-        "points": lambda: {"points": number("expiring_points")},
-        "segment": lambda: {"old": number("old_segment_id"), "new": number("new_segment_id")},
-        "p_alive": lambda: {"pct": 100.0 * (number("p_alive") or 0.0)},
-    }
-    return json.dumps({code: figures[code]() for code in codes}, sort_keys=True)
+    def figures(code):
+        if code == "rhythm":
+            return {"days": number("days_since_last"), "usual": number("avg_interval_days")}
+        if code == "frequency":
+            return {"orders": number("orders_90"), "previous": number("orders_prev_90")}
+        if code == "spend":
+            return {"pct": 100.0 * (1.0 - number("spend_90") / number("spend_prev_90"))}
+        if code == "interactions":
+            return {"count": number("interaction_count")}
+        if code == "complaints":
+            return {"open": number("open_complaints"), "breached": number("breached_complaints")}
+        if code == "rating":
+            return {"stars": number("last_rating")}
+        if code == "overdue":
+            return {"days": number("overdue_days"), "amount": number("overdue_amount")}
+        if code == "returns":
+            spend = number("spend_90")
+            return {"pct": 100.0 * number("refunded_90") / spend if spend else 100.0}
+        if code in ("tier", "segment"):
+            return {"old": number("old_%s_id" % code), "new": number("new_%s_id" % code)}
+        if code == "points":
+            return {"points": number("expiring_points")}
+        return {"pct": 100.0 * (number("p_alive") or 0.0)}
+
+    return json.dumps({code: figures(code) for code in codes}, sort_keys=True)
