@@ -96,12 +96,13 @@ class CrmCustomerInsightMirror(models.AbstractModel):
         "Overdue", currency_field="insight_currency_id",
         compute="_compute_customer_insight", search=_search_insight_field("overdue_amount"))
     churn_risk = fields.Integer(
-        compute="_compute_customer_insight", search=_search_insight_field("churn_risk"),
+        group_operator="avg", compute="_compute_customer_insight",
+        search=_search_insight_field("churn_risk"),
         help="0 (no sign of leaving) to 100: see the reasons.")
     churn_reasons = fields.Text(
         compute="_compute_customer_insight", search=_search_insight_field("churn_reasons"))
     p_alive = fields.Float(
-        "P(alive)", digits=(16, 4), compute="_compute_customer_insight",
+        "P(alive)", digits=(16, 4), group_operator="avg", compute="_compute_customer_insight",
         search=_search_insight_field("p_alive"),
         help="Probability that the customer still buys (the company's churn model).")
     expected_purchases_90d = fields.Float(
