@@ -141,8 +141,10 @@ class CrmChurnModel(models.Model):
         to ``as_of`` (a date or 'YYYY-MM-DD'; the clock's today in the
         user's time zone when not given) and compute its card; the model of
         the same company and day is replaced (a fit run twice leaves one).
-        Below 500 customers with a purchase or with a history shorter than
-        twice the holdout, only the card is kept (insufficient data).
+        Below 500 customers with a purchase, only the card is kept; with a
+        history shorter than twice the holdout, the parameters are fitted
+        too, but the card says insufficient data and the churn risk does
+        not use them (:meth:`_usable`).
 
         :returns: the ``crm.churn.model`` record.
         """
@@ -156,7 +158,8 @@ class CrmChurnModel(models.Model):
                        "fitted_on": fields.Datetime.to_string(clock.now(self.env))})
         with session.tuned(cr):
             values.update(self._card_values(company, as_of, params))
-            if not values["insufficient_data"]:
+            # a short history still gives parameters (shown, not used)
+            if values["customers"] >= model_card.MIN_CUSTOMERS:
                 values.update(self._fit_values(params))
         existing = self.sudo().search([("company_id", "=", company.id),
                                        ("as_of", "=", values["as_of"])])

@@ -62,6 +62,17 @@ class TestChurnModel(ChurnCase):
             * insight.clv_model_margin_rate, delta=0.05)
         self.assertIn("purchases expected in 12 months", insight.clv_basis)
 
+    def test_short_history_fits_but_is_not_used(self):
+        self.company.churn_holdout_days = 400
+        model = self._fit()
+        self.assertTrue(model.insufficient_data)
+        self.assertIn("history shorter than twice", model.warnings)
+        self.assertGreater(model.r, 0)
+        self._score()
+        insight = self._insight(self.simulated[0])
+        self.assertFalse(insight.churn_model_id)
+        self.assertFalse(insight.p_alive)
+
     def test_model_filters(self):
         arch = self.env.ref("crm_ext.crm_churn_model_view_search").arch
         self.assertIn('name="sufficient"', arch)
