@@ -7,6 +7,13 @@
    ``bench churn fit: customers=100000 fit_s=… lifetimes_s=… ratio=…``
    (ratio = fit_s / lifetimes_s; target <= 0.5).  Needs no database.
 
+2. The churn score: the risk and its reasons (with P(alive), expected
+   purchases and the predicted value of the company's model) for every
+   customer of the 100,000-customer company of the segmentation benchmark
+   (its data, made by bench_segmentation.generate when missing), the best
+   of three runs after a first one (yesterday's scores).  Prints
+   ``bench churn score: customers=100000 score_s=…`` (target <= 10 s).
+
 Takes the command line of the other benchmarks (scripts/bench.sh); each
 benchmark is a function of ``BENCHMARKS``, run in turn.
 """
@@ -20,6 +27,7 @@ import odoo
 import common
 
 PARAMETERS = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+SCORE_ROUNDS = 3
 
 
 def bench_fit(args):
@@ -41,12 +49,42 @@ def bench_fit(args):
     print("  relative differences of the parameters: %s" % differences, file=sys.stderr)
 
 
-BENCHMARKS = {"fit": bench_fit}
+def bench_score(args):
+    import bench_segmentation
+    registry = odoo.registry(args.database)
+    with odoo.api.Environment.manage(), registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        bench_segmentation.generate(env, args.customers, args.invoices)
+        company = env.user.company_id
+        insight = env["crm.customer.insight"]
+        insight._recompute_company(company)
+        env["crm.churn.model"]._fit_company(company)
+        # the measured run is the next night's: yesterday's scores are in
+        # place, vacuumed as autovacuum would have by then
+        insight._score_churn(company)
+        cr.commit()
+        cr.autocommit(True)
+        cr.execute("VACUUM ANALYZE crm_customer_insight")
+        cr.autocommit(False)
+        runs = []
+        for _round in range(SCORE_ROUNDS):
+            start = time.perf_counter()
+            insight._score_churn(company)
+            runs.append(time.perf_counter() - start)
+            cr.rollback()
+        cr.execute("SELECT COUNT(*) FROM crm_customer_insight "
+                   "WHERE company_id = %s AND invoice_count_all > 0", (company.id,))
+        customers = cr.fetchone()[0]
+    print("bench churn score: customers=%d score_s=%.2f" % (customers, min(runs)))
+
+
+BENCHMARKS = {"fit": bench_fit, "score": bench_score}
 
 
 def main():
     parser = common.argument_parser()
     parser.add_argument("--customers", type=int, default=100000)
+    parser.add_argument("--invoices", type=int, default=1000000)
     parser.add_argument("--only", choices=sorted(BENCHMARKS))
     args = parser.parse_args()
     common.configure(args)

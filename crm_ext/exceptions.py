@@ -281,3 +281,17 @@ class ChurnCrisisManagerError(AccessError):
         self.env = env
         super(ChurnCrisisManagerError, self).__init__(_(
             "Only sales managers close a churn crisis."))
+
+
+# ----------------------------------------------------------------------
+# Churn model and risk
+# ----------------------------------------------------------------------
+
+class ChurnFitRefused(AccessError):
+    """A user who is not a sales manager asks for the churn model to be
+    fitted now."""
+
+    def __init__(self, env):
+        self.env = env
+        super(ChurnFitRefused, self).__init__(
+            _("Only sales managers fit the churn model."))

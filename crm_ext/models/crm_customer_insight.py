@@ -3,7 +3,7 @@
 import collections
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..exceptions import InsightRecomputeRefused
 from ..tools import in_progress, insight_queries, prepared, session
@@ -143,16 +143,7 @@ class CrmCustomerInsight(models.Model):
     abc_class = fields.Selection(ABC_CLASSES, "ABC Class", readonly=True, index=True)
     lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True, index=True)
     lifecycle_stage_date = fields.Date("Stage Since", readonly=True)
-    clv_run_rate = fields.Monetary(
-        "Margin Run Rate", readonly=True, help="Gross margin of the analysis window, per year.")
-    clv_retention = fields.Float("Retention Factor", readonly=True)
-    clv_historical = fields.Monetary(
-        "Historical Value", compute="_compute_clv", help="All-time gross margin.")
-    clv_predicted = fields.Monetary(
-        "Predicted Value", compute="_compute_clv",
-        help="Expected gross margin of the next 12 months.")
-    clv_value = fields.Monetary("Lifetime Value", compute="_compute_clv")
-    clv_basis = fields.Char("Lifetime Value Basis", compute="_compute_clv")
+    # the lifetime value: crm_customer_insight_clv.py
 
     _sql_constraints = [
         ("partner_company_uniq", "unique(partner_id, company_id)",
@@ -195,22 +186,6 @@ class CrmCustomerInsight(models.Model):
             insight.return_rate = (
                 100.0 * insight.refunded / insight.gross_invoiced
                 if insight.gross_invoiced else 0.0)
-
-    @api.depends("gross_margin_all", "clv_run_rate", "clv_retention", "lifecycle_stage")
-    def _compute_clv(self):
-        stages = dict(self._fields["lifecycle_stage"]._description_selection(self.env))
-        for insight in self:
-            insight.clv_historical = insight.gross_margin_all
-            insight.clv_predicted = insight.clv_run_rate * insight.clv_retention
-            insight.clv_value = insight.clv_historical + insight.clv_predicted
-            insight.clv_basis = _(
-                "%(run_rate).2f margin per year x %(retention).0f%% retention "
-                "(stage: %(stage)s), plus %(historical).2f margin so far") % {
-                    "run_rate": insight.clv_run_rate,
-                    "retention": insight.clv_retention * 100,
-                    "stage": stages.get(insight.lifecycle_stage, "-"),
-                    "historical": insight.clv_historical,
-            }
 
     # business methods
 
@@ -376,10 +351,11 @@ class CrmCustomerInsight(models.Model):
 
     @api.model
     def _recompute_companies(self, companies):
-        """The figures and scores of ``companies``, then the visits their
-        grades plan."""
+        """The figures and scores of ``companies``, their churn risk (see
+        ``_score_churn``), then the visits their grades plan."""
         insight = self.sudo()
         grades = self.env["crm.customer.grade"].sudo()
         for company in companies.sudo():
             insight.with_context(force_company=company.id)._recompute_company(company)
+            insight.with_context(force_company=company.id)._score_churn(company)
             grades._schedule_visits(company)

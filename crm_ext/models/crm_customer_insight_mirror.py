@@ -20,6 +20,11 @@ INSIGHT_FIELDS = {
     "clv_value": "clv_value",
     "receivable_amount": "receivable_amount",
     "overdue_amount": "overdue_amount",
+    "churn_risk": "churn_risk",
+    "churn_reasons": "churn_reasons",
+    "p_alive": "p_alive",
+    "expected_purchases_90d": "expected_purchases_90d",
+    "clv_predicted": "clv_predicted",
 }
 # mirror fields the customer views can group by (see read_group)
 INSIGHT_GROUPBYS = ("customer_segment_id", "customer_grade", "abc_class", "lifecycle_stage")
@@ -90,6 +95,22 @@ class CrmCustomerInsightMirror(models.AbstractModel):
     overdue_amount = fields.Monetary(
         "Overdue", currency_field="insight_currency_id",
         compute="_compute_customer_insight", search=_search_insight_field("overdue_amount"))
+    churn_risk = fields.Integer(
+        group_operator="avg", compute="_compute_customer_insight",
+        search=_search_insight_field("churn_risk"),
+        help="0 (no sign of leaving) to 100: see the reasons.")
+    churn_reasons = fields.Text(
+        compute="_compute_customer_insight", search=_search_insight_field("churn_reasons"))
+    p_alive = fields.Float(
+        "P(alive)", digits=(16, 4), group_operator="avg", compute="_compute_customer_insight",
+        search=_search_insight_field("p_alive"),
+        help="Probability that the customer still buys (the company's churn model).")
+    expected_purchases_90d = fields.Float(
+        "Expected Purchases (90 Days)", digits=(16, 2), compute="_compute_customer_insight",
+        search=_search_insight_field("expected_purchases_90d"))
+    clv_predicted = fields.Monetary(
+        "Predicted Value", currency_field="insight_currency_id",
+        compute="_compute_customer_insight", search=_search_insight_field("clv_predicted"))
 
     def _compute_customer_insight(self):
         company = self.env.user.company_id

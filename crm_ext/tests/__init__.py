@@ -49,3 +49,6 @@ from . import test_churn_alert_access
 from . import test_churn_crisis
 from . import test_churn_kpi
 from . import test_churn_alert_demo
+from . import test_churn_model
+from . import test_churn_risk
+from . import test_churn_risk_loyalty

@@ -116,6 +116,8 @@ class TestAccessRules(LoyaltyCase):
             "answer": "<p>Apologise.</p>", "company_id": company.id})
         changed = fields.Date.to_string(
             fields.Date.from_string(cls.today) - timedelta(days=40))
+        # the churn model of the company (on too little data: its card alone)
+        env["crm.churn.model"]._fit_company(company, as_of=cls.today)
         alerts = env["crm.churn.alert"]
         for customer in customers:
             env["crm.customer.insight"].create({
