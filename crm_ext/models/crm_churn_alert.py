@@ -18,7 +18,8 @@ ALERT_STATES = [
 # the fields only the detection, the closing and the actions write (with
 # sudo): a salesperson's write() over RPC could otherwise fake an outcome
 SYSTEM_FIELDS = frozenset((
-    "partner_id", "company_id", "date", "churn_risk", "p_alive", "churn_reasons", "state",
+    "partner_id", "company_id", "date", "churn_risk", "p_alive", "churn_reason_codes",
+    "churn_figures", "state",
     "held_out", "date_closed", "dismiss_reason", "cost", "action_taken"))
 SALESMAN_GROUP = "sales_team.group_sale_salesman"
 
@@ -49,7 +50,12 @@ class CrmChurnAlert(models.Model):
                                 help="The customer's churn risk (0-100) when raised.")
     p_alive = fields.Float("P(alive)", readonly=True, digits=(16, 4), group_operator="avg",
                            help="The customer's probability of still buying when raised.")
-    churn_reasons = fields.Text("Reasons", readonly=True)
+    churn_reasons = fields.Text(
+        "Reasons", compute="_compute_churn_reasons",
+        help="The factors that weighed most in the risk when the alert was raised, in words.")
+    churn_reason_codes = fields.Char(
+        readonly=True, help="The factors of the reasons, the heaviest first.")
+    churn_figures = fields.Text(readonly=True, help="The figures of the reasons (JSON).")
     state = fields.Selection(
         ALERT_STATES, required=True, readonly=True, default="new", index=True,
         track_visibility="onchange")
@@ -85,6 +91,13 @@ class CrmChurnAlert(models.Model):
                 ON crm_churn_alert (partner_id, company_id)
              WHERE state IN ('new', 'in_progress')
         """)
+
+    @api.depends("churn_reason_codes", "churn_figures")
+    def _compute_churn_reasons(self):
+        insight = self.env["crm.customer.insight"]
+        for alert in self:
+            alert.churn_reasons = insight._churn_reasons_text(
+                alert.churn_reason_codes, alert.churn_figures)
 
     @api.depends("action_ids.action_type")
     def _compute_action_taken(self):

@@ -33,12 +33,10 @@ class CrmChurnAlert(models.Model):
 
     @api.model
     def _detect(self, company):
-        """Score the company's customers when the churn score exists
-        (``crm.customer.insight._score_churn``), then act on the scores
-        (:meth:`_detect_alerts`).  Returns the new alerts."""
-        insight = self.env["crm.customer.insight"].sudo()
-        if hasattr(insight, "_score_churn"):
-            insight._score_churn(company)
+        """Score the company's customers (``crm.customer.insight._score_churn``),
+        then act on the scores (:meth:`_detect_alerts`).  Returns the new
+        alerts."""
+        self.env["crm.customer.insight"].sudo()._score_churn(company)
         return self._detect_alerts(company, clock.now(self.env))
 
     @api.model

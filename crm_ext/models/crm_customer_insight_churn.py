@@ -73,11 +73,18 @@ class CrmCustomerInsight(models.Model):
     @api.depends("churn_reason_codes", "churn_figures")
     def _compute_churn_reasons(self):
         for insight in self:
-            figures = json.loads(insight.churn_figures or "{}")
-            codes = (insight.churn_reason_codes or "").split(",")
-            insight.churn_reasons = "; ".join(
-                insight._churn_reason_words(code, figures[code])
-                for code in codes if code in figures) or False
+            insight.churn_reasons = insight._churn_reasons_text(
+                insight.churn_reason_codes, insight.churn_figures)
+
+    @api.model
+    def _churn_reasons_text(self, codes, figures):
+        """The reasons in words, in the user's language: ``codes`` the
+        factors (comma-separated, heaviest first), ``figures`` their figures
+        (JSON); False without any.  The customer's and its alerts' reasons
+        alike."""
+        figures = json.loads(figures or "{}")
+        return "; ".join(self._churn_reason_words(code, figures[code])
+                         for code in (codes or "").split(",") if code in figures) or False
 
     def _search_churn_reasons(self, operator, value):
         # the words are the reader's language: a text matches the factors

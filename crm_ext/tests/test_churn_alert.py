@@ -1,5 +1,7 @@
 """Churn alerts raised by the detection (issue 14): thresholds, one open
 alert per customer, the owner and the activity planned for them."""
+from unittest import mock
+
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 
@@ -14,7 +16,7 @@ class TestChurnAlertDetection(ChurnCase):
     def setUpClass(cls):
         super(TestChurnAlertDetection, cls).setUpClass()
         cls.own = cls._at_risk("Churn Own", risk=85, p_alive=0.5, user_id=cls.salesman.id,
-                               reasons="Spend down 45% on the previous 90 days")
+                               reasons={"spend": {"pct": 45}})
 
     def test_alert_raised_when_the_risk_reaches_the_threshold(self):
         at_threshold = self._at_risk("Churn At Threshold", risk=70)
@@ -41,7 +43,7 @@ class TestChurnAlertDetection(ChurnCase):
         self.assertEqual(
             (alert.date, alert.churn_risk, alert.p_alive, alert.churn_reasons, alert.state,
              alert.company_id, alert.held_out, alert.cost),
-            (self.today, 85, 0.5, "Spend down 45% on the previous 90 days", "new",
+            (self.today, 85, 0.5, "spend down 45% on the previous 90 days", "new",
              self.company, False, 0.0))
 
     def test_one_open_alert_per_customer(self):
@@ -87,8 +89,14 @@ class TestChurnAlertDetection(ChurnCase):
         self._detect(self._later(96))
         self.assertEqual(self._alert(self.own).mapped("state"), ["new", "lost"])
 
-    def test_cron_detects_every_company(self):
-        raised = self.alert_model._cron_detect()
+    def test_cron_scores_then_detects_every_company(self):
+        # the scoring itself is tested apart (test_churn_risk): here it keeps
+        # the figures the fixtures set, and says which companies it scored
+        scored = []
+        with mock.patch.object(type(self.env["crm.customer.insight"]), "_score_churn",
+                               lambda insight, company: scored.append(company.id)):
+            raised = self.alert_model._cron_detect()
+        self.assertEqual(sorted(scored), sorted(self.env["res.company"].search([]).ids))
         self.assertGreaterEqual(raised, 1)
         self.assertEqual(len(self._alert(self.own)), 1)
 

@@ -2,6 +2,8 @@
 salespeople, a sales team and customers whose churn figures the tests set
 on their insight rows (not computed by the scoring: the alerts act on the
 figures, whatever computes them).  No test here."""
+import json
+
 from odoo import fields
 
 from ..tools import clock
@@ -46,11 +48,12 @@ class ChurnCase(LoyaltyCase):
                  **partner_values):
         """A customer (of ``partner_values``: user_id, team_id, email...)
         whose insight row says ``risk``, ``p_alive``, a last purchase on
-        ``last_purchase`` (120 days ago by default) and ``reasons``."""
+        ``last_purchase`` (120 days ago by default) and ``reasons`` ({factor
+        code: its figures}, as the scoring stores them)."""
         partner_values.setdefault("email", "%s@example.com" % name.lower().replace(" ", "."))
         partner = cls._customer(name, **partner_values)
         cls._score(partner, risk, p_alive, last_purchase or cls._date(days=-120),
-                   reasons or "No order for 120 days, usually every 30")
+                   reasons or {"rhythm": {"days": 120, "usual": 30}})
         return partner
 
     @classmethod
@@ -59,7 +62,9 @@ class ChurnCase(LoyaltyCase):
         when missing), as the scoring would."""
         insight = cls.env["crm.customer.insight"].search([
             ("partner_id", "=", partner.id), ("company_id", "=", cls.company.id)])
-        values = {"churn_risk": risk, "p_alive": p_alive, "churn_reasons": reasons}
+        values = {"churn_risk": risk, "p_alive": p_alive,
+                  "churn_reason_codes": ",".join(sorted(reasons)) if reasons else False,
+                  "churn_figures": json.dumps(reasons) if reasons else False}
         if last_purchase:
             values["last_invoice_date"] = last_purchase
         if insight:

@@ -35,13 +35,16 @@ HOLDOUT_DRAW = """
 # company) settles a concurrent run.  Returns (id, owner, held out).
 INSERT_ALERTS = """
     INSERT INTO crm_churn_alert (partner_id, company_id, date, churn_risk, p_alive,
-                                 churn_reasons, state, user_id, held_out, cost,
+                                 churn_reason_codes, churn_figures, state, user_id,
+                                 held_out, cost,
                                  create_uid, create_date, write_uid, write_date)
     SELECT candidate.partner_id, %(company)s, %(today)s, candidate.churn_risk,
-           candidate.p_alive, candidate.churn_reasons, 'new', candidate.owner,
+           candidate.p_alive, candidate.churn_reason_codes, candidate.churn_figures, 'new',
+           candidate.owner,
            {holdout}, 0.0, %(uid)s, %(now)s, %(uid)s, %(now)s
       FROM (SELECT insight.partner_id, insight.churn_risk, insight.p_alive,
-                   insight.churn_reasons, COALESCE(partner.user_id, team.user_id) AS owner
+                   insight.churn_reason_codes, insight.churn_figures,
+                   COALESCE(partner.user_id, team.user_id) AS owner
               FROM crm_customer_insight insight
               JOIN res_partner partner ON partner.id = insight.partner_id
               LEFT JOIN crm_team team ON team.id = partner.team_id
