@@ -19,6 +19,7 @@
         "account_invoicing",
         "mail",
         "rating",
+        "queue_job",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter"],
@@ -28,6 +29,7 @@
         "security/crm_loyalty_security.xml",
         "security/crm_complaint_security.xml",
         "security/rating_rating_security.xml",
+        "security/crm_churn_history_import_security.xml",
         "security/ir.model.access.csv",
         "data/crm_customer_segment_data.xml",
         "data/crm_customer_grade_data.xml",
@@ -69,6 +71,8 @@
         "wizards/crm_complaint_compensation_wizard_views.xml",
         "wizards/crm_complaint_register_wizard_views.xml",
         "report/crm_complaint_report_views.xml",
+        "data/crm_churn_history_import_data.xml",
+        "views/crm_churn_history_import_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

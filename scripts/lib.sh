@@ -91,6 +91,6 @@ install_crm_ext() {
 install_crm_ext_dependencies() {
   local db=$1
   shift
-  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail,rating \
+  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail,rating,queue_job \
     --stop-after-init "$@"
 }

@@ -41,3 +41,5 @@ from . import account_invoice_complaint
 from . import res_partner_complaint
 from . import stock_picking
 from . import stock_move
+from . import crm_churn_history_import
+from . import account_invoice_history_import

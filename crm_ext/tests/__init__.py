@@ -38,3 +38,4 @@ from . import test_demo_data
 from . import test_access_rules
 from . import test_migration
 from . import test_ui_roles
+from . import test_churn_history_import
