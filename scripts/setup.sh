@@ -91,4 +91,9 @@ workers = 0
 max_cron_threads = 1
 list_db = True
 log_level = info
+
+[queue_job]
+# OCA queue_job's runner (scripts/run.sh loads it): two jobs at a time, the
+# history import's one after the other
+channels = root:2,root.crm_ext_history_import:1
 CONF

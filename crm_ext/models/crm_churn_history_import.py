@@ -42,7 +42,7 @@ class CrmChurnHistoryImport(models.Model):
              "name, date (YYYY-MM-DD), amount (untaxed, in the company's currency) and, "
              "optionally, product (internal reference or name).")
     company_id = fields.Many2one(
-        "res.company", "Company", required=True, readonly=True,
+        "res.company", required=True, readonly=True,
         states={"draft": [("readonly", False)], "refused": [("readonly", False)]},
         default=lambda self: self.env.user.company_id)
     product_id = fields.Many2one(
@@ -134,15 +134,16 @@ class CrmChurnHistoryImport(models.Model):
                             self.env, sorted(refusals)).name})
             return None
         self.write({"state": "running", "row_count": len(rows), "refusals": False,
-                    "started_at": fields.Datetime.to_string(clock.now(self.env))})
+                    "started_at": self.started_at
+                    or fields.Datetime.to_string(clock.now(self.env))})
         return rows
 
     def _enqueue_chunk(self, start):
         """Queue the job of the rows from ``start`` (an index in the file's
         rows); the same job is not queued twice."""
         self.with_delay(channel=CHANNEL, identity_key=identity_exact,
-                        description=_("Purchase history import %s, rows from %s") % (
-                            self.name, start + 1))._import_chunk(start)
+                        description=_("Purchase history import %(file)s, rows from %(row)s")
+                        % {"file": self.name, "row": start + 1})._import_chunk(start)
 
     @job(default_channel=CHANNEL)
     @api.multi
@@ -228,13 +229,15 @@ class CrmChurnHistoryImport(models.Model):
         journal = env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
         invoice_model = env["account.invoice"]
-        invoices = invoice_model.browse()
         with in_progress.running(env.cr, INSIGHT_REFRESH_DEFERRED, company.ids):
             for row in rows:
                 product = products.get(row.product) or self.product_id
-                invoices |= invoice_model.create(self._invoice_values(
-                    row, customers[row.ref].with_env(env), product.with_env(env), journal))
-            invoices.action_invoice_open()
+                # validated one by one: the ORM reads the fields of every
+                # record of a recordset at once, and a validation writes
+                # between its reads, so a batch is read again at each step
+                invoice_model.create(self._invoice_values(
+                    row, customers[row.ref].with_env(env), product.with_env(env),
+                    journal)).action_invoice_open()
         return len(rows)
 
     def _row_customers(self, env, rows):

@@ -12,11 +12,11 @@ class CrmCustomerInsight(models.Model):
     _inherit = "crm.customer.insight"  # pylint: disable=consider-merging-classes-inherited
 
     churn_risk = fields.Integer(
-        "Churn Risk", readonly=True, index=True, group_operator="avg",
+        readonly=True, index=True, group_operator="avg",
         help="0 (no sign of leaving) to 100, the sum of the weighted risk factors of the "
              "company's settings; the top three are the reasons.")
     churn_reasons = fields.Text(
-        "Churn Reasons", readonly=True,
+        readonly=True,
         help="The factors that weigh most in the churn risk, in words.")
     p_alive = fields.Float(
         "P(alive)", readonly=True, digits=(16, 4), group_operator="avg",
