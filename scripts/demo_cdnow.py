@@ -148,9 +148,7 @@ def run(config, database, out=print):
         cr.commit()
         out("importing %(purchases)s purchases of %(customers)s customers" % figures)
         started = time.time()
-        history = import_history.import_file(
-            env, path, company=company,
-            progress=lambda done: out("  %s rows (%.0f s)" % (done, time.time() - started)))
+        history = import_history.import_file(env, path, config, company=company, out=out)
         figures["import_s"] = time.time() - started
         if history.state != "done":
             raise SystemExit(history.refusals)

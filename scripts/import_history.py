@@ -1,30 +1,34 @@
-"""Import a CSV of past purchases into a database now, in this process: the
-history import of crm_ext (crm.churn.history.import) without its background
-jobs, for operators.  The file is checked whole first: a refused file
-imports nothing, and its refused rows are printed with their line numbers.
-The work is committed after each chunk of rows: stopped, the same command
-run again on the same file resumes it.
+"""Import a CSV of past purchases into a database now: the history import of
+crm_ext (crm.churn.history.import) without queue_job, for operators.  The
+file is checked whole first: a refused file imports nothing, and its
+refused rows are printed with their line numbers.  The customers are
+created first, then the chunks of rows are imported by worker processes
+side by side, each chunk committed on its own: stopped, the same command
+run again on the same file resumes the import.
 
-Usage: scripts/import-history.sh FILE DB [--company ID] [--resume]
+Usage: scripts/import-history.sh FILE DB [--company ID] [--workers N]
 (the format of FILE: crm_ext/tools/history_csv.py).
 """
 import argparse
 import base64
 import os
+import subprocess
 import sys
 import time
 
 import odoo
 from odoo import SUPERUSER_ID, api
 
+WORKERS = 2
 
-def import_file(env, path, company=None, progress=None):
+
+def import_file(env, path, config, company=None, workers=WORKERS, out=print):
     """Import the file at ``path`` into ``company`` (a res.company; the
     superuser's company by default) as a new crm.churn.history.import, or
     resume the last unfinished import of the same file name there.
-
-    ``progress``: called with the rows imported so far after each chunk,
-    once it is committed.  Returns the import (refused or done)."""
+    ``config``: the Odoo configuration file the workers read; ``workers``:
+    how many chunks are imported at a time.  Returns the import (refused
+    or done); commits on ``env``'s cursor, which the caller opened."""
     company = company or env.user.company_id
     name = os.path.basename(path)
     imports = env["crm.churn.history.import"]
@@ -34,17 +38,36 @@ def import_file(env, path, company=None, progress=None):
         with open(path, "rb") as handle:
             run = imports.create({"name": name, "company_id": company.id,
                                   "data": base64.b64encode(handle.read())})
-        env.cr.commit()  # the command's own cursor: the import is on record
 
-    def after_chunk(done):
-        # a cursor this command opened: each chunk stays imported
+    def run_chunks(starts):
+        # the customers and the import's state, for the workers to see
         env.cr.commit()
-        if progress:
-            progress(done)
+        out("%s customers; %s chunks of rows to import" % (
+            len(set(row.ref for row in run._rows()[0])), len(starts)))
+        env.cr.commit()
+        processes = [subprocess.Popen([
+            sys.executable, os.path.abspath(__file__), "-c", config, "-d", env.cr.dbname,
+            "--worker", str(run.id), ",".join(str(start) for start in starts[index::workers])])
+            for index in range(min(workers, len(starts)))]
+        if any(process.wait() for process in processes):
+            raise SystemExit("a worker failed: run the same command again to resume")
 
-    run._import_all(after_chunk=after_chunk)
+    run._import_all(run_chunks=run_chunks)
     env.cr.commit()
     return run
+
+
+def work(env, run_id, starts):
+    """A worker: import the chunks of rows ``starts`` of the import
+    ``run_id``, each committed on its own (the worker's cursor)."""
+    run = env["crm.churn.history.import"].browse(run_id)
+    for start in starts:
+        started = time.time()
+        imported = run._import_chunk(start, finish=False)
+        env.cr.commit()
+        print("  rows from %s: %s (%.0f s)" % (start + 1, imported, time.time() - started),
+              flush=True)
+        env.clear()
 
 
 def main(argv=None):
@@ -52,19 +75,20 @@ def main(argv=None):
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--company", type=int, help="id of the company (default: the main one)")
-    parser.add_argument("file")
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("file", help="the CSV file (a worker: the starts of its chunks)")
     args = parser.parse_args(argv)
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     registry = odoo.registry(args.database)
     started = time.time()
     with api.Environment.manage(), registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
+        if args.worker:
+            work(env, args.worker, [int(start) for start in args.file.split(",") if start])
+            return 0
         company = env["res.company"].browse(args.company) if args.company else None
-
-        def progress(done):
-            print("%s rows imported (%.0f s)" % (done, time.time() - started), flush=True)
-
-        run = import_file(env, args.file, company=company, progress=progress)
+        run = import_file(env, args.file, args.config, company=company, workers=args.workers)
         if run.state == "refused":
             print(run.refusals, file=sys.stderr)
             return 1

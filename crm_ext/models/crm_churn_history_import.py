@@ -4,7 +4,10 @@
 past purchases loaded as customers and posted customer invoices)."""
 import base64
 
+import psycopg2
+
 from odoo import _, api, fields, models
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact, job
 
 from ..exceptions import HistoryImportManagersOnly, HistoryImportRefused
@@ -88,12 +91,12 @@ class CrmChurnHistoryImport(models.Model):
         self._check_manager()
         for run in self.sudo().filtered(lambda run: run.state in ("draft", "refused")):
             if run._checked_rows() is not None:
-                run._enqueue_chunk(0)
+                run._enqueue("_import_customers")
         return True
 
     @api.multi
     def action_resume(self):
-        """Import again what a stopped run has not imported yet (its job
+        """Import again what a stopped run has not imported yet (a job
         failed, or the server stopped): the rows already imported are
         skipped.  Idempotent: a job already waiting is not queued twice.
 
@@ -103,7 +106,7 @@ class CrmChurnHistoryImport(models.Model):
         """
         self._check_manager()
         for run in self.sudo().filtered(lambda run: run.state == "running"):
-            run._enqueue_chunk(run._first_missing(run._rows()[0]))
+            run._enqueue("_import_customers")
         return True
 
     def _check_manager(self):
@@ -138,45 +141,88 @@ class CrmChurnHistoryImport(models.Model):
                     or fields.Datetime.to_string(clock.now(self.env))})
         return rows
 
-    def _enqueue_chunk(self, start):
-        """Queue the job of the rows from ``start`` (an index in the file's
-        rows); the same job is not queued twice."""
-        self.with_delay(channel=CHANNEL, identity_key=identity_exact,
-                        description=_("Purchase history import %(file)s, rows from %(row)s")
-                        % {"file": self.name, "row": start + 1})._import_chunk(start)
+    def _enqueue(self, method, *args):
+        """Queue the job ``method`` (a job method of the import) with
+        ``args``.  A chunk of rows is not queued twice while it waits; a
+        finishing check always is (see :meth:`_finish_when_complete`)."""
+        descriptions = {
+            "_import_customers": _("customers"),
+            "_import_chunk": args and _("rows from %s") % (args[0] + 1),
+            "_finish_when_complete": _("finish"),
+        }
+        delayed = self.with_delay(
+            channel=CHANNEL,
+            identity_key=None if method == "_finish_when_complete" else identity_exact,
+            description=_("Purchase history import %(file)s: %(step)s") % {
+                "file": self.name, "step": descriptions[method]})
+        getattr(delayed, method)(*args)
 
     @job(default_channel=CHANNEL)
-    @api.multi
-    def _import_chunk(self, start, chain=True):
-        """The job: import the rows ``start`` (an index in the file's rows)
-        to ``start`` + :data:`CHUNK_ROWS`, in the job's transaction; then,
-        when ``chain``, queue the next rows or finish the import.
+    def _import_customers(self):
+        """The first job (and that of a resume): the customers of the file,
+        then a job per chunk of rows not imported yet, which may run side
+        by side (see the channel in README)."""
+        rows = self._rows()[0]
+        self._create_customers(rows)
+        starts = self._missing_starts(rows)
+        for start in starts:
+            self._enqueue("_import_chunk", start)
+        if not starts:
+            self._enqueue("_finish_when_complete")
+        return _("%s chunks of rows queued.") % len(starts)
 
-        :returns: what the job shows as its result (text).
-        """
+    @job(default_channel=CHANNEL)
+    def _import_chunk(self, start, finish=True):
+        """Import the rows ``start`` (an index in the file's rows) to
+        ``start`` + :data:`CHUNK_ROWS`, in one transaction; then, when
+        ``finish``, queue the check that finishes the import.  Returns
+        what a job shows of it (text)."""
         self.ensure_one()
         rows = self._rows()[0]
         imported = self._import_rows(rows[start:start + CHUNK_ROWS])
-        if chain:
-            if start + CHUNK_ROWS < len(rows):
-                self._enqueue_chunk(start + CHUNK_ROWS)
-            else:
-                self._finish()
+        if finish:
+            # one check after each chunk: the chunk committed last has its
+            # own, which sees every row (see _finish_when_complete)
+            self._enqueue("_finish_when_complete")
         return _("%s purchases imported.") % imported
 
-    def _import_all(self, after_chunk=None):
-        """Check the file and import it now, in the caller's process (the
-        command scripts/import-history.sh); ``after_chunk``: called after
-        each chunk with the rows imported so far (the command commits
-        there).  Returns the rows, or None when the file is refused."""
+    @job(default_channel=CHANNEL)
+    def _finish_when_complete(self):
+        """Finish the import once every row is imported; one at a time (the
+        import's row locked, or the job retried)."""
+        try:
+            self.env.cr.execute("SELECT id FROM crm_churn_history_import WHERE id = %s "
+                                "FOR UPDATE NOWAIT", (self.id,))
+        except psycopg2.OperationalError:
+            raise RetryableJobError("Another job finishes the import.", seconds=10,
+                                    ignore_retry=True)
+        self.invalidate_cache(["state"], self.ids)
+        rows = self._rows()[0]
+        if self.state != "running" or self._first_missing(rows) < len(rows):
+            return _("Not finished: rows are still importing.")
+        self._finish()
+        return _("Finished.")
+
+    def _import_all(self, run_chunks=None):
+        """Check the file and import it now, in the caller's transaction
+        (scripts/import-history.sh, tests).  ``run_chunks``: called with the
+        starts of the chunks to import (indexes in the file's rows), runs
+        ``_import_chunk(start, finish=False)`` for each (the command runs
+        them in processes side by side); by default they run here, one
+        after the other.  Returns the rows, or None when the file is
+        refused."""
         self.ensure_one()
         rows = self._checked_rows()
         if rows is None:
             return None
-        for start in range(0, len(rows), CHUNK_ROWS):
-            self._import_chunk(start, chain=False)
-            if after_chunk:
-                after_chunk(min(start + CHUNK_ROWS, len(rows)))
+        self._create_customers(rows)
+        starts = self._missing_starts(rows)
+        if run_chunks:
+            run_chunks(starts)
+            self.invalidate_cache()
+        else:
+            for start in starts:
+                self._import_chunk(start, finish=False)
         self._finish()
         return rows
 
@@ -193,6 +239,13 @@ class CrmChurnHistoryImport(models.Model):
         imported = self._imported_lines([row.line for row in rows])
         return next((index for index, row in enumerate(rows) if row.line not in imported),
                     len(rows))
+
+    def _missing_starts(self, rows):
+        """The starts of the chunks of ``rows`` (the file's) that have a row
+        not imported yet."""
+        imported = self._imported_lines([row.line for row in rows])
+        return [start for start in range(0, len(rows), CHUNK_ROWS)
+                if any(row.line not in imported for row in rows[start:start + CHUNK_ROWS])]
 
     def _imported_lines(self, lines):
         """The set of ``lines`` (of the file) already imported."""
@@ -213,18 +266,16 @@ class CrmChurnHistoryImport(models.Model):
         return dict(self.env.cr.fetchall())
 
     def _import_rows(self, rows):
-        """Import the ``rows`` not imported yet: their customers, then one
-        posted customer invoice each, the customer insight refreshed once
-        by :meth:`_finish`.  Returns how many were imported."""
+        """Import the ``rows`` not imported yet, one posted customer invoice
+        each, the customer insight refreshed once by :meth:`_finish`.
+        Returns how many were imported."""
         imported = self._imported_lines([row.line for row in rows])
         rows = [row for row in rows if row.line not in imported]
         if not rows:
             return 0
         company = self.company_id
-        env = self.with_context(
-            force_company=company.id, company_id=company.id, tracking_disable=True,
-            mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True).env
-        customers = self._row_customers(env, rows)
+        env = self._import_env()
+        customers = self._create_customers(rows)
         products = self._row_products(rows)
         journal = env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
@@ -240,9 +291,18 @@ class CrmChurnHistoryImport(models.Model):
                     journal)).action_invoice_open()
         return len(rows)
 
-    def _row_customers(self, env, rows):
+    def _import_env(self):
+        """The environment the import writes in: the import's company, no
+        chatter tracking."""
+        company = self.company_id
+        return self.with_context(
+            force_company=company.id, company_id=company.id, tracking_disable=True,
+            mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True).env
+
+    def _create_customers(self, rows):
         """{reference: res.partner} of the rows' customers: found by
         reference in the company (or shared), created when missing."""
+        env = self._import_env()
         refs = sorted({row.ref for row in rows})
         partners = env["res.partner"].search(
             [("ref", "in", refs), ("company_id", "in", [self.company_id.id, False])],

@@ -145,7 +145,8 @@ class TestChurnHistoryImport(InsightCase):
     def test_file_imported_as_posted_customer_invoices(self):
         run = self._run(GOOD)
         self.assertEqual((run.state, run.row_count, run.done_count), ("running", 5, 0))
-        self.assertEqual(self._perform_jobs(run), 1)
+        # the customers, the one chunk of rows, the finish
+        self.assertEqual(self._perform_jobs(run), 3)
         invoices = self._invoices(run)
         self.assertEqual(invoices.mapped("history_import_line"), [2, 3, 4, 5, 6])
         self.assertLessEqual(set(invoices.mapped("state")), {"open", "paid"})
@@ -191,19 +192,21 @@ class TestChurnHistoryImport(InsightCase):
 
     def test_job_run_again_imports_nothing_twice(self):
         run = self._run(GOOD).sudo()
-        run._import_chunk(0, chain=False)
-        run._import_chunk(0, chain=False)
+        run._import_chunk(0, finish=False)
+        run._import_chunk(0, finish=False)
         self.assertEqual(len(self._invoices(run)), 5)
 
     def test_stopped_import_resumes_where_it_stopped(self):
         with mock.patch.object(crm_churn_history_import, "CHUNK_ROWS", 2):
             run = self._run(GOOD)
-            self.assertEqual(self._perform_jobs(run, limit=1), 1)
-            # the next job lost (the server stopped, say)
+            # the customers, then the first of three chunks
+            self.assertEqual(self._perform_jobs(run, limit=2), 2)
+            # the other jobs lost (the server stopped, say)
             self._jobs(run).unlink()
             self.assertEqual((run.state, run.done_count, run.progress), ("running", 2, 40.0))
             run.sudo(self.manager).action_resume()
-            self.assertEqual(self._perform_jobs(run), 2)
+            # the customers, the two chunks left, a finish after each
+            self.assertEqual(self._perform_jobs(run), 5)
         self.assertEqual(self._invoices(run).mapped("history_import_line"), [2, 3, 4, 5, 6])
         self.assertEqual(run.state, "done")
 
@@ -216,10 +219,23 @@ class TestChurnHistoryImport(InsightCase):
     def test_import_all_at_once_for_the_command(self):
         run = self.import_model.create({
             "name": "command.csv", "data": base64.b64encode(GOOD.encode())})
-        progress = []
-        self.assertEqual(len(run._import_all(after_chunk=progress.append)), 5)
-        self.assertEqual(progress, [5])
+        self.assertEqual(len(run._import_all()), 5)
         self.assertEqual((run.state, len(self._invoices(run))), ("done", 5))
+
+    def test_chunks_run_by_the_caller_for_the_command(self):
+        with mock.patch.object(crm_churn_history_import, "CHUNK_ROWS", 2):
+            run = self.import_model.create({
+                "name": "command.csv", "data": base64.b64encode(GOOD.encode())})
+            starts = []
+
+            def run_chunks(chunk_starts):
+                starts.extend(chunk_starts)
+                for start in chunk_starts:
+                    run._import_chunk(start, finish=False)
+            run._import_all(run_chunks=run_chunks)
+        self.assertEqual(starts, [0, 2, 4])
+        self.assertEqual((run.state, len(self._invoices(run))), ("done", 5))
+        self.assertFalse(self._jobs(run))
 
     # access
 
