@@ -148,7 +148,7 @@ def run(config, database, out=print):
         cr.commit()
         out("importing %(purchases)s purchases of %(customers)s customers" % figures)
         started = time.time()
-        history = import_history.import_file(env, path, config, company=company, out=out)
+        history = import_history.import_file(env, path, company=company, out=out)
         figures["import_s"] = time.time() - started
         if history.state != "done":
             raise SystemExit(history.refusals)

@@ -2,33 +2,30 @@
 crm_ext (crm.churn.history.import) without queue_job, for operators.  The
 file is checked whole first: a refused file imports nothing, and its
 refused rows are printed with their line numbers.  The customers are
-created first, then the chunks of rows are imported by worker processes
-side by side, each chunk committed on its own: stopped, the same command
-run again on the same file resumes the import.
+created first, then the chunks of rows imported one after the other, each
+committed on its own: stopped, the same command run again on the same file
+resumes the import.  (Chunks side by side would wait for each other: an
+invoice's number is taken under a lock held until its chunk commits.)
 
-Usage: scripts/import-history.sh FILE DB [--company ID] [--workers N]
+Usage: scripts/import-history.sh FILE DB [--company ID]
 (the format of FILE: crm_ext/tools/history_csv.py).
 """
 import argparse
 import base64
 import os
-import subprocess
 import sys
 import time
 
 import odoo
 from odoo import SUPERUSER_ID, api
 
-WORKERS = 2
 
-
-def import_file(env, path, config, company=None, workers=WORKERS, out=print):
+def import_file(env, path, company=None, out=print):
     """Import the file at ``path`` into ``company`` (a res.company; the
     superuser's company by default) as a new crm.churn.history.import, or
-    resume the last unfinished import of the same file name there.
-    ``config``: the Odoo configuration file the workers read; ``workers``:
-    how many chunks are imported at a time.  Returns the import (refused
-    or done); commits on ``env``'s cursor, which the caller opened."""
+    resume the last unfinished import of the same file name there; ``out``
+    prints the progress.  Returns the import (refused or done); commits on
+    ``env``'s cursor, which the caller opened."""
     company = company or env.user.company_id
     name = os.path.basename(path)
     imports = env["crm.churn.history.import"]
@@ -38,36 +35,18 @@ def import_file(env, path, config, company=None, workers=WORKERS, out=print):
         with open(path, "rb") as handle:
             run = imports.create({"name": name, "company_id": company.id,
                                   "data": base64.b64encode(handle.read())})
+    env.cr.commit()  # the import is on record
+    started = time.time()
 
-    def run_chunks(starts):
-        # the customers and the import's state, for the workers to see
+    def after_chunk(done):
+        # a cursor this command opened: each chunk stays imported
         env.cr.commit()
-        out("%s customers; %s chunks of rows to import" % (
-            len(set(row.ref for row in run._rows()[0])), len(starts)))
-        env.cr.commit()
-        processes = [subprocess.Popen([
-            sys.executable, os.path.abspath(__file__), "-c", config, "-d", env.cr.dbname,
-            "--worker", str(run.id), ",".join(str(start) for start in starts[index::workers])])
-            for index in range(min(workers, len(starts)))]
-        if any(process.wait() for process in processes):
-            raise SystemExit("a worker failed: run the same command again to resume")
+        out("  %s of %s rows imported (%.0f s)" % (done, run.row_count, time.time() - started))
+        env.clear()
 
-    run._import_all(run_chunks=run_chunks)
+    run._import_all(after_chunk=after_chunk)
     env.cr.commit()
     return run
-
-
-def work(env, run_id, starts):
-    """A worker: import the chunks of rows ``starts`` of the import
-    ``run_id``, each committed on its own (the worker's cursor)."""
-    run = env["crm.churn.history.import"].browse(run_id)
-    for start in starts:
-        started = time.time()
-        imported = run._import_chunk(start, finish=False)
-        env.cr.commit()
-        print("  rows from %s: %s (%.0f s)" % (start + 1, imported, time.time() - started),
-              flush=True)
-        env.clear()
 
 
 def main(argv=None):
@@ -75,20 +54,15 @@ def main(argv=None):
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--company", type=int, help="id of the company (default: the main one)")
-    parser.add_argument("--workers", type=int, default=WORKERS)
-    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("file", help="the CSV file (a worker: the starts of its chunks)")
+    parser.add_argument("file")
     args = parser.parse_args(argv)
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     registry = odoo.registry(args.database)
     started = time.time()
     with api.Environment.manage(), registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        if args.worker:
-            work(env, args.worker, [int(start) for start in args.file.split(",") if start])
-            return 0
         company = env["res.company"].browse(args.company) if args.company else None
-        run = import_file(env, args.file, args.config, company=company, workers=args.workers)
+        run = import_file(env, args.file, company=company)
         if run.state == "refused":
             print(run.refusals, file=sys.stderr)
             return 1

@@ -16,17 +16,20 @@ from .crm_customer_insight import INSIGHT_REFRESH_DEFERRED
 
 #: rows a job imports, in one transaction
 CHUNK_ROWS = 500
-#: the queue_job channel of the import's jobs (one at a time: see README)
+#: the queue_job channel of the import's jobs: one at a time (odoo.conf
+#: [queue_job]); side by side they would wait for each other anyway, an
+#: invoice's number being taken under a lock held until the job commits
 CHANNEL = "root.crm_ext_history_import"
 MANAGERS = "sales_team.group_sale_manager"
 
 
 class CrmChurnHistoryImport(models.Model):
     """One file of past purchases and its import: the whole file is checked
-    first (a refused file is imported not at all), then jobs of
-    :data:`CHUNK_ROWS` rows, one after the other, each in one transaction,
-    create the customers it does not find by reference and one posted
-    customer invoice per row, through Odoo's own validation.  The invoices
+    first (a refused file is imported not at all); a first job creates the
+    customers it does not find by reference, then jobs of
+    :data:`CHUNK_ROWS` rows, each in one transaction, post one customer
+    invoice per row through Odoo's own validation, and a last one computes
+    the customer insight.  The invoices
     keep the run and their line (``history_import_id``,
     ``history_import_line``): a job run again skips the rows already
     imported, so a stopped import resumes where it stopped."""
@@ -159,11 +162,11 @@ class CrmChurnHistoryImport(models.Model):
 
     @job(default_channel=CHANNEL)
     def _import_customers(self):
-        """The first job (and that of a resume): the customers of the file,
-        then a job per chunk of rows not imported yet, which may run side
-        by side (see the channel in README)."""
+        """The first job (and that of a resume): the customers of the file
+        and the invoice numbering of its years, then a job per chunk of
+        rows not imported yet."""
         rows = self._rows()[0]
-        self._create_customers(rows)
+        self._prepare(rows)
         starts = self._missing_starts(rows)
         for start in starts:
             self._enqueue("_import_chunk", start)
@@ -198,33 +201,49 @@ class CrmChurnHistoryImport(models.Model):
                                     ignore_retry=True)
         self.invalidate_cache(["state"], self.ids)
         rows = self._rows()[0]
-        if self.state != "running" or self._first_missing(rows) < len(rows):
+        if self.state != "running" or self._missing_starts(rows):
             return _("Not finished: rows are still importing.")
         self._finish()
         return _("Finished.")
 
-    def _import_all(self, run_chunks=None):
+    def _import_all(self, after_chunk=None):
         """Check the file and import it now, in the caller's transaction
-        (scripts/import-history.sh, tests).  ``run_chunks``: called with the
-        starts of the chunks to import (indexes in the file's rows), runs
-        ``_import_chunk(start, finish=False)`` for each (the command runs
-        them in processes side by side); by default they run here, one
-        after the other.  Returns the rows, or None when the file is
-        refused."""
+        (scripts/import-history.sh, tests): the steps of the jobs, one after
+        the other.  ``after_chunk``: called with the rows imported so far
+        after each chunk (the command commits there).  Returns the rows, or
+        None when the file is refused."""
         self.ensure_one()
         rows = self._checked_rows()
         if rows is None:
             return None
-        self._create_customers(rows)
-        starts = self._missing_starts(rows)
-        if run_chunks:
-            run_chunks(starts)
-            self.invalidate_cache()
-        else:
-            for start in starts:
-                self._import_chunk(start, finish=False)
+        self._prepare(rows)
+        for start in self._missing_starts(rows):
+            self._import_chunk(start, finish=False)
+            if after_chunk:
+                after_chunk(min(start + CHUNK_ROWS, len(rows)))
         self._finish()
         return rows
+
+    def _prepare(self, rows):
+        """What the chunks of ``rows`` share, made once before them: the
+        customers, and the numbering of the invoices of each year (made by
+        the first invoice of a year otherwise, so by two jobs at once when
+        jobs run side by side)."""
+        self._create_customers(rows)
+        sequence = self._journal().sequence_id.sudo()
+        if not sequence.use_date_range:
+            return
+        ranges = self.env["ir.sequence.date_range"].sudo()
+        for year in sorted({row.date[:4] for row in rows}):
+            day = "%s-01-01" % year
+            if not ranges.search_count([("sequence_id", "=", sequence.id),
+                                        ("date_from", "<=", day), ("date_to", ">=", day)]):
+                sequence._create_date_range_seq(day)
+
+    def _journal(self):
+        """The sales journal of the import's company."""
+        return self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1)
 
     def _finish(self):
         """The import done: the customer insight of the company computed
@@ -232,13 +251,6 @@ class CrmChurnHistoryImport(models.Model):
         self.env["crm.customer.insight"].sudo()._recompute_company(self.company_id)
         self.write({"state": "done",
                     "finished_at": fields.Datetime.to_string(clock.now(self.env))})
-
-    def _first_missing(self, rows):
-        """The index of the first row not imported yet (``rows``: those of
-        the file); the end when every row is."""
-        imported = self._imported_lines([row.line for row in rows])
-        return next((index for index, row in enumerate(rows) if row.line not in imported),
-                    len(rows))
 
     def _missing_starts(self, rows):
         """The starts of the chunks of ``rows`` (the file's) that have a row
@@ -277,8 +289,7 @@ class CrmChurnHistoryImport(models.Model):
         env = self._import_env()
         customers = self._create_customers(rows)
         products = self._row_products(rows)
-        journal = env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+        journal = self._journal().with_env(env)
         invoice_model = env["account.invoice"]
         with in_progress.running(env.cr, INSIGHT_REFRESH_DEFERRED, company.ids):
             for row in rows:

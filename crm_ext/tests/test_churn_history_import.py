@@ -222,20 +222,24 @@ class TestChurnHistoryImport(InsightCase):
         self.assertEqual(len(run._import_all()), 5)
         self.assertEqual((run.state, len(self._invoices(run))), ("done", 5))
 
-    def test_chunks_run_by_the_caller_for_the_command(self):
+    def test_command_commits_after_each_chunk(self):
         with mock.patch.object(crm_churn_history_import, "CHUNK_ROWS", 2):
             run = self.import_model.create({
                 "name": "command.csv", "data": base64.b64encode(GOOD.encode())})
-            starts = []
-
-            def run_chunks(chunk_starts):
-                starts.extend(chunk_starts)
-                for start in chunk_starts:
-                    run._import_chunk(start, finish=False)
-            run._import_all(run_chunks=run_chunks)
-        self.assertEqual(starts, [0, 2, 4])
+            progress = []
+            run._import_all(after_chunk=progress.append)
+        self.assertEqual(progress, [2, 4, 5])
         self.assertEqual((run.state, len(self._invoices(run))), ("done", 5))
         self.assertFalse(self._jobs(run))
+
+    def test_numbering_of_each_year_made_before_the_chunks(self):
+        sequence = self.sale_journal.sequence_id
+        sequence.use_date_range = True
+        run = self._run(HEADER + "C-301,Old,1996-05-01,10,\nC-301,Old,2025-06-01,10,\n")
+        run.sudo()._import_customers()
+        years = sequence.date_range_ids.mapped(lambda day_range: day_range.date_from[:4])
+        self.assertIn("1996", years)
+        self.assertFalse(self._invoices(run))
 
     # access
 
