@@ -172,7 +172,7 @@ class CrmChurnHistoryImport(models.Model):
             self._enqueue("_import_chunk", start)
         if not starts:
             self._enqueue("_finish_when_complete")
-        return _("%s chunks of rows queued.") % len(starts)
+        return _("Chunks of rows queued: %s.") % len(starts)
 
     @job(default_channel=CHANNEL)
     def _import_chunk(self, start, finish=True):
