@@ -150,13 +150,15 @@ def upgrade(tmp_path_factory, artifacts_dir):
                 steps["old_version"] = cr.fetchone()[0]
         conn.close()
         # the dependencies the module gained since the release (queue_job)
-        # first, as README's upgrade says: Odoo 11 logs an error ("Unmet
-        # dependencies") when an upgrade has to install one
+        # first, beside the release, as README's upgrade says: Odoo 11 logs
+        # an error ("Unmet dependencies") wherever the new code meets a
+        # database without them
         current = ast.literal_eval((ROOT / "crm_ext" / "__manifest__.py").read_text())
         gained = sorted(set(current["depends"]) - set(manifest["depends"]))
         if gained:
             log = artifacts_dir / "upgrade-install-gained.log"
-            result = _odoo(conf, log, "-d", name, "-i", ",".join(gained), "--log-level=warn")
+            result = _odoo(old_conf, log, "-d", name, "-i", ",".join(gained),
+                           "--log-level=warn")
             assert result.returncode == 0 and not _log_problems(log), log.read_text()[-5000:]
         for step in ("first", "second"):
             log = artifacts_dir / ("upgrade-%s.log" % step)
