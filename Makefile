@@ -4,10 +4,11 @@
 #   make test        fresh test database, then pytest over crm_ext/tests and tests/
 #   make host-check  Odoo's own test suites under the host compatibility layer
 #   make bench       the benchmarks in bench/ (prints 'bench …' lines)
+#   make demo-cdnow  CDNOW's sample through the history import, the churn model fitted
 #   make stop        stop the private PostgreSQL
 SHELL := /bin/bash
 
-.PHONY: setup run test host-check bench stop i18n readme
+.PHONY: setup run test host-check bench demo-cdnow stop i18n readme
 
 setup:
 	@scripts/setup.sh
@@ -23,6 +24,9 @@ host-check: setup
 
 bench: setup
 	@scripts/bench.sh
+
+demo-cdnow: setup
+	@scripts/demo-cdnow.sh
 
 stop:
 	@scripts/pg.sh stop

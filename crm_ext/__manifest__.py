@@ -19,6 +19,7 @@
         "account_invoicing",
         "mail",
         "rating",
+        "queue_job",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "numpy", "scipy"],
@@ -29,6 +30,7 @@
         "security/crm_complaint_security.xml",
         "security/rating_rating_security.xml",
         "security/crm_churn_model_security.xml",
+        "security/crm_churn_history_import_security.xml",
         "security/ir.model.access.csv",
         "data/crm_customer_segment_data.xml",
         "data/crm_customer_grade_data.xml",
@@ -81,6 +83,8 @@
         "wizards/crm_churn_dismiss_wizard_views.xml",
         "report/crm_churn_report_views.xml",
         "views/crm_churn_menus.xml",
+        "data/crm_churn_history_import_data.xml",
+        "views/crm_churn_history_import_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

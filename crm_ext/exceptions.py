@@ -295,3 +295,50 @@ class ChurnFitRefused(AccessError):
         self.env = env
         super(ChurnFitRefused, self).__init__(
             _("Only sales managers fit the churn model."))
+
+
+# ----------------------------------------------------------------------
+# Churn: the history import (crm.churn.history.import)
+# ----------------------------------------------------------------------
+
+class HistoryImportManagersOnly(AccessError):
+    """A user who is not a sales manager starts or resumes a history
+    import."""
+
+    def __init__(self, env):
+        self.env = env
+        super(HistoryImportManagersOnly, self).__init__(
+            _("Only sales managers import a purchase history."))
+
+
+class HistoryImportRefused(UserError):
+    """A history file with malformed rows: nothing of it is imported.
+
+    ``refusals``: ``(line, kind, value)`` tuples (see
+    ``crm_ext/tools/history_csv.py``), worded one a line in :attr:`lines`.
+    """
+
+    def __init__(self, env, refusals):
+        self.env = env
+        self.lines = [self._line(line, kind, value) for line, kind, value in refusals]
+        super(HistoryImportRefused, self).__init__(
+            _("Nothing was imported: %s row(s) of the file are refused.")
+            % len(refusals) + "\n" + "\n".join(self.lines))
+
+    def _line(self, line, kind, value):
+        """One refusal in words."""
+        messages = {
+            "encoding": _("The file is not UTF-8 text."),
+            "empty": _("The file has no purchase."),
+            "header": _("Line %(line)s: the header has no %(value)s column."),
+            "columns": _("Line %(line)s: %(value)s fields, not as many as the header."),
+            "ref": _("Line %(line)s: no customer reference."),
+            "name": _("Line %(line)s: no customer name."),
+            "date": _("Line %(line)s: '%(value)s' is not a date (YYYY-MM-DD)."),
+            "future": _("Line %(line)s: %(value)s is in the future."),
+            "amount": _("Line %(line)s: '%(value)s' is not an amount (a number, 0 or more, "
+                        "with a dot for decimals)."),
+            "product": _("Line %(line)s: no product '%(value)s' (internal reference or "
+                         "name)."),
+        }
+        return messages[kind] % {"line": line, "value": value}

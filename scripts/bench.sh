@@ -28,6 +28,9 @@ if ! "$ROOT/scripts/odoo-db.sh" exists "$SMALL_DB"; then
 else
   "$ODOO" -c "$CONF" -d "$SMALL_DB" -u crm_ext --stop-after-init --log-level=warn
 fi
+# CDNOW's sample is imported into a database of its own, without demo data
+export BENCH_CDNOW_DB=${BENCH_CDNOW_DB:-crm_ext_bench_cdnow}
+fresh_cdnow_db "$BENCH_CDNOW_DB"
 for bench in "$ROOT"/bench/bench_*.py; do
   "$PY" "$bench" -c "$CONF" -d "$DB" --base-database "$BASE_DB" --small-database "$SMALL_DB"
 done

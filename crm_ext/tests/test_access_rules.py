@@ -5,6 +5,7 @@ only, and the personal fields are read by the groups that need them.
 The models are taken from the registry, not listed: a new model of crm_ext
 with company data is checked as soon as it exists (and fails here until it
 has a record rule and fixtures)."""
+import base64
 from datetime import timedelta
 
 from lxml import etree
@@ -114,6 +115,9 @@ class TestAccessRules(LoyaltyCase):
         env["crm.complaint.solution"].create({
             "name": "Rules Solution", "category_id": category.id,
             "answer": "<p>Apologise.</p>", "company_id": company.id})
+        env["crm.churn.history.import"].create({
+            "name": "rules.csv", "company_id": company.id,
+            "data": base64.b64encode(b"ref,name,date,amount\n")})
         changed = fields.Date.to_string(
             fields.Date.from_string(cls.today) - timedelta(days=40))
         # the churn model of the company (on too little data: its card alone)

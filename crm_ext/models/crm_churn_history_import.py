@@ -1,0 +1,381 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""crm.churn.history.import: a run of the purchase history import (a CSV of
+past purchases loaded as customers and posted customer invoices)."""
+import base64
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import identity_exact, job
+
+from ..exceptions import HistoryImportManagersOnly, HistoryImportRefused
+from ..tools import access, clock, history_csv, in_progress
+from .crm_customer_insight import INSIGHT_REFRESH_DEFERRED
+
+#: rows a job imports, in one transaction
+CHUNK_ROWS = 500
+#: the queue_job channel of the import's jobs: one at a time (odoo.conf
+#: [queue_job]); side by side they would wait for each other anyway, an
+#: invoice's number being taken under a lock held until the job commits
+CHANNEL = "root.crm_ext_history_import"
+MANAGERS = "sales_team.group_sale_manager"
+
+
+class CrmChurnHistoryImport(models.Model):
+    """One file of past purchases and its import: the whole file is checked
+    first (a refused file is imported not at all); a first job creates the
+    customers it does not find by reference, then jobs of
+    :data:`CHUNK_ROWS` rows, each in one transaction, post one customer
+    invoice per row through Odoo's own validation, and a last one computes
+    the customer insight.  The invoices
+    keep the run and their line (``history_import_id``,
+    ``history_import_line``): a job run again skips the rows already
+    imported, so a stopped import resumes where it stopped."""
+
+    _name = "crm.churn.history.import"
+    _description = "Purchase History Import"
+    _order = "id desc"
+
+    name = fields.Char(
+        "File Name", required=True, readonly=True,
+        states={"draft": [("readonly", False)], "refused": [("readonly", False)]})
+    data = fields.Binary(
+        "File", required=True, attachment=True, readonly=True,
+        states={"draft": [("readonly", False)], "refused": [("readonly", False)]},
+        help="CSV, UTF-8, a header line naming the columns ref (the customer's reference), "
+             "name, date (YYYY-MM-DD), amount (untaxed, in the company's currency) and, "
+             "optionally, product (internal reference or name).")
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True,
+        states={"draft": [("readonly", False)], "refused": [("readonly", False)]},
+        default=lambda self: self.env.user.company_id)
+    product_id = fields.Many2one(
+        "product.product", "Default Product", required=True, readonly=True,
+        states={"draft": [("readonly", False)], "refused": [("readonly", False)]},
+        default=lambda self: self._default_product_id(),
+        help="What the purchases without a product are invoiced as.")
+    state = fields.Selection(
+        [("draft", "Draft"), ("refused", "Refused"), ("running", "Running"),
+         ("done", "Done")], "Status", required=True, readonly=True, default="draft",
+        copy=False)
+    row_count = fields.Integer("Rows", readonly=True, copy=False)
+    done_count = fields.Integer("Imported Rows", compute="_compute_progress")
+    progress = fields.Float("Progress (%)", compute="_compute_progress")
+    refusals = fields.Text("Refused Rows", readonly=True, copy=False)
+    started_at = fields.Datetime("Started On", readonly=True, copy=False)
+    finished_at = fields.Datetime("Finished On", readonly=True, copy=False)
+
+    @api.model
+    def _default_product_id(self):
+        return self.env.ref("crm_ext.crm_churn_history_import_product",
+                            raise_if_not_found=False)
+
+    @api.depends("row_count")
+    def _compute_progress(self):
+        done = self._imported_counts()
+        for run in self:
+            run.done_count = done.get(run.id, 0)
+            run.progress = 100.0 * run.done_count / run.row_count if run.row_count else 0.0
+
+    @api.multi
+    def action_start(self):
+        """Check the whole file, then import it in the background (jobs of
+        queue_job, which ``make run`` starts with the server).  A file with
+        malformed rows is refused: the import's ``refusals`` list each with
+        its line number, and nothing is imported.  Idempotent: an import
+        already started stays as it is.
+
+        :returns: True.
+        :raises AccessError: the caller is not a sales manager, or may not
+            change the import (another company's).
+        """
+        self._check_manager()
+        for run in self.sudo().filtered(lambda run: run.state in ("draft", "refused")):
+            if run._checked_rows() is not None:
+                run._enqueue("_import_customers")
+        return True
+
+    @api.multi
+    def action_resume(self):
+        """Import again what a stopped run has not imported yet (a job
+        failed, or the server stopped): the rows already imported are
+        skipped.  Idempotent: a job already waiting is not queued twice.
+
+        :returns: True.
+        :raises AccessError: the caller is not a sales manager, or may not
+            change the import (another company's).
+        """
+        self._check_manager()
+        for run in self.sudo().filtered(lambda run: run.state == "running"):
+            run._enqueue("_import_customers")
+        return True
+
+    def _check_manager(self):
+        """Sales managers only, and on the imports they may change."""
+        if not self.env.user.has_group(MANAGERS):
+            raise HistoryImportManagersOnly(self.env)
+        access.check_writable(self)
+
+    # the import, as the superuser once the caller is checked
+
+    def _rows(self):
+        """The rows of the file and its refusals (see tools/history_csv)."""
+        today = clock.now(self.env).date()
+        return history_csv.parse(base64.b64decode(self.data or b""), today)
+
+    def _checked_rows(self):
+        """The rows of the whole file once checked (the products named by
+        the rows included), and the import marked running; or None, the
+        import refused with the malformed rows listed."""
+        self.ensure_one()
+        rows, refusals = self._rows()
+        products = self._row_products(rows)
+        refusals += [(row.line, "product", row.product) for row in rows
+                     if row.product and row.product not in products]
+        if refusals:
+            self.write({"state": "refused", "row_count": 0,
+                        "refusals": HistoryImportRefused(
+                            self.env, sorted(refusals)).name})
+            return None
+        self.write({"state": "running", "row_count": len(rows), "refusals": False,
+                    "started_at": self.started_at
+                    or fields.Datetime.to_string(clock.now(self.env))})
+        return rows
+
+    def _enqueue(self, method, *args):
+        """Queue the job ``method`` (a job method of the import) with
+        ``args``.  A chunk of rows is not queued twice while it waits; a
+        finishing check always is (see :meth:`_finish_when_complete`)."""
+        descriptions = {
+            "_import_customers": _("customers"),
+            "_import_chunk": args and _("rows from %s") % (args[0] + 1),
+            "_finish_when_complete": _("finish"),
+        }
+        delayed = self.with_delay(
+            channel=CHANNEL,
+            identity_key=None if method == "_finish_when_complete" else identity_exact,
+            description=_("Purchase history import %(file)s: %(step)s") % {
+                "file": self.name, "step": descriptions[method]})
+        getattr(delayed, method)(*args)
+
+    @job(default_channel=CHANNEL)
+    def _import_customers(self):
+        """The first job (and that of a resume): the customers of the file
+        and the invoice numbering of its years, then a job per chunk of
+        rows not imported yet."""
+        rows = self._rows()[0]
+        self._prepare(rows)
+        starts = self._missing_starts(rows)
+        for start in starts:
+            self._enqueue("_import_chunk", start)
+        if not starts:
+            self._enqueue("_finish_when_complete")
+        return _("Chunks of rows queued: %s.") % len(starts)
+
+    @job(default_channel=CHANNEL)
+    def _import_chunk(self, start, finish=True):
+        """Import the rows ``start`` (an index in the file's rows) to
+        ``start`` + :data:`CHUNK_ROWS`, in one transaction; then, when
+        ``finish``, queue the check that finishes the import.  Returns
+        what a job shows of it (text)."""
+        self.ensure_one()
+        rows = self._rows()[0]
+        imported = self._import_rows(rows[start:start + CHUNK_ROWS])
+        if finish:
+            # one check after each chunk: the chunk committed last has its
+            # own, which sees every row (see _finish_when_complete)
+            self._enqueue("_finish_when_complete")
+        return _("%s purchases imported.") % imported
+
+    @job(default_channel=CHANNEL)
+    def _finish_when_complete(self):
+        """Finish the import once every row is imported; one at a time (the
+        import's row locked, or the job retried)."""
+        try:
+            self.env.cr.execute("SELECT id FROM crm_churn_history_import WHERE id = %s "
+                                "FOR UPDATE NOWAIT", (self.id,))
+        except psycopg2.OperationalError:
+            raise RetryableJobError("Another job finishes the import.", seconds=10,
+                                    ignore_retry=True)
+        self.invalidate_cache(["state"], self.ids)
+        rows = self._rows()[0]
+        if self.state != "running" or self._missing_starts(rows):
+            return _("Not finished: rows are still importing.")
+        self._finish()
+        return _("Finished.")
+
+    def _import_all(self, after_chunk=None):
+        """Check the file and import it now, in the caller's transaction
+        (scripts/import-history.sh, tests): the steps of the jobs, one after
+        the other.  ``after_chunk``: called with the rows imported so far
+        after each chunk (the command commits there).  Returns the rows, or
+        None when the file is refused."""
+        self.ensure_one()
+        rows = self._checked_rows()
+        if rows is None:
+            return None
+        self._prepare(rows)
+        for start in self._missing_starts(rows):
+            self._import_chunk(start, finish=False)
+            if after_chunk:
+                after_chunk(min(start + CHUNK_ROWS, len(rows)))
+        self._finish()
+        return rows
+
+    def _prepare(self, rows):
+        """What the chunks of ``rows`` share, made once before them: the
+        customers, and the numbering of the invoices of each year (made by
+        the first invoice of a year otherwise, so by two jobs at once when
+        jobs run side by side)."""
+        self._create_customers(rows)
+        sequence = self._journal().sequence_id.sudo()
+        if not sequence.use_date_range:
+            return
+        ranges = self.env["ir.sequence.date_range"].sudo()
+        for year in sorted({row.date[:4] for row in rows}):
+            day = "%s-01-01" % year
+            if not ranges.search_count([("sequence_id", "=", sequence.id),
+                                        ("date_from", "<=", day), ("date_to", ">=", day)]):
+                sequence._create_date_range_seq(day)
+
+    def _journal(self):
+        """The sales journal of the import's company."""
+        return self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1)
+
+    def _finish(self):
+        """The import done: the customer insight of the company computed
+        once, for every imported customer at a time."""
+        self.env["crm.customer.insight"].sudo()._recompute_company(self.company_id)
+        self.write({"state": "done",
+                    "finished_at": fields.Datetime.to_string(clock.now(self.env))})
+
+    def _missing_starts(self, rows):
+        """The starts of the chunks of ``rows`` (the file's) that have a row
+        not imported yet."""
+        imported = self._imported_lines([row.line for row in rows])
+        return [start for start in range(0, len(rows), CHUNK_ROWS)
+                if any(row.line not in imported for row in rows[start:start + CHUNK_ROWS])]
+
+    def _imported_lines(self, lines):
+        """The set of ``lines`` (of the file) already imported."""
+        self.env.cr.execute("""
+            SELECT history_import_line FROM account_invoice
+             WHERE history_import_id = %s AND history_import_line = ANY(%s)
+        """, (self.id, list(lines)))
+        return {line for (line,) in self.env.cr.fetchall()}
+
+    def _imported_counts(self):
+        """{import id: rows imported}, in one statement."""
+        if not self.ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT history_import_id, COUNT(*) FROM account_invoice
+             WHERE history_import_id = ANY(%s) GROUP BY history_import_id
+        """, (self.ids,))
+        return dict(self.env.cr.fetchall())
+
+    def _import_rows(self, rows):
+        """Import the ``rows`` not imported yet, one posted customer invoice
+        each, the customer insight refreshed once by :meth:`_finish`.
+        Returns how many were imported."""
+        imported = self._imported_lines([row.line for row in rows])
+        rows = [row for row in rows if row.line not in imported]
+        if not rows:
+            return 0
+        company = self.company_id
+        env = self._import_env()
+        customers = self._create_customers(rows)
+        products = self._row_products(rows)
+        journal = self._journal().with_env(env)
+        invoice_model = env["account.invoice"]
+        with in_progress.running(env.cr, INSIGHT_REFRESH_DEFERRED, company.ids):
+            for row in rows:
+                product = products.get(row.product) or self.product_id
+                # validated one by one: the ORM reads the fields of every
+                # record of a recordset at once, and a validation writes
+                # between its reads, so a batch is read again at each step
+                invoice_model.create(self._invoice_values(
+                    row, customers[row.ref].with_env(env), product.with_env(env),
+                    journal)).action_invoice_open()
+        return len(rows)
+
+    def _import_env(self):
+        """The environment the import writes in: the import's company, no
+        chatter tracking."""
+        company = self.company_id
+        return self.with_context(
+            force_company=company.id, company_id=company.id, tracking_disable=True,
+            mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True).env
+
+    def _create_customers(self, rows):
+        """{reference: res.partner} of the rows' customers: found by
+        reference in the company (or shared), created when missing."""
+        env = self._import_env()
+        refs = sorted({row.ref for row in rows})
+        partners = env["res.partner"].search(
+            [("ref", "in", refs), ("company_id", "in", [self.company_id.id, False])],
+            order="id")
+        customers = {}
+        for partner in partners:
+            customers.setdefault(partner.ref, partner)
+        for row in rows:
+            if row.ref not in customers:
+                customers[row.ref] = env["res.partner"].create(self._customer_values(row))
+        return customers
+
+    def _row_products(self, rows):
+        """{product text of the rows: product.product}: by internal
+        reference, else by name."""
+        names = sorted({row.product for row in rows if row.product})
+        if not names:
+            return {}
+        found = self.env["product.product"].search(
+            ["|", ("default_code", "in", names), ("name", "in", names),
+             ("company_id", "in", [self.company_id.id, False])])
+        products = {product.name: product for product in found}
+        products.update((product.default_code, product) for product in found
+                        if product.default_code)
+        return {name: products[name] for name in names if name in products}
+
+    def _customer_values(self, row):
+        """The values of the customer a row names that does not exist yet.
+        Meant to be overridden (another module adds its fields)."""
+        return {"name": row.name, "ref": row.ref, "customer": True, "is_company": True,
+                "company_id": self.company_id.id}
+
+    def _invoice_values(self, row, customer, product, journal):
+        """The values of a row's customer invoice: one line of ``product``
+        for the row's amount, untaxed (the amount is what the customer
+        paid, the old system's taxes included).  Meant to be overridden
+        (another module adds its fields or taxes)."""
+        company = self.company_id
+        account = product.property_account_income_id \
+            or product.categ_id.property_account_income_categ_id
+        return {
+            "partner_id": customer.id,
+            "type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "currency_id": company.currency_id.id,
+            "account_id": customer.property_account_receivable_id.id,
+            "payment_term_id": customer.property_payment_term_id.id,
+            "fiscal_position_id": customer.property_account_position_id.id,
+            "partner_bank_id": False,
+            "user_id": self.create_uid.id,
+            "date_invoice": row.date,
+            "origin": "%s:%s" % (self.name, row.line),
+            "history_import_id": self.id,
+            "history_import_line": row.line,
+            "invoice_line_ids": [(0, 0, {
+                "product_id": product.id,
+                "name": product.display_name,
+                "quantity": 1.0,
+                "uom_id": product.uom_id.id,
+                "price_unit": row.amount,
+                "account_id": account.id,
+                "invoice_line_tax_ids": [(6, 0, [])],
+            })],
+        }
