@@ -22,6 +22,8 @@ import sys
 import time
 import zipfile
 
+import numpy
+
 import odoo
 from odoo import SUPERUSER_ID, api
 
@@ -100,22 +102,32 @@ def company_in_dollars(env):
 
 
 def fit(env, company):
-    """The churn model of ``company`` fitted as of the calibration end, or
-    None (with why) while crm.churn.model is not there."""
+    """The churn model of ``company`` fitted as of the calibration end (its
+    card's holdout: 136 days, so that the 39 weeks of calibration are twice
+    it), or None (with why) while crm.churn.model is not there."""
     if "crm.churn.model" not in env.registry:
         return None, "crm.churn.model is not in this database yet (issue 14, the model)"
-    model = env["crm.churn.model"]._fit(company, as_of=CALIBRATION_END)
+    company.churn_holdout_days = 136
+    model = env["crm.churn.model"]._fit_company(company, as_of=CALIBRATION_END)
     return model, None
 
 
-def holdout_predicted(model):
-    """Purchases the model predicts in weeks 40-78, added up over the
-    customers, or None (with why) while the model cannot say."""
-    predict = getattr(model, "_expected_purchases_total", None)
-    if predict is None:
-        return None, ("crm.churn.model._expected_purchases_total(weeks) is not there "
-                      "yet: wired when the model lands")
-    return predict(HOLDOUT_WEEKS), None
+def holdout_predicted(env, model):
+    """Repeat purchases the model predicts in weeks 40-78 (``HOLDOUT_WEEKS``
+    after the calibration end), added up over the customers, from the same
+    summaries (x, t_x, T) the fit used; None (with why) without parameters."""
+    from odoo.addons.crm_ext.models.crm_churn_model import DAYS_PER_UNIT
+    from odoo.addons.crm_ext.tools import bgnbd, churn_queries
+    if not model.r:
+        return None, "the model has no parameters (fewer than 500 customers with a purchase)"
+    env.cr.execute(churn_queries.FIT_FREQUENCIES, {
+        "company_id": model.company_id.id, "as_of": model.as_of, "holdout_end": model.as_of})
+    x, t_x, age, weight = (numpy.array(column, dtype=float)
+                           for column in zip(*env.cr.fetchall()))
+    params = {"r": model.r, "alpha": model.alpha, "a": model.a, "b": model.b}
+    expected = bgnbd.expected_purchases(params, HOLDOUT_WEEKS, x, t_x / DAYS_PER_UNIT,
+                                        age / DAYS_PER_UNIT)
+    return float((expected * weight).sum()), None
 
 
 def model_card(model):
@@ -162,7 +174,7 @@ def run(config, database, out=print):
         out("fit as of %s: r=%.3f alpha=%.3f a=%.3f b=%.3f log-likelihood=%.2f" % (
             CALIBRATION_END, model.r, model.alpha, model.a, model.b, model.log_likelihood))
         actual = holdout_actual(rows)
-        predicted, why = holdout_predicted(model)
+        predicted, why = holdout_predicted(env, model)
         if predicted is None:
             out("holdout (weeks 40-78): %s actual repeat purchases; predicted: %s" % (
                 actual, why))
