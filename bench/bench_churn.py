@@ -7,12 +7,16 @@
    ``bench churn fit: customers=100000 fit_s=… lifetimes_s=… ratio=…``
    (ratio = fit_s / lifetimes_s; target <= 0.5).  Needs no database.
 
-2. The churn score: the risk and its reasons (with P(alive), expected
-   purchases and the predicted value of the company's model) for every
-   customer of the 100,000-customer company of the segmentation benchmark
-   (its data, made by bench_segmentation.generate when missing), the best
-   of three runs after a first one (yesterday's scores).  Prints
-   ``bench churn score: customers=100000 score_s=…`` (target <= 10 s).
+2. The churn score: the nightly detection of one company
+   (``crm.churn.alert._detect``): the risk and its reasons (with P(alive),
+   expected purchases and the predicted value of the company's model) for
+   every customer of the 100,000-customer company of the segmentation
+   benchmark (its data, made by bench_segmentation.generate when missing),
+   then the alerts, their hold-out draw and activities.  The company's
+   risk threshold is set so that the 5% most at risk are alerted (the
+   simulated customers buy at random, so few would be otherwise).  The best
+   of three runs after a first one (yesterday's scores), each rolled back.
+   Prints ``bench churn score: customers=100000 score_s=…`` (target <= 10 s).
 
 Takes the command line of the other benchmarks (scripts/bench.sh); each
 benchmark is a function of ``BENCHMARKS``, run in turn.
@@ -28,6 +32,8 @@ import common
 
 PARAMETERS = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 SCORE_ROUNDS = 3
+#: the share of the customers the measured detection alerts
+ALERTED_SHARE = 0.05
 
 
 def bench_fit(args):
@@ -62,20 +68,28 @@ def bench_score(args):
         # the measured run is the next night's: yesterday's scores are in
         # place, vacuumed as autovacuum would have by then
         insight._score_churn(company)
+        cr.execute("SELECT percentile_disc(%s) WITHIN GROUP (ORDER BY churn_risk) "
+                   "FROM crm_customer_insight WHERE company_id = %s AND churn_risk > 0",
+                   (1.0 - ALERTED_SHARE, company.id))
+        threshold = company.churn_alert_risk_threshold = max(cr.fetchone()[0] or 0, 1)
+        env["crm.churn.alert"].search([("company_id", "=", company.id)]).unlink()
         cr.commit()
         cr.autocommit(True)
         cr.execute("VACUUM ANALYZE crm_customer_insight")
         cr.autocommit(False)
-        runs = []
+        runs, alerted = [], 0
         for _round in range(SCORE_ROUNDS):
             start = time.perf_counter()
-            insight._score_churn(company)
+            alerted = len(env["crm.churn.alert"]._detect(company))
             runs.append(time.perf_counter() - start)
             cr.rollback()
         cr.execute("SELECT COUNT(*) FROM crm_customer_insight "
                    "WHERE company_id = %s AND invoice_count_all > 0", (company.id,))
         customers = cr.fetchone()[0]
     print("bench churn score: customers=%d score_s=%.2f" % (customers, min(runs)))
+    print("  alerts raised: %d (risk threshold %d); runs: %s" % (
+        alerted, threshold,
+        ", ".join("%.2f" % run for run in runs)), file=sys.stderr)
 
 
 BENCHMARKS = {"fit": bench_fit, "score": bench_score}

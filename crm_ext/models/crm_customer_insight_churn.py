@@ -10,17 +10,11 @@ from odoo import _, api, fields, models
 from odoo.osv import expression
 from odoo.tools.misc import formatLang
 
-from ..tools import bgnbd, churn_queries, churn_risk, churn_value, clock, session
+from ..tools import bgnbd, bulk_update, churn_queries, churn_risk, churn_value, clock, session
 from .crm_churn_model import DAYS_PER_UNIT
 
-# the columns the scoring writes, with their PostgreSQL types
-FACTOR_COLUMNS = tuple(("churn_factor_%s" % code, "float8") for code in churn_risk.FACTOR_CODES)
-CHURN_COLUMNS = (
-    ("churn_risk", "int4"), ("churn_reason_codes", "varchar"), ("churn_figures", "text"),
-    ("p_alive", "float8"), ("expected_purchases_90d", "float8"), ("churn_model_id", "int4"),
-    ("clv_model_value", "numeric"), ("clv_model_purchases", "float8"),
-    ("clv_model_spend", "numeric"), ("clv_model_margin_rate", "float8"),
-) + FACTOR_COLUMNS
+# the columns of the factors' contributions
+FACTOR_COLUMNS = tuple("churn_factor_%s" % code for code in churn_risk.FACTOR_CODES)
 
 
 class CrmCustomerInsight(models.Model):
@@ -214,9 +208,9 @@ class CrmCustomerInsight(models.Model):
                 scores["churn_figures"] = [
                     churn_risk.reason_figures(codes, reader(index, row)) if codes else None
                     for index, (codes, row) in enumerate(zip(scores.pop("reasons"), rows))]
-                scores.update(ids=list(data["id"]), now=params["now"])
-                cr.execute(churn_queries.write_scores_statement(CHURN_COLUMNS), scores)
-            factor_nulls = ", ".join("%s = 0" % column for column, _type in FACTOR_COLUMNS)
+                bulk_update.update_rows(cr, "crm_customer_insight", list(data["id"]), scores,
+                                        constants={"churn_scored_at": params["now"]})
+            factor_nulls = ", ".join("%s = 0" % column for column in FACTOR_COLUMNS)
             cr.execute(churn_queries.CLEAR_UNSCORED.format(factor_columns_null=factor_nulls),
                        dict(params, scored_ids=list(data["id"])))
         self._invalidate_insight_cache()
@@ -260,7 +254,7 @@ class CrmCustomerInsight(models.Model):
             return [None if value != value else float(value) for value in array.tolist()]
 
         scores = {column: values(contributions[column[len("churn_factor_"):]])
-                  for column, _type in FACTOR_COLUMNS}
+                  for column in FACTOR_COLUMNS}
         scores.update({
             "churn_risk": churn_risk.risk(contributions).tolist() if len(x) else [],
             "churn_reason_codes": [",".join(codes) or None for codes in reasons],

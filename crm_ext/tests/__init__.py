@@ -51,5 +51,6 @@ from . import test_churn_kpi
 from . import test_churn_alert_demo
 from . import test_churn_model
 from . import test_churn_risk
+from . import test_bulk_update
 from . import test_churn_risk_loyalty
 from . import test_churn_history_import

@@ -224,19 +224,3 @@ UPDATE crm_customer_insight insight
         OR insight.churn_reason_codes IS NOT NULL)
 """
 
-
-def write_scores_statement(columns):
-    """The UPDATE writing the scores from one array per column: ``columns``
-    is a list of (column, PostgreSQL type) pairs (fixed texts of crm_ext,
-    never a caller's); parameters ``ids`` (the insight ids), one array per
-    column under its name, and ``now`` (the scoring time, naive UTC)."""
-    unnest = ", ".join("%%(%s)s::%s[]" % column for column in columns)
-    columns = [column for column, _type in columns]
-    return """
-        UPDATE crm_customer_insight insight
-           SET ({columns}, churn_scored_at) = ({source_columns}, %(now)s)
-          FROM unnest(%(ids)s::int[], {unnest}) AS source(id, {columns})
-         WHERE insight.id = source.id
-    """.format(columns=", ".join(columns),
-               source_columns=", ".join("source.%s" % column for column in columns),
-               unnest=unnest)
