@@ -10,6 +10,8 @@ scores' twenty-odd columns).
 """
 import io
 
+from psycopg2 import sql
+
 #: the text COPY reads for NULL
 NULL = "\\N"
 #: the characters COPY's text format needs escaped, and their escapes
@@ -41,27 +43,30 @@ def update_rows(cr, table, ids, columns, constants=None):
     """Set ``columns`` ({column: list of values, in the order of ``ids``})
     of the rows ``ids`` (list of int, the ``id`` column) of ``table``, and
     ``constants`` ({column: one value}) on the same rows, in one UPDATE.
-    ``table`` and the column names are crm_ext's fixed texts, never a
-    caller's.  Values are None (NULL), bool, int, float, Decimal or str, of
+    Values are None (NULL), bool, int, float, Decimal or str, of
     a type the column takes.  Returns the number of rows updated."""
     if not ids:
         return 0
     names = sorted(columns)
-    source = "_crm_ext_update_%s" % table
-    cr.execute("DROP TABLE IF EXISTS %s" % source)
-    cr.execute("CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT id, %s FROM %s WITH NO DATA"
-               % (source, ", ".join(names), table))
+    source = sql.Identifier("_crm_ext_update_%s" % table)
+    target_columns = sql.SQL(", ").join(map(sql.Identifier, names))
+    cr.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(source))
+    cr.execute(sql.SQL("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS "
+                       "SELECT id, {} FROM {} WITH NO DATA").format(
+                           source, target_columns, sql.Identifier(table)))
     texts = [_column_texts(ids)] + [_column_texts(columns[name]) for name in names]
     data = io.StringIO("".join(line + "\n" for line in map("\t".join, zip(*texts))))
-    cr.copy_expert("COPY %s (id, %s) FROM STDIN" % (source, ", ".join(names)), data)
-    cr.execute("ANALYZE %s" % source)
+    cr.copy_expert(sql.SQL("COPY {} (id, {}) FROM STDIN").format(
+        source, target_columns).as_string(cr._obj), data)
+    cr.execute(sql.SQL("ANALYZE {}").format(source))
     constants = constants or {}
-    assignments = ["%s = source.%s" % (name, name) for name in names] + [
-        "%s = %%(%s)s" % (name, name) for name in sorted(constants)]
-    cr.execute("UPDATE {table} target SET {assignments} FROM {source} source "
-               "WHERE target.id = source.id".format(
-                   table=table, assignments=", ".join(assignments), source=source),
+    assignments = [sql.SQL("{} = source.{}").format(sql.Identifier(name), sql.Identifier(name))
+                   for name in names]
+    assignments += [sql.SQL("{} = {}").format(sql.Identifier(name), sql.Placeholder(name))
+                    for name in sorted(constants)]
+    cr.execute(sql.SQL("UPDATE {} target SET {} FROM {} source WHERE target.id = source.id")
+               .format(sql.Identifier(table), sql.SQL(", ").join(assignments), source),
                constants)
     updated = cr.rowcount
-    cr.execute("DROP TABLE %s" % source)
+    cr.execute(sql.SQL("DROP TABLE {}").format(source))
     return updated
