@@ -53,4 +53,5 @@ from . import crm_churn_alert_detection
 from . import crm_churn_alert_retention
 from . import crm_churn_crisis
 from . import crm_churn_history_import
+from . import crm_churn_history_import_books
 from . import account_invoice_history_import

@@ -14,11 +14,11 @@ from ..exceptions import HistoryImportManagersOnly, HistoryImportRefused
 from ..tools import access, clock, history_csv, in_progress
 from .crm_customer_insight import INSIGHT_REFRESH_DEFERRED
 
-#: rows a job imports, in one transaction
+#: rows a job imports, in one transaction, by default
 CHUNK_ROWS = 500
-#: the queue_job channel of the import's jobs: one at a time (odoo.conf
-#: [queue_job]); side by side they would wait for each other anyway, an
-#: invoice's number being taken under a lock held until the job commits
+#: the queue_job channel of the import's jobs (its capacity: odoo.conf
+#: [queue_job]); side by side they share no lock (see
+#: crm_churn_history_import_books.py)
 CHANNEL = "root.crm_ext_history_import"
 MANAGERS = "sales_team.group_sale_manager"
 
@@ -27,7 +27,7 @@ class CrmChurnHistoryImport(models.Model):
     """One file of past purchases and its import: the whole file is checked
     first (a refused file is imported not at all); a first job creates the
     customers it does not find by reference, then jobs of
-    :data:`CHUNK_ROWS` rows, each in one transaction, post one customer
+    :attr:`chunk_rows` rows, each in one transaction, post one customer
     invoice per row through Odoo's own validation, and a last one computes
     the customer insight.  The invoices
     keep the run and their line (``history_import_id``,
@@ -61,11 +61,20 @@ class CrmChurnHistoryImport(models.Model):
          ("done", "Done")], "Status", required=True, readonly=True, default="draft",
         copy=False)
     row_count = fields.Integer("Rows", readonly=True, copy=False)
+    chunk_rows = fields.Integer(
+        "Rows per Job", required=True, default=CHUNK_ROWS, readonly=True,
+        states={"draft": [("readonly", False)], "refused": [("readonly", False)]},
+        help="Rows imported in one transaction: a job that fails loses no more.")
     done_count = fields.Integer("Imported Rows", compute="_compute_progress")
     progress = fields.Float("Progress (%)", compute="_compute_progress")
     refusals = fields.Text("Refused Rows", readonly=True, copy=False)
     started_at = fields.Datetime("Started On", readonly=True, copy=False)
     finished_at = fields.Datetime("Finished On", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("chunk_rows_positive", "CHECK(chunk_rows > 0)",
+         "A job imports at least one row."),
+    ]
 
     @api.model
     def _default_product_id(self):
@@ -121,9 +130,13 @@ class CrmChurnHistoryImport(models.Model):
     # the import, as the superuser once the caller is checked
 
     def _rows(self):
-        """The rows of the file and its refusals (see tools/history_csv)."""
+        """The rows of the file, customer by customer (a chunk then holds
+        all or most of a customer's purchases, settled at once, and chunks
+        side by side seldom share a customer), and its refusals (see
+        tools/history_csv)."""
         today = clock.now(self.env).date()
-        return history_csv.parse(base64.b64decode(self.data or b""), today)
+        rows, refusals = history_csv.parse(base64.b64decode(self.data or b""), today)
+        return sorted(rows, key=lambda row: (row.ref, row.date, row.line)), refusals
 
     def _checked_rows(self):
         """The rows of the whole file once checked (the products named by
@@ -176,18 +189,23 @@ class CrmChurnHistoryImport(models.Model):
 
     @job(default_channel=CHANNEL)
     def _import_chunk(self, start, finish=True):
-        """Import the rows ``start`` (an index in the file's rows) to
-        ``start`` + :data:`CHUNK_ROWS`, in one transaction; then, when
-        ``finish``, queue the check that finishes the import.  Returns
-        what a job shows of it (text)."""
-        self.ensure_one()
-        rows = self._rows()[0]
-        imported = self._import_rows(rows[start:start + CHUNK_ROWS])
+        """Import the chunk of rows from ``start`` (:meth:`_import_rows_from`);
+        then, when ``finish``, queue the check that finishes the import.
+        Returns what a job shows of it (text)."""
+        imported = self._import_rows_from(start)
         if finish:
             # one check after each chunk: the chunk committed last has its
             # own, which sees every row (see _finish_when_complete)
             self._enqueue("_finish_when_complete")
         return _("%s purchases imported.") % imported
+
+    def _import_rows_from(self, start):
+        """Import the rows ``start`` (an index in the file's rows) to
+        ``start`` + :attr:`chunk_rows`, in the caller's transaction.
+        Returns how many were imported (those imported before skipped)."""
+        self.ensure_one()
+        rows = self._rows()[0]
+        return self._import_rows(rows[start:start + self.chunk_rows])
 
     @job(default_channel=CHANNEL)
     def _finish_when_complete(self):
@@ -206,44 +224,33 @@ class CrmChurnHistoryImport(models.Model):
         self._finish()
         return _("Finished.")
 
-    def _import_all(self, after_chunk=None):
+    def _import_all(self, import_chunks=None):
         """Check the file and import it now, in the caller's transaction
         (scripts/import-history.sh, tests): the steps of the jobs, one after
-        the other.  ``after_chunk``: called with the rows imported so far
-        after each chunk (the command commits there).  Returns the rows, or
-        None when the file is refused."""
+        the other.  ``import_chunks``: called with the starts of the chunks
+        to import, instead of importing them here one after the other (the
+        command commits what comes before, then imports them in worker
+        processes).  Returns the rows, or None when the file is refused."""
         self.ensure_one()
         rows = self._checked_rows()
         if rows is None:
             return None
         self._prepare(rows)
-        for start in self._missing_starts(rows):
-            self._import_chunk(start, finish=False)
-            if after_chunk:
-                after_chunk(min(start + CHUNK_ROWS, len(rows)))
+        starts = self._missing_starts(rows)
+        if import_chunks:
+            import_chunks(starts)
+        else:
+            for start in starts:
+                self._import_rows_from(start)
         self._finish()
         return rows
 
     def _prepare(self, rows):
         """What the chunks of ``rows`` share, made once before them: the
-        customers, and the numbering of the invoices of each year (made by
-        the first invoice of a year otherwise, so by two jobs at once when
-        jobs run side by side)."""
+        customers, the journal and the numbering of each year (see
+        crm_churn_history_import_books.py)."""
         self._create_customers(rows)
-        sequence = self._journal().sequence_id.sudo()
-        if not sequence.use_date_range:
-            return
-        ranges = self.env["ir.sequence.date_range"].sudo()
-        for year in sorted({row.date[:4] for row in rows}):
-            day = "%s-01-01" % year
-            if not ranges.search_count([("sequence_id", "=", sequence.id),
-                                        ("date_from", "<=", day), ("date_to", ">=", day)]):
-                sequence._create_date_range_seq(day)
-
-    def _journal(self):
-        """The sales journal of the import's company."""
-        return self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1)
+        self._prepare_numbering(rows)
 
     def _finish(self):
         """The import done: the customer insight of the company computed
@@ -256,8 +263,9 @@ class CrmChurnHistoryImport(models.Model):
         """The starts of the chunks of ``rows`` (the file's) that have a row
         not imported yet."""
         imported = self._imported_lines([row.line for row in rows])
-        return [start for start in range(0, len(rows), CHUNK_ROWS)
-                if any(row.line not in imported for row in rows[start:start + CHUNK_ROWS])]
+        size = self.chunk_rows
+        return [start for start in range(0, len(rows), size)
+                if any(row.line not in imported for row in rows[start:start + size])]
 
     def _imported_lines(self, lines):
         """The set of ``lines`` (of the file) already imported."""
@@ -291,15 +299,19 @@ class CrmChurnHistoryImport(models.Model):
         products = self._row_products(rows)
         journal = self._journal().with_env(env)
         invoice_model = env["account.invoice"]
+        invoices = invoice_model
         with in_progress.running(env.cr, INSIGHT_REFRESH_DEFERRED, company.ids):
             for row in rows:
                 product = products.get(row.product) or self.product_id
                 # validated one by one: the ORM reads the fields of every
                 # record of a recordset at once, and a validation writes
                 # between its reads, so a batch is read again at each step
-                invoice_model.create(self._invoice_values(
+                invoice = invoice_model.create(self._invoice_values(
                     row, customers[row.ref].with_env(env), product.with_env(env),
-                    journal)).action_invoice_open()
+                    journal))
+                invoice.action_invoice_open()
+                invoices |= invoice
+            self.with_env(env)._settle(invoices)
         return len(rows)
 
     def _import_env(self):

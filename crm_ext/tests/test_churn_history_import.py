@@ -3,7 +3,6 @@ customers and posted customer invoices, in queue_job jobs run here one
 after the other as the job runner would (``Job.perform``); a malformed file
 is refused whole, with its line numbers; a stopped import resumes."""
 import base64
-from unittest import mock
 
 from odoo.exceptions import AccessError
 from odoo.tests import common
@@ -11,7 +10,6 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.job import Job
 
-from ..models import crm_churn_history_import
 from .common import InsightCase
 
 HEADER = "ref,name,date,amount,product\n"
@@ -49,10 +47,11 @@ class TestChurnHistoryImport(InsightCase):
             "company_id": company.id, "company_ids": [(6, 0, company.ids)],
             "groups_id": [(6, 0, [cls.env.ref(group).id])]})
 
-    def _run(self, text, user=None, name="history.csv"):
+    def _run(self, text, user=None, name="history.csv", chunk_rows=500):
         """An import of ``text`` made and started by ``user``."""
         run = self.import_model.sudo(user or self.manager).create({
-            "name": name, "data": base64.b64encode(text.encode("utf-8"))})
+            "name": name, "data": base64.b64encode(text.encode("utf-8")),
+            "chunk_rows": chunk_rows})
         run.action_start()
         return run
 
@@ -197,16 +196,15 @@ class TestChurnHistoryImport(InsightCase):
         self.assertEqual(len(self._invoices(run)), 5)
 
     def test_stopped_import_resumes_where_it_stopped(self):
-        with mock.patch.object(crm_churn_history_import, "CHUNK_ROWS", 2):
-            run = self._run(GOOD)
-            # the customers, then the first of three chunks
-            self.assertEqual(self._perform_jobs(run, limit=2), 2)
-            # the other jobs lost (the server stopped, say)
-            self._jobs(run).unlink()
-            self.assertEqual((run.state, run.done_count, run.progress), ("running", 2, 40.0))
-            run.sudo(self.manager).action_resume()
-            # the customers, the two chunks left, a finish after each
-            self.assertEqual(self._perform_jobs(run), 5)
+        run = self._run(GOOD, chunk_rows=2)
+        # the customers, then the first of three chunks
+        self.assertEqual(self._perform_jobs(run, limit=2), 2)
+        # the other jobs lost (the server stopped, say)
+        self._jobs(run).unlink()
+        self.assertEqual((run.state, run.done_count, run.progress), ("running", 2, 40.0))
+        run.sudo(self.manager).action_resume()
+        # the customers, the two chunks left, a finish after each
+        self.assertEqual(self._perform_jobs(run), 5)
         self.assertEqual(self._invoices(run).mapped("history_import_line"), [2, 3, 4, 5, 6])
         self.assertEqual(run.state, "done")
 
@@ -222,24 +220,92 @@ class TestChurnHistoryImport(InsightCase):
         self.assertEqual(len(run._import_all()), 5)
         self.assertEqual((run.state, len(self._invoices(run))), ("done", 5))
 
-    def test_command_commits_after_each_chunk(self):
-        with mock.patch.object(crm_churn_history_import, "CHUNK_ROWS", 2):
-            run = self.import_model.create({
-                "name": "command.csv", "data": base64.b64encode(GOOD.encode())})
-            progress = []
-            run._import_all(after_chunk=progress.append)
-        self.assertEqual(progress, [2, 4, 5])
+    def test_command_imports_the_chunks_its_own_way(self):
+        run = self.import_model.create({
+            "name": "command.csv", "data": base64.b64encode(GOOD.encode()), "chunk_rows": 2})
+        starts = []
+
+        def import_chunks(chunk_starts):
+            # the customers are made before the chunks
+            self.assertEqual(len(self._partners("C-002", "C-003")), 2)
+            starts.extend(chunk_starts)
+            for start in chunk_starts:
+                self.assertEqual(run._import_rows_from(start), min(2, 5 - start))
+        run._import_all(import_chunks=import_chunks)
+        self.assertEqual(starts, [0, 2, 4])
         self.assertEqual((run.state, len(self._invoices(run))), ("done", 5))
         self.assertFalse(self._jobs(run))
 
     def test_numbering_of_each_year_made_before_the_chunks(self):
-        sequence = self.sale_journal.sequence_id
-        sequence.use_date_range = True
         run = self._run(HEADER + "C-301,Old,1996-05-01,10,\nC-301,Old,2025-06-01,10,\n")
         run.sudo()._import_customers()
+        sequence = self.company.history_import_journal_id.sequence_id
         years = sequence.date_range_ids.mapped(lambda day_range: day_range.date_from[:4])
         self.assertIn("1996", years)
         self.assertFalse(self._invoices(run))
+
+    # the books
+
+    def test_invoices_in_a_history_journal_numbered_without_a_lock(self):
+        run = self._run(GOOD)
+        self._perform_jobs(run)
+        journal = self.company.history_import_journal_id
+        self.assertEqual((journal.type, journal.code), ("sale", "HIST"))
+        # PostgreSQL's sequence, not the row lock of Odoo's gapless numbering
+        self.assertEqual(journal.sequence_id.implementation, "standard")
+        self.assertEqual(self._invoices(run).mapped("journal_id"), journal)
+        self.assertTrue(all(number.startswith("HIST/")
+                            for number in self._invoices(run).mapped("number")))
+
+    def test_journal_made_once_with_a_free_code(self):
+        self.env["account.journal"].create({
+            "name": "Hist Something", "code": "HIST", "type": "general",
+            "company_id": self.company.id})
+        first = self._run(GOOD)
+        self._perform_jobs(first)
+        second = self._run(GOOD.replace("C-00", "D-00"), name="more.csv")
+        self._perform_jobs(second)
+        journal = self.company.history_import_journal_id
+        self.assertEqual(journal.code, "HIST1")
+        self.assertEqual((self._invoices(first) | self._invoices(second)).mapped("journal_id"),
+                         journal)
+
+    def test_imported_invoices_paid_and_the_books_unchanged(self):
+        run = self._run(GOOD)
+        self._perform_jobs(run)
+        invoices = self._invoices(run)
+        self.assertEqual(set(invoices.mapped("state")), {"paid"})
+        self.assertEqual(sum(invoices.mapped("residual")), 0.0)
+        lines = self.env["account.move.line"].search(
+            [("journal_id", "=", self.company.history_import_journal_id.id)])
+        by_account = {}
+        for line in lines:
+            by_account[line.account_id] = by_account.get(line.account_id, 0.0) + line.balance
+        # receivable and income both back where they were
+        self.assertEqual(set(by_account), set(invoices.mapped("account_id"))
+                         | set(invoices.mapped("invoice_line_ids.account_id")))
+        self.assertTrue(all(abs(balance) < 0.005 for balance in by_account.values()),
+                        by_account)
+        # no imported purchase counts as overdue on the customer
+        insight = self.env["crm.customer.insight"].search(
+            [("partner_id", "in", self._partners("C-001", "C-002").ids)])
+        self.assertEqual(insight.mapped("overdue_amount"), [0.0, 0.0])
+
+    def test_one_settlement_per_customer_on_its_last_day(self):
+        run = self._run(GOOD)
+        self._perform_jobs(run)
+        settlements = self.env["account.move"].search([
+            ("journal_id", "=", self.company.history_import_journal_id.id),
+            ("id", "not in", self._invoices(run).mapped("move_id").ids)])
+        # C-003's purchase of 0 is no invoice of value: nothing to settle
+        self.assertEqual(sorted((move.partner_id.ref, move.date) for move in settlements),
+                         [("C-001", "2025-03-15"), ("C-002", "2025-05-02")])
+
+    def test_rows_imported_customer_by_customer(self):
+        run = self._run(GOOD, chunk_rows=2)
+        self._perform_jobs(run, limit=2)
+        # the first chunk: both purchases of C-001 (lines 2 and 4)
+        self.assertEqual(self._invoices(run).mapped("history_import_line"), [2, 4])
 
     # access
 
