@@ -85,8 +85,8 @@ class CrmChurnHistoryImport(models.Model):
         # an invoice of nothing is paid when posted
         for invoice in invoices.filtered(lambda inv: inv.state == "open"):
             by_customer.setdefault(invoice.commercial_partner_id, []).append(invoice)
-        for customer, customer_invoices in sorted(by_customer.items(),
-                                                  key=lambda item: item[0].id):
+        for _customer, customer_invoices in sorted(by_customer.items(),
+                                                   key=lambda item: item[0].id):
             lines = moves.browse([invoice.move_id.id for invoice in customer_invoices]) \
                 .mapped("line_ids")
             receivables = lines.filtered(lambda line: line.account_id.internal_type
