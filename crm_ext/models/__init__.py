@@ -54,4 +54,5 @@ from . import crm_churn_alert_retention
 from . import crm_churn_crisis
 from . import crm_churn_history_import
 from . import crm_churn_history_import_books
+from . import crm_churn_history_import_rows
 from . import account_invoice_history_import
