@@ -24,12 +24,12 @@ MANAGERS = "sales_team.group_sale_manager"
 
 class CrmChurnHistoryImport(models.Model):
     """One file of past purchases and its import: the whole file is checked
-    first (a refused file is imported not at all); a first job creates the
-    customers it does not find by reference, then jobs of
-    :attr:`chunk_rows` rows, each in one transaction, post one customer
-    invoice per row through Odoo's own validation, and a last one computes
-    the customer insight.  The invoices
-    keep the run and their line (``history_import_id``,
+    first (a refused file is imported not at all); a first job prepares
+    the invoice numbering, then jobs of about :attr:`chunk_rows` rows (whole
+    customers), each in one transaction, make the customers they do not
+    find by reference and post one customer invoice per row through Odoo's
+    own validation, and a last one computes the customer insight.  The
+    invoices keep the run and their line (``history_import_id``,
     ``history_import_line``): a job run again skips the rows already
     imported, so a stopped import resumes where it stopped."""
 
@@ -102,7 +102,7 @@ class CrmChurnHistoryImport(models.Model):
         self._check_manager()
         for run in self.sudo().filtered(lambda run: run.state in ("draft", "refused")):
             if run._checked_rows() is not None:
-                run._enqueue("_import_customers")
+                run._enqueue("_import_start")
         return True
 
     @api.multi
@@ -117,7 +117,7 @@ class CrmChurnHistoryImport(models.Model):
         """
         self._check_manager()
         for run in self.sudo().filtered(lambda run: run.state == "running"):
-            run._enqueue("_import_customers")
+            run._enqueue("_import_start")
         return True
 
     def _check_manager(self):
@@ -161,7 +161,7 @@ class CrmChurnHistoryImport(models.Model):
         ``args``.  A chunk of rows is not queued twice while it waits; a
         finishing check always is (see :meth:`_finish_when_complete`)."""
         descriptions = {
-            "_import_customers": _("customers"),
+            "_import_start": _("start"),
             "_import_chunk": args and _("rows from %s") % (args[0] + 1),
             "_finish_when_complete": _("finish"),
         }
@@ -173,10 +173,10 @@ class CrmChurnHistoryImport(models.Model):
         getattr(delayed, method)(*args)
 
     @job(default_channel=CHANNEL)
-    def _import_customers(self):
-        """The first job (and that of a resume): the customers of the file
-        and the invoice numbering of its years, then a job per chunk of
-        rows not imported yet."""
+    def _import_start(self):
+        """The first job (and that of a resume): the journal and the
+        invoice numbering of the file's years, then a job per chunk of rows
+        not imported yet."""
         rows = self._rows()[0]
         self._prepare(rows)
         starts = self._missing_starts(rows)
@@ -199,12 +199,13 @@ class CrmChurnHistoryImport(models.Model):
         return _("%s purchases imported.") % imported
 
     def _import_rows_from(self, start):
-        """Import the rows ``start`` (an index in the file's rows) to
-        ``start`` + :attr:`chunk_rows`, in the caller's transaction.
-        Returns how many were imported (those imported before skipped)."""
+        """Import the chunk of rows from ``start`` (an index in the file's
+        rows, see :meth:`_chunks`), in the caller's transaction.  Returns
+        how many were imported (those imported before skipped)."""
         self.ensure_one()
         rows = self._rows()[0]
-        return self._import_rows(rows[start:start + self.chunk_rows])
+        end = dict(self._chunks(rows)).get(start, start)
+        return self._import_rows(rows[start:end])
 
     @job(default_channel=CHANNEL)
     def _finish_when_complete(self):
@@ -246,9 +247,8 @@ class CrmChurnHistoryImport(models.Model):
 
     def _prepare(self, rows):
         """What the chunks of ``rows`` share, made once before them: the
-        customers, the journal and the numbering of each year (see
+        journal and the numbering of each year (see
         crm_churn_history_import_books.py)."""
-        self._create_customers(rows)
         self._prepare_numbering(rows)
 
     def _finish(self):
@@ -258,13 +258,25 @@ class CrmChurnHistoryImport(models.Model):
         self.write({"state": "done",
                     "finished_at": fields.Datetime.to_string(clock.now(self.env))})
 
+    def _chunks(self, rows):
+        """The chunks of ``rows`` (the file's, customer by customer), as
+        [(start, end)] indexes: :attr:`chunk_rows` rows each, or more to
+        keep each customer whole, so that chunks side by side never make
+        nor settle the same customer."""
+        chunks, start = [], 0
+        for index in range(1, len(rows) + 1):
+            if index == len(rows) or (index - start >= self.chunk_rows
+                                      and rows[index].ref != rows[index - 1].ref):
+                chunks.append((start, index))
+                start = index
+        return chunks
+
     def _missing_starts(self, rows):
         """The starts of the chunks of ``rows`` (the file's) that have a row
         not imported yet."""
         imported = self._imported_lines([row.line for row in rows])
-        size = self.chunk_rows
-        return [start for start in range(0, len(rows), size)
-                if any(row.line not in imported for row in rows[start:start + size])]
+        return [start for start, end in self._chunks(rows)
+                if any(row.line not in imported for row in rows[start:end])]
 
     def _imported_lines(self, lines):
         """The set of ``lines`` (of the file) already imported."""

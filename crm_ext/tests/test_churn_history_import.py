@@ -197,13 +197,13 @@ class TestChurnHistoryImport(InsightCase):
 
     def test_stopped_import_resumes_where_it_stopped(self):
         run = self._run(GOOD, chunk_rows=2)
-        # the customers, then the first of three chunks
+        # the start, then the first of three chunks
         self.assertEqual(self._perform_jobs(run, limit=2), 2)
         # the other jobs lost (the server stopped, say)
         self._jobs(run).unlink()
         self.assertEqual((run.state, run.done_count, run.progress), ("running", 2, 40.0))
         run.sudo(self.manager).action_resume()
-        # the customers, the two chunks left, a finish after each
+        # the start, the two chunks left, a finish after each
         self.assertEqual(self._perform_jobs(run), 5)
         self.assertEqual(self._invoices(run).mapped("history_import_line"), [2, 3, 4, 5, 6])
         self.assertEqual(run.state, "done")
@@ -226,8 +226,9 @@ class TestChurnHistoryImport(InsightCase):
         starts = []
 
         def import_chunks(chunk_starts):
-            # the customers are made before the chunks
-            self.assertEqual(len(self._partners("C-002", "C-003")), 2)
+            # the numbering is made before the chunks, the customers by them
+            self.assertTrue(self.company.history_import_journal_id)
+            self.assertFalse(self._partners("C-002", "C-003"))
             starts.extend(chunk_starts)
             for start in chunk_starts:
                 self.assertEqual(run._import_rows_from(start), min(2, 5 - start))
@@ -238,7 +239,7 @@ class TestChurnHistoryImport(InsightCase):
 
     def test_numbering_of_each_year_made_before_the_chunks(self):
         run = self._run(HEADER + "C-301,Old,1996-05-01,10,\nC-301,Old,2025-06-01,10,\n")
-        run.sudo()._import_customers()
+        run.sudo()._import_start()
         sequence = self.company.history_import_journal_id.sequence_id
         years = sequence.date_range_ids.mapped(lambda day_range: day_range.date_from[:4])
         self.assertIn("1996", years)
@@ -300,6 +301,18 @@ class TestChurnHistoryImport(InsightCase):
         # C-003's purchase of 0 is no invoice of value: nothing to settle
         self.assertEqual(sorted((move.partner_id.ref, move.date) for move in settlements),
                          [("C-001", "2025-03-15"), ("C-002", "2025-05-02")])
+
+    def test_chunks_keep_each_customer_whole(self):
+        text = HEADER + "".join("E-%d,E,2025-01-%02d,10,\n" % (customer, day)
+                                for customer, day in ((1, 1), (1, 2), (1, 3), (2, 1), (3, 1),
+                                                      (3, 2)))
+        run = self._run(text, chunk_rows=2).sudo()
+        rows = run._rows()[0]
+        # E-1's three rows; then E-2's one and E-3's two (E-3 kept whole)
+        self.assertEqual(run._chunks(rows), [(0, 3), (3, 6)])
+        self.assertEqual(run._missing_starts(rows), [0, 3])
+        self.assertEqual(run._import_rows_from(3), 3)
+        self.assertEqual(run._missing_starts(rows), [0])
 
     def test_rows_imported_customer_by_customer(self):
         run = self._run(GOOD, chunk_rows=2)
