@@ -32,7 +32,8 @@ _WORKER = {}
 def import_file(env, path, company=None, out=print, jobs=None, chunk_rows=None):
     """Import the file at ``path`` into ``company`` (a res.company; the
     superuser's company by default) as a new crm.churn.history.import, or
-    resume the last unfinished import of the same file name there; ``out``
+    resume the last unfinished import of the same file name there (a file
+    imported already, the same name and content, is not imported twice); ``out``
     prints the progress; ``jobs``: worker processes importing chunks side
     by side (default: the number of cores; 1 imports in this process);
     ``chunk_rows``: rows per chunk of a new import (default: the model's).
@@ -40,16 +41,22 @@ def import_file(env, path, company=None, out=print, jobs=None, chunk_rows=None):
     which the caller opened."""
     company = company or env.user.company_id
     name = os.path.basename(path)
+    with open(path, "rb") as handle:
+        content = handle.read()
     imports = env["crm.churn.history.import"]
     run = imports.search([("name", "=", name), ("company_id", "=", company.id),
                           ("state", "=", "running")], limit=1)
     if not run:
-        with open(path, "rb") as handle:
-            values = {"name": name, "company_id": company.id,
-                      "data": base64.b64encode(handle.read())}
-            if chunk_rows:
-                values["chunk_rows"] = chunk_rows
-            run = imports.create(values)
+        done = imports.search([("name", "=", name), ("company_id", "=", company.id),
+                               ("state", "=", "done")]).filtered(
+            lambda done_run: base64.b64decode(done_run.data) == content)
+        if done:
+            out("%s: already imported (import %s), nothing done" % (name, done[0].id))
+            return done[0]
+        values = {"name": name, "company_id": company.id, "data": base64.b64encode(content)}
+        if chunk_rows:
+            values["chunk_rows"] = chunk_rows
+        run = imports.create(values)
     env.cr.commit()  # the import is on record
 
     def import_chunks(starts):

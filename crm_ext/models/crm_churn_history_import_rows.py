@@ -29,12 +29,14 @@ class CrmChurnHistoryImport(models.Model):
         products = self._row_products(rows)
         journal = self._journal().with_env(env)
         # what the invoices of a customer or a product share, read at once
+        account_id = self._clearing_account_id()
         partner_values = self._partner_invoice_values(
-            env["res.partner"].browse(sorted({partner.id for partner in customers.values()})))
+            env["res.partner"].browse(sorted({partner.id for partner in customers.values()})),
+            account_id)
         line_values = self._product_line_values(env["product.product"].browse(sorted(
-            {product.id for product in products.values()} | set(self.product_id.ids))))
+            {product.id for product in products.values()} | set(self.product_id.ids))),
+            account_id)
         invoice_model = env["account.invoice"]
-        invoices = invoice_model
         with in_progress.running(env.cr, INSIGHT_REFRESH_DEFERRED, company.ids):
             for row in rows:
                 product = products.get(row.product) or self.product_id
@@ -45,8 +47,6 @@ class CrmChurnHistoryImport(models.Model):
                     row, partner_values[customers[row.ref].id], line_values[product.id],
                     journal))
                 invoice.action_invoice_open()
-                invoices |= invoice
-            self.with_env(env)._settle(invoices)
         return len(rows)
 
     def _import_env(self):
@@ -93,30 +93,30 @@ class CrmChurnHistoryImport(models.Model):
         return {"name": row.name, "ref": row.ref, "customer": True, "is_company": True,
                 "company_id": self.company_id.id}
 
-    def _partner_invoice_values(self, partners):
+    def _partner_invoice_values(self, partners, account_id):
         """{partner id: the values of its invoices}, read for all the
-        ``partners`` at once (their company-dependent accounts and terms
-        are one lookup, not one per invoice)."""
+        ``partners`` at once; booked on ``account_id``, the clearing
+        account (see crm_churn_history_import_books.py)."""
         result = {}
         for partner in partners:
             result[partner.id] = {
                 "partner_id": partner.id,
-                "account_id": partner.property_account_receivable_id.id,
+                "account_id": account_id,
                 "payment_term_id": partner.property_payment_term_id.id,
                 "fiscal_position_id": partner.property_account_position_id.id,
             }
         return result
 
-    def _product_line_values(self, products):
+    def _product_line_values(self, products, account_id):
         """{product id: the values of its invoice lines}, for all the
-        ``products`` at once."""
+        ``products`` at once; booked on ``account_id``, the clearing
+        account."""
         return {product.id: {
             "product_id": product.id,
             "name": product.display_name,
             "quantity": 1.0,
             "uom_id": product.uom_id.id,
-            "account_id": (product.property_account_income_id
-                           or product.categ_id.property_account_income_categ_id).id,
+            "account_id": account_id,
             "invoice_line_tax_ids": [(6, 0, [])],
         } for product in products}
 
