@@ -217,14 +217,23 @@ class NotEnoughPointsError(_LoyaltyError, UserError):
 # ----------------------------------------------------------------------
 
 
-class InsightRecomputeRefused(AccessError):
-    """A user who is not a sales manager asks for the customer insight to be
-    recomputed now."""
+class SalesManagersOnlyError(AccessError):
+    """What only sales managers do, asked by another user: ``action`` is
+    one of :attr:`ACTIONS` (the customer insight recomputed now, the churn
+    model fitted now, a churn crisis closed, a purchase history imported).
+    Raised by ``tools/access.check_sales_manager``."""
 
-    def __init__(self, env):
+    ACTIONS = ("recompute_insight", "fit_churn_model", "close_crisis", "import_history")
+
+    def __init__(self, env, action):
         self.env = env  # the language of the message (see odoo.tools.translate)
-        super(InsightRecomputeRefused, self).__init__(
-            _("Only sales managers recompute the customer insight."))
+        messages = {
+            "recompute_insight": _("Only sales managers recompute the customer insight."),
+            "fit_churn_model": _("Only sales managers fit the churn model."),
+            "close_crisis": _("Only sales managers close a churn crisis."),
+            "import_history": _("Only sales managers import a purchase history."),
+        }
+        super(SalesManagersOnlyError, self).__init__(messages[action])
 
 
 class ManualRatingRefused(AccessError):
@@ -274,42 +283,9 @@ class ChurnDismissReasonError(UserError):
             "Say why the alert is dismissed: the reason is kept on it."))
 
 
-class ChurnCrisisManagerError(AccessError):
-    """A crisis closed by someone who is no sales manager."""
-
-    def __init__(self, env):
-        self.env = env
-        super(ChurnCrisisManagerError, self).__init__(_(
-            "Only sales managers close a churn crisis."))
-
-
-# ----------------------------------------------------------------------
-# Churn model and risk
-# ----------------------------------------------------------------------
-
-class ChurnFitRefused(AccessError):
-    """A user who is not a sales manager asks for the churn model to be
-    fitted now."""
-
-    def __init__(self, env):
-        self.env = env
-        super(ChurnFitRefused, self).__init__(
-            _("Only sales managers fit the churn model."))
-
-
 # ----------------------------------------------------------------------
 # Churn: the history import (crm.churn.history.import)
 # ----------------------------------------------------------------------
-
-class HistoryImportManagersOnly(AccessError):
-    """A user who is not a sales manager starts or resumes a history
-    import."""
-
-    def __init__(self, env):
-        self.env = env
-        super(HistoryImportManagersOnly, self).__init__(
-            _("Only sales managers import a purchase history."))
-
 
 class HistoryImportRefused(UserError):
     """A history file with malformed rows: nothing of it is imported.

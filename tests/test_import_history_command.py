@@ -11,25 +11,55 @@ import uuid
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-# four customers of three purchases each, in 1990 (before any other data of
-# the test database), the customers' rows mixed as an old system exports them
+# four customers of three purchases each, the customers' rows mixed as an
+# old system exports them
 ROWS = ["CMD-%d,Command Customer %d,1990-0%d-1%d,%d.50" % (customer, customer, month, customer,
                                                           10 * customer + month)
         for month in (1, 2, 3) for customer in (1, 2, 3, 4)]
 
 
-@pytest.fixture
-def command(tmp_path):
+# a company of its own, with Odoo's generic chart of accounts: what the
+# command commits stays out of the demo company the other tests read
+COMPANY = """
+import odoo, sys
+odoo.tools.config.parse_config(['-c', sys.argv[1]])
+with odoo.api.Environment.manage(), odoo.registry(sys.argv[2]).cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    company = env['res.company'].search([('name', '=', 'History Command Test')])
+    if not company:
+        company = env['res.company'].create({'name': 'History Command Test',
+                                             'currency_id': env.ref('base.USD').id})
+        user, home = env.user, env.user.company_id
+        user.write({'company_ids': [(4, company.id)], 'company_id': company.id})
+        env.ref('l10n_generic_coa.configurable_chart_template') \\
+            .try_loading_for_current_company()
+        user.company_id = home
+    cr.commit()
+    print(company.id)
+"""
+
+
+@pytest.fixture(scope="module")
+def company():
+    """The id of the company the command imports into."""
     conf, db = os.environ.get("ODOO_TEST_CONF"), os.environ.get("ODOO_TEST_DB")
     if not conf:
         pytest.skip("ODOO_TEST_CONF and ODOO_TEST_DB are set by 'make test'")
+    made = subprocess.run([sys.executable, "-c", COMPANY, conf, db], stdout=subprocess.PIPE,
+                          check=True, universal_newlines=True, timeout=600)
+    return made.stdout.split()[-1]
+
+
+@pytest.fixture
+def command(tmp_path, company):
+    conf, db = os.environ["ODOO_TEST_CONF"], os.environ["ODOO_TEST_DB"]
 
     def run(name, lines, *options):
         path = tmp_path / name
         path.write_text("ref,name,date,amount\n" + "".join(line + "\n" for line in lines))
         return subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "import_history.py"), "-c", conf, "-d", db]
-            + list(options) + [str(path)],
+            [sys.executable, str(ROOT / "scripts" / "import_history.py"), "-c", conf, "-d", db,
+             "--company", company] + list(options) + [str(path)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
             timeout=600)
 
@@ -39,8 +69,8 @@ def command(tmp_path):
                 "import odoo, sys\n"
                 "odoo.tools.config.parse_config(['-c', sys.argv[1]])\n"
                 "with odoo.registry(sys.argv[2]).cursor() as cr:\n"
-                "    cr.execute(sys.argv[3])\n"
-                "    print(repr(cr.fetchall()))\n"), conf, db, sql],
+                "    cr.execute(sys.argv[3], {'company': int(sys.argv[4])})\n"
+                "    print(repr(cr.fetchall()))\n"), conf, db, sql, company],
             stdout=subprocess.PIPE, check=True, universal_newlines=True)
         return eval(check.stdout.strip().splitlines()[-1])  # noqa: S307 (our own repr)
 
@@ -58,7 +88,8 @@ def test_imported_side_by_side_once(command):
     # four chunks (one customer each), two workers: every row once, each
     # customer made once, every invoice posted in the history journal, paid
     assert query("SELECT ref, COUNT(*) FROM res_partner WHERE ref LIKE 'CMD-%%' "
-                 "GROUP BY ref ORDER BY ref") == [("CMD-%d" % n, 1) for n in (1, 2, 3, 4)]
+                 "AND company_id = %(company)s GROUP BY ref ORDER BY ref") \
+        == [("CMD-%d" % n, 1) for n in (1, 2, 3, 4)]
     invoices = query(
         "SELECT inv.state, journal.code, COUNT(*), SUM(inv.amount_total) "
         "FROM account_invoice inv JOIN account_journal journal ON journal.id = inv.journal_id "
@@ -84,4 +115,5 @@ def test_malformed_file_refused_with_its_line_numbers(command):
     assert result.returncode == 1
     assert "Line 3: '1990-13-01' is not a date" in result.stderr, result.stderr
     assert "Line 4: 'five' is not an amount" in result.stderr, result.stderr
-    assert query("SELECT COUNT(*) FROM res_partner WHERE ref = 'CMD-9'") == [(0,)]
+    assert query("SELECT COUNT(*) FROM res_partner WHERE ref = 'CMD-9' "
+                 "AND company_id = %(company)s") == [(0,)]

@@ -33,11 +33,15 @@ class CrmChurnAlert(models.Model):
 
     @api.model
     def _detect(self, company):
-        """Score the company's customers (``crm.customer.insight._score_churn``),
-        then act on the scores (:meth:`_detect_alerts`).  Returns the new
-        alerts."""
-        self.env["crm.customer.insight"].sudo()._score_churn(company)
-        return self._detect_alerts(company, clock.now(self.env))
+        """Score the company's customers (``crm.customer.insight._score_churn``)
+        unless the nightly recompute of the insight scored them already
+        today, then act on the scores (:meth:`_detect_alerts`).  Returns
+        the new alerts."""
+        now = clock.now(self.env)
+        insight = self.env["crm.customer.insight"].sudo()
+        if insight._churn_scored_on(company) != now.date():
+            insight._score_churn(company)
+        return self._detect_alerts(company, now)
 
     @api.model
     def _detect_alerts(self, company, now):

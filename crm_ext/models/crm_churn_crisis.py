@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 
-from ..exceptions import ChurnCrisisManagerError
 from ..tools import access, bulk_mail, churn_alert_queries
 
 _logger = logging.getLogger(__name__)
@@ -25,7 +24,6 @@ DIMENSIONS = [
     ("country", "Country"),
     ("state", "State"),
 ]
-MANAGER_GROUP = "sales_team.group_sale_manager"
 
 
 class CrmChurnCrisis(models.Model):
@@ -86,12 +84,11 @@ class CrmChurnCrisis(models.Model):
         idempotent); the next crisis of the same value is a new one.
         Returns True.
 
-        :raises ChurnCrisisManagerError: (an AccessError) the caller is no
+        :raises SalesManagersOnlyError: (an AccessError) the caller is no
             sales manager.
         :raises AccessError: the caller may not change the crises.
         """
-        if not self.env.user.has_group(MANAGER_GROUP):
-            raise ChurnCrisisManagerError(self.env)
+        access.check_sales_manager(self.env, "close_crisis")
         access.check_writable(self)
         self.filtered(lambda crisis: crisis.state == "open").write({"state": "closed"})
         return True
@@ -131,6 +128,6 @@ class CrmChurnCrisis(models.Model):
         """The users a crisis of ``company`` is for: its active sales
         managers (the superuser left out).  Meant to be overridden by a
         module that warns other people."""
-        group = self.env.ref(MANAGER_GROUP)
+        group = self.env.ref(access.SALES_MANAGERS)
         return group.sudo().users.filtered(
             lambda user: user.active and user.id != SUPERUSER_ID and company in user.company_ids)

@@ -10,7 +10,7 @@ from odoo import _, api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact, job
 
-from ..exceptions import HistoryImportManagersOnly, HistoryImportRefused
+from ..exceptions import HistoryImportRefused
 from ..tools import access, clock, history_csv
 
 #: rows a job imports, in one transaction, by default
@@ -19,7 +19,6 @@ CHUNK_ROWS = 500
 #: [queue_job]); side by side they share no lock (see
 #: crm_churn_history_import_books.py)
 CHANNEL = "root.crm_ext_history_import"
-MANAGERS = "sales_team.group_sale_manager"
 
 
 class CrmChurnHistoryImport(models.Model):
@@ -122,8 +121,7 @@ class CrmChurnHistoryImport(models.Model):
 
     def _check_manager(self):
         """Sales managers only, and on the imports they may change."""
-        if not self.env.user.has_group(MANAGERS):
-            raise HistoryImportManagersOnly(self.env)
+        access.check_sales_manager(self.env, "import_history")
         access.check_writable(self)
 
     # the import, as the superuser once the caller is checked

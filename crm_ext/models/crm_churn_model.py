@@ -7,8 +7,7 @@ import numpy as np
 
 from odoo import _, api, fields, models
 
-from ..exceptions import ChurnFitRefused
-from ..tools import bgnbd, churn_queries, clock, gamma_gamma, model_card, session
+from ..tools import access, bgnbd, churn_queries, clock, gamma_gamma, model_card, session
 
 GRADES = [("A", "A"), ("B", "B"), ("C", "C")]
 # what a fit writes besides the card (nothing when the data is insufficient)
@@ -238,7 +237,6 @@ class CrmChurnModel(models.Model):
         :returns: the window action of the models (a dict).
         :raises AccessError: the caller is not a sales manager.
         """
-        if not self.user_has_groups("sales_team.group_sale_manager"):
-            raise ChurnFitRefused(self.env)
+        access.check_sales_manager(self.env, "fit_churn_model")
         self._fit_companies(self.env.user.company_id)
         return self.env.ref("crm_ext.crm_churn_model_action").read()[0]

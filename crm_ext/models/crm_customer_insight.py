@@ -5,8 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..exceptions import InsightRecomputeRefused
-from ..tools import in_progress, insight_queries, prepared, session
+from ..tools import access, in_progress, insight_queries, prepared, session
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
@@ -335,8 +334,7 @@ class CrmCustomerInsight(models.Model):
 
         :raises AccessError: the caller is not a sales manager.
         """
-        if not self.user_has_groups("sales_team.group_sale_manager"):
-            raise InsightRecomputeRefused(self.env)
+        access.check_sales_manager(self.env, "recompute_insight")
         self._recompute_companies(self.env.user.company_ids)
         return True
 

@@ -216,6 +216,14 @@ class CrmCustomerInsight(models.Model):
         self._invalidate_insight_cache()
 
     @api.model
+    def _churn_scored_on(self, company):
+        """The day (UTC, a ``datetime.date``) the customers of ``company``
+        were last scored, or None."""
+        self.env.cr.execute("SELECT MAX(churn_scored_at)::date FROM crm_customer_insight "
+                            "WHERE company_id = %s", (company.id,))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _churn_scores(self, company, data):
         """{score column: list of values} of the customers of ``data`` (see
         :meth:`_score_churn`), and ``reasons`` (lists of factor codes)."""

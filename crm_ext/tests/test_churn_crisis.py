@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import common
 from odoo.tools import mute_logger
 
-from ..exceptions import ChurnCrisisManagerError
+from ..exceptions import SalesManagersOnlyError
 from .test_churn_alert_common import ChurnCase
 
 
@@ -138,7 +138,7 @@ class TestChurnCrisis(ChurnCase):
             self._region("Churn NY %d" % n, self.state_ny)
         self._detect()
         crisis = self._crises("state")
-        with self.assertRaises(ChurnCrisisManagerError):
+        with self.assertRaises(SalesManagersOnlyError):
             crisis.sudo(self.all_documents).action_close()
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             crisis.sudo(self.salesman).read(["name"])

@@ -223,4 +223,3 @@ UPDATE crm_customer_insight insight
    AND (insight.churn_scored_at IS NULL OR insight.churn_risk <> 0
         OR insight.churn_reason_codes IS NOT NULL)
 """
-
