@@ -3,7 +3,7 @@
 """The detection of crm.churn.alert: the cron that raises, holds out and closes alerts."""
 import logging
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 
 from ..tools import bulk_mail, churn_alert_queries, clock
 
@@ -39,7 +39,7 @@ class CrmChurnAlert(models.Model):
         the new alerts."""
         now = clock.now(self.env)
         insight = self.env["crm.customer.insight"].sudo()
-        if insight._churn_scored_on(company) != now.date():
+        if insight._churn_scored_on(company) != fields.Date.to_string(now.date()):
             insight._score_churn(company)
         return self._detect_alerts(company, now)
 

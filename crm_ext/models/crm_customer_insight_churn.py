@@ -217,10 +217,11 @@ class CrmCustomerInsight(models.Model):
 
     @api.model
     def _churn_scored_on(self, company):
-        """The day (UTC, a ``datetime.date``) the customers of ``company``
-        were last scored, or None."""
+        """The day (UTC, 'YYYY-MM-DD') the customers of ``company`` were
+        last scored up to the clock's now, or None."""
         self.env.cr.execute("SELECT MAX(churn_scored_at)::date FROM crm_customer_insight "
-                            "WHERE company_id = %s", (company.id,))
+                            "WHERE company_id = %s AND churn_scored_at <= %s",
+                            (company.id, fields.Datetime.to_string(clock.now(self.env))))
         return self.env.cr.fetchone()[0]
 
     @api.model

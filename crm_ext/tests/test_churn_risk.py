@@ -1,5 +1,10 @@
+from datetime import timedelta
+from unittest import mock
+
+from odoo import fields
 from odoo.tests import common
 
+from ..tools import clock
 from .test_churn_common import ChurnCase
 
 
@@ -157,3 +162,22 @@ class TestChurnRisk(ChurnCase):
         self.assertIn(self._insight(self.drifting), high)
         gone = self.insight_model.search([("p_alive", "<", 0.3), ("churn_model_id", "!=", False)])
         self.assertFalse(gone)
+
+    def test_detection_scores_only_what_was_not_scored_today(self):
+        # setUp scored every customer today, as the nightly recompute does
+        alerts = self.env["crm.churn.alert"]
+        scored = []
+        original = type(self.insight_model)._score_churn
+
+        def counted(insight, company, partner_ids=None):
+            scored.append(company)
+            return original(insight, company, partner_ids=partner_ids)
+        with mock.patch.object(type(self.insight_model), "_score_churn", counted):
+            with clock.frozen(self.env, self.NOW):
+                alerts._detect(self.company)
+            self.assertEqual(scored, [])
+            tomorrow = fields.Datetime.to_string(
+                fields.Datetime.from_string(self.NOW) + timedelta(days=1))
+            with clock.frozen(self.env, tomorrow):
+                alerts._detect(self.company)
+            self.assertEqual(scored, [self.company])
