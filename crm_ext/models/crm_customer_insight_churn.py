@@ -289,9 +289,9 @@ class CrmCustomerInsight(models.Model):
         # each); a row never scored is not at risk
         wanted = (operator == "=") == bool(value)
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
-        return expression.OR([
-            [("company_id", "=", company.id)]
-            + ([("churn_risk", ">=", company.churn_alert_risk_threshold)] if wanted else
-               ["|", ("churn_risk", "<", company.churn_alert_risk_threshold),
-                ("churn_risk", "=", False)])
-            for company in companies] or [expression.FALSE_DOMAIN])
+        return expression.OR([expression.AND([
+            [("company_id", "=", company.id)],
+            [("churn_risk", ">=", company.churn_alert_risk_threshold)] if wanted else
+            ["|", ("churn_risk", "<", company.churn_alert_risk_threshold),
+             ("churn_risk", "=", False)],
+        ]) for company in companies] or [expression.FALSE_DOMAIN])
