@@ -553,7 +553,7 @@ def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_p
     good = tmp_path / "history.csv"
     good.write_text("ref,name,date,amount\nUI-1,UI History One,2024-01-15,120.00\n"
                     "UI-2,UI History Two,2024-02-20,80.00\n")
-    client.menu("sale.menu_sale_config", "crm_ext.crm_churn_history_import_menu")
+    client.menu("sale.sale_menu_root", "crm_ext.crm_churn_history_import_menu")
     client.find(css=".o_list_view")
     client.click(css=".o_list_button_add")
     client.upload("data", bad)

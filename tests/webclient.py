@@ -217,8 +217,10 @@ class WebClient(object):
         text = self.find_all(dialog)[0].text
         if screenshot:
             self.screenshot(screenshot)
-        self.click(xpath="//div[contains(@class, 'modal')][.//*[contains(@class, "
-                         "'o_dialog_warning')]]//div[contains(@class, 'modal-footer')]//button")
+        # not self.click: it fails on the warning it closes
+        self.browser.find_element(By.XPATH, "//div[contains(@class, 'modal')][.//*[contains("
+                                  "@class, 'o_dialog_warning')]]//div[contains(@class, "
+                                  "'modal-footer')]//button").click()
         self.wait(lambda: not self.find_all(dialog), "the warning to close")
         return text
 

@@ -86,3 +86,33 @@ class TestChurnSettingsView(common.SavepointCase):
                  if name.startswith(("churn_", "clv_horizon", "clv_discount"))}
         self.assertTrue(churn)
         self.assertEqual(churn - shown, set())
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestChurnAlertForm(ChurnCase):
+    """The records an alert's form shows, each role that opens it may read
+    (the web client reads them: one it may not opens the form on an
+    access error)."""
+
+    def _unreadable(self, user):
+        """The models of the form's relational fields ``user`` may not read."""
+        alerts = self.env["crm.churn.alert"].sudo(user)
+        view = alerts.fields_view_get(
+            self.env.ref("crm_ext.crm_churn_alert_view_form").id, "form")
+        comodels = {alerts._fields[name].comodel_name for name in view["fields"]
+                    if alerts._fields[name].relational}
+        return sorted(comodel for comodel in comodels if not self.env[comodel].sudo(
+            user).check_access_rights("read", raise_exception=False))
+
+    def test_salesperson_reads_what_the_alert_form_shows(self):
+        self.assertEqual(self._unreadable(self.salesman), [])
+
+    def test_accountant_reads_what_the_alert_form_shows(self):
+        self.assertEqual(self._unreadable(self.accountant), [])
+
+    def test_manager_sees_the_crises_of_the_alert(self):
+        self.assertEqual(self._unreadable(self.sales_manager), [])
+        view = self.env["crm.churn.alert"].sudo(self.sales_manager).fields_view_get(
+            self.env.ref("crm_ext.crm_churn_alert_view_form").id, "form")
+        self.assertIn("crisis_ids", view["fields"])
