@@ -371,8 +371,8 @@ def _retention_action(client, button, **values):
     client.button(button)
     wizard = client.dialog()
     for name, value in sorted(values.items()):
-        field = wizard.find_element(By.CSS_SELECTOR, "input[name='%s'], textarea[name='%s']"
-                                    % (name, name))
+        field = wizard.find_element(By.CSS_SELECTOR, "input[name='{0}'], textarea[name='{0}'], "
+                                    ".o_field_widget[name='{0}'] input".format(name))
         field.clear()
         field.send_keys(value)
     client.screenshot("churn-action-%s" % button.lower().replace(" ", "-"))
@@ -416,7 +416,7 @@ def test_salesperson_churn(users, scenario, churn, browser, odoo_server, artifac
     assert [row for row in rows if "Bonus Points" in row and "100" in row], rows
     taken = client.find(css=".o_form_view .o_field_widget[name='action_taken']").text
     assert taken == "Call, Win-Back Offer, Bonus Points", taken
-    client.find(xpath="//div[contains(@class, 'o_thread_message')][contains(., 'we miss you')]")
+    client.find(xpath="//div[contains(@class, 'o_thread_message')][contains(., 'welcome you back')]")
     client.screenshot("churn-actions")
     alert = scenario["call"]("crm.churn.alert", "read", [churn["alert"]], ["state", "cost"])[0]
     assert alert["state"] == "in_progress" and alert["cost"] >= 25, alert
@@ -484,9 +484,8 @@ def test_sales_manager_churn(users, scenario, churn, browser, odoo_server, artif
 
     client.menu("crm_ext.crm_churn_model_fit_menu")
     client.click(css=".o_list_view .o_data_row")
-    client.find(css=".o_form_view .o_field_widget[name='grade']")
-    client.show(client.find(xpath="//div[contains(@class, 'o_group')]"
-                                  "[.//*[normalize-space()='Model Card']]"))
+    client.show(client.find(xpath="//div[contains(@class, 'o_form_view')]"
+                                  "//*[normalize-space()='Model Card']"))
     client.screenshot("churn-model-card")
     client.button("Fit Now")
     client.find(css=".o_list_view .o_data_row")
@@ -562,7 +561,9 @@ def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_p
     client.wait(lambda: "Line 3" in refusal.text, "the malformed line refused by number")
     client.screenshot("history-import-refused")
 
-    client.click(css=".o_form_button_edit")
+    client.click(css=".o_form_button_save")
+    client.menu("sale.sale_menu_root", "crm_ext.crm_churn_history_import_menu")
+    client.click(css=".o_list_button_add")
     client.upload("data", good)
     client.button("Import")
     client.find(xpath="//div[contains(@class, 'o_statusbar_status')]"
