@@ -1,3 +1,5 @@
+import json
+
 from lxml import etree
 
 from odoo.tests import common
@@ -116,3 +118,19 @@ class TestChurnAlertForm(ChurnCase):
         view = self.env["crm.churn.alert"].sudo(self.sales_manager).fields_view_get(
             self.env.ref("crm_ext.crm_churn_alert_view_form").id, "form")
         self.assertIn("crisis_ids", view["fields"])
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestChurnHistoryImportForm(common.SavepointCase):
+    """The file of a started purchase history import cannot be changed in
+    its form (Resume reads the file again)."""
+
+    def test_started_import_is_read_only(self):
+        imports = self.env["crm.churn.history.import"]
+        arch = etree.fromstring(imports.fields_view_get(
+            self.env.ref("crm_ext.crm_churn_history_import_view_form").id, "form")["arch"])
+        for name in ("data", "name", "product_id"):
+            modifiers = json.loads(arch.xpath("//field[@name='%s']" % name)[0].get("modifiers"))
+            self.assertEqual(modifiers.get("readonly"),
+                             [["state", "not in", ["draft", "refused"]]], name)
