@@ -78,7 +78,7 @@
         "data/crm_churn_data.xml",
         "views/crm_churn_alert_views.xml",
         "views/crm_churn_crisis_views.xml",
-        "views/res_config_settings_churn_alert_views.xml",
+        "views/res_config_settings_churn_views.xml",
         "wizards/crm_churn_action_wizard_views.xml",
         "wizards/crm_churn_dismiss_wizard_views.xml",
         "report/crm_churn_report_views.xml",

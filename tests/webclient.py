@@ -160,6 +160,22 @@ class WebClient(object):
                     raise
         self.idle()
 
+    def filter(self, label):
+        """Turn on the filter ``label`` of the search view's Filters menu
+        (the menu shown first by the search view's toggle when hidden)."""
+        self.idle()
+        toggler = "//div[contains(@class, 'o_search_options')]//button" \
+                  "[contains(@class, 'o_dropdown_toggler_btn')][contains(., 'Filters')]"
+        if not [element for element in self.browser.find_elements(By.XPATH, toggler)
+                if element.is_displayed()]:
+            self.click(css=".o_searchview_more")
+        self.click(xpath=toggler)
+        self.click(xpath="//ul[contains(@class, 'o_filters_menu')]/li/a[normalize-space()=%s]"
+                         % xpath_string(label))
+        self.find(xpath="//div[contains(@class, 'o_searchview_facet')][contains(., %s)]"
+                        % xpath_string(label))
+        self.idle()
+
     def switch_view(self, view_type):
         self.click(css=".o_cp_switch_buttons button[data-view-type='%s']" % view_type)
         self.idle()
@@ -184,6 +200,49 @@ class WebClient(object):
 
     def dialog_closed(self):
         self.wait(lambda: not self.find_all(".modal .modal-dialog"), "the dialog to close")
+        self.idle()
+
+    def warning(self, screenshot=None):
+        """The text of the warning dialog the last step should show (a
+        UserError of the server), closed with its button after an optional
+        screenshot; a traceback dialog or the timeout fails."""
+        deadline = time.time() + TIMEOUT
+        dialog = ".modal .o_dialog_warning"
+        while not self.find_all(dialog):
+            if self.find_all(".modal .o_error_detail") or time.time() > deadline:
+                self.screenshot("no-warning")
+                raise AssertionError("%s: no warning dialog but: %s" % (
+                    self.name, self.error_dialog()))
+            time.sleep(0.2)
+        text = self.find_all(dialog)[0].text
+        if screenshot:
+            self.screenshot(screenshot)
+        # not self.click: it fails on the warning it closes
+        self.browser.find_element(By.XPATH, "//div[contains(@class, 'modal')][.//*[contains("
+                                  "@class, 'o_dialog_warning')]]//div[contains(@class, "
+                                  "'modal-footer')]//button").click()
+        self.wait(lambda: not self.find_all(dialog), "the warning to close")
+        return text
+
+    def notification(self, text):
+        """The web client's notification (top right) that says ``text``,
+        as it warns of invalid fields."""
+        return self.find(xpath="//div[contains(@class, 'o_notification')][contains(., %s)]"
+                               % xpath_string(text))
+
+    def upload(self, field, path):
+        """Put the file at ``path`` in the binary field ``field`` of the
+        form (its hidden file input, shown for the browser to type in)."""
+        selector = ".o_form_view .o_field_widget[name='%s'] input[type='file']" % field
+        self.wait(lambda: self.browser.find_elements(By.CSS_SELECTOR, selector),
+                  "the upload field %s" % field)
+        element = self.browser.find_element(By.CSS_SELECTOR, selector)
+        self.browser.execute_script(
+            "for (var node = arguments[0]; node && node.tagName !== 'BODY';"
+            "     node = node.parentElement) {"
+            "  if (getComputedStyle(node).display === 'none') node.style.display = 'block';"
+            "}", element)
+        element.send_keys(str(path))
         self.idle()
 
     def screenshot(self, step):

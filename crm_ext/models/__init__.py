@@ -13,6 +13,7 @@ from . import res_company_churn_alert
 from . import res_config_settings_churn_alert
 from . import res_config_settings_churn
 from . import res_partner
+from . import res_partner_churn
 from . import account_invoice
 from . import account_invoice_line
 from . import account_payment

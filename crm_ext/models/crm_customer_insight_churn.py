@@ -39,6 +39,9 @@ class CrmCustomerInsight(models.Model):
     churn_reason_codes = fields.Char(
         readonly=True, help="The factors of the reasons, the heaviest first.")
     churn_figures = fields.Text(readonly=True, help="The figures of the reasons (JSON).")
+    churn_at_risk = fields.Boolean(
+        "At Churn Risk", compute="_compute_churn_at_risk", search="_search_churn_at_risk",
+        help="The churn risk reaches the company's alert threshold (Settings, Churn Alerts).")
     p_alive = fields.Float(
         "P(alive)", readonly=True, digits=(16, 4), group_operator="avg",
         help="Probability that the customer still buys (BG/NBD model of the company, "
@@ -274,3 +277,24 @@ class CrmCustomerInsight(models.Model):
             "clv_model_spend": values(spend), "clv_model_margin_rate": values(rates),
         })
         return scores
+
+    # the "at risk" filter: from the company's alert threshold
+
+    @api.depends("churn_risk", "company_id.churn_alert_risk_threshold")
+    def _compute_churn_at_risk(self):
+        for insight in self:
+            insight.churn_at_risk = (
+                insight.churn_risk >= insight.company_id.churn_alert_risk_threshold)
+
+    def _search_churn_at_risk(self, operator, value):
+        # ("=" or "!=", a boolean) each row against the alert threshold of
+        # its own company (a database has a handful of companies: one term
+        # each); a row never scored is not at risk
+        wanted = (operator == "=") == bool(value)
+        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        return expression.OR([expression.AND([
+            [("company_id", "=", company.id)],
+            [("churn_risk", ">=", company.churn_alert_risk_threshold)] if wanted else
+            ["|", ("churn_risk", "<", company.churn_alert_risk_threshold),
+             ("churn_risk", "=", False)],
+        ]) for company in companies] or [expression.FALSE_DOMAIN])
