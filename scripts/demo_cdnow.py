@@ -130,6 +130,32 @@ def holdout_predicted(env, model):
     return float((expected * weight).sum()), None
 
 
+def lifetimes_reference(rows):
+    """The BG/NBD parameters ``lifetimes`` fits from the same purchases (its
+    ``summary_data_from_transaction_data`` as of the calibration end, days
+    counted in weeks), or None when lifetimes is not installed (it is a
+    test dependency of crm_ext)."""
+    try:
+        import pandas
+        from lifetimes import BetaGeoFitter
+        from lifetimes.utils import summary_data_from_transaction_data
+    except ImportError:
+        return None
+    transactions = pandas.DataFrame(
+        [(row.ref, row.date) for row in rows if row.date <= CALIBRATION_END],
+        columns=["customer", "date"])
+    summary = summary_data_from_transaction_data(
+        transactions, "customer", "date", observation_period_end=CALIBRATION_END, freq="D")
+    fitter = BetaGeoFitter().fit(summary["frequency"], summary["recency"] / 7.0,
+                                 summary["T"] / 7.0)
+    return {name: float(fitter.params_[name]) for name in ("r", "alpha", "a", "b")}
+
+
+def significant(value, digits=3):
+    """``value`` rounded to ``digits`` significant figures."""
+    return float("%.*g" % (digits, value))
+
+
 def model_card(model):
     """The stored figures of a fitted model, one 'name: value' a line."""
     skip = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date",
@@ -173,6 +199,18 @@ def run(config, database, out=print):
         figures.update({name: model[name] for name in ("r", "alpha", "a", "b")})
         out("fit as of %s: r=%.3f alpha=%.3f a=%.3f b=%.3f log-likelihood=%.2f" % (
             CALIBRATION_END, model.r, model.alpha, model.a, model.b, model.log_likelihood))
+        published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+        out("published (Fader, Hardie & Lee 2005): %s; equal to 2 decimals: %s" % (
+            " ".join("%s=%.3f" % item for item in sorted(published.items())),
+            all(round(model[name], 2) == round(value, 2) for name, value in published.items())))
+        reference = lifetimes_reference(rows)
+        if reference is None:
+            out("lifetimes is not installed: no reference fit")
+        else:
+            out("lifetimes from the same file: %s; equal to 3 significant figures: %s" % (
+                " ".join("%s=%.3f" % item for item in sorted(reference.items())),
+                all(significant(model[name]) == significant(value)
+                    for name, value in reference.items())))
         actual = holdout_actual(rows)
         predicted, why = holdout_predicted(env, model)
         if predicted is None:

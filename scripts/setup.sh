@@ -94,6 +94,6 @@ log_level = info
 
 [queue_job]
 # OCA queue_job's runner (scripts/run.sh loads it): two jobs at a time, the
-# history import's one after the other (they number invoices in one journal)
-channels = root:2,root.crm_ext_history_import:1
+# history import's chunks too (its journal numbers invoices without a lock)
+channels = root:2,root.crm_ext_history_import:2
 CONF
