@@ -4,7 +4,7 @@ from unittest import mock
 from odoo import fields
 from odoo.tests import common
 
-from ..tools import clock
+from ..tools import churn_queries, clock
 from .test_churn_common import ChurnCase
 
 
@@ -181,3 +181,14 @@ class TestChurnRisk(ChurnCase):
             with clock.frozen(self.env, tomorrow):
                 alerts._detect(self.company)
             self.assertEqual(scored, [self.company])
+
+    def test_a_purchase_of_nothing_is_a_purchase_a_refund_is_not(self):
+        # as lifetimes counts CDNOW's free first orders
+        customer = self._customer("Free First Order")
+        self._invoice(customer, "2026-05-01", price=0.0)
+        self._pay(self._invoice(customer, "2026-06-01"))
+        self._invoice(customer, "2026-06-10", invoice_type="out_refund")
+        self.env.cr.execute(churn_queries.PURCHASES, {
+            "company_id": self.company.id, "as_of": "2026-06-30", "holdout_end": "2026-06-30"})
+        days = sorted(day for partner, day in self.env.cr.fetchall() if partner == customer.id)
+        self.assertEqual(days, [-60, -29])

@@ -19,9 +19,11 @@ parameters:
   scoring to these commercial partners.
 
 A purchase is a day on which the customer has posted customer invoices
-(refunds are not purchases) worth more than zero, untaxed, in the company
+(refunds are not purchases) worth zero or more, untaxed, in the company
 currency: the transactions of the BG/NBD and Gamma-Gamma models, as
-``lifetimes.utils.summary_data_from_transaction_data`` counts them per day.
+``lifetimes.utils.summary_data_from_transaction_data`` counts them per day
+(a purchase of nothing, as CDNOW's eight free first orders, is still a
+purchase: the customer came).
 Times are in days; the model divides them by 7 (weeks).
 """
 
@@ -37,7 +39,7 @@ purchase_days AS (
        AND inv.state IN ('open', 'paid')
        AND inv.date_invoice <= %(holdout_end)s
      GROUP BY inv.commercial_partner_id, inv.date_invoice
-    HAVING SUM(COALESCE(inv.insight_net_signed, inv.amount_untaxed_signed::float)) > 0
+    HAVING SUM(COALESCE(inv.insight_net_signed, inv.amount_untaxed_signed::float)) >= 0
 ),
 first_days AS (
     SELECT partner_id, MIN(day) AS first_day
