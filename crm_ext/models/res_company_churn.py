@@ -61,9 +61,9 @@ class ResCompany(models.Model):
     clv_discount_rate = fields.Float("Annual Discount Rate (%)", default=10.0)
     history_import_journal_id = fields.Many2one(
         "account.journal", "Purchase History Journal", readonly=True,
-        help="Where the purchase history import posts and settles the invoices of past "
-             "purchases: made by the first import, numbered without a lock so that its "
-             "chunks run side by side.")
+        help="Where the purchase history import posts the invoices of past purchases, both "
+             "sides on its clearing account: made by the first import, numbered without a "
+             "lock so that its chunks run side by side.")
 
     @api.constrains(*([field for _code, field, _default in FACTORS] + list(THRESHOLDS.values())
                       + ["churn_points_days", "churn_holdout_days", "clv_horizon_months",
