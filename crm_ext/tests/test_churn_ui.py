@@ -134,3 +134,28 @@ class TestChurnHistoryImportForm(common.SavepointCase):
             modifiers = json.loads(arch.xpath("//field[@name='%s']" % name)[0].get("modifiers"))
             self.assertEqual(modifiers.get("readonly"),
                              [["state", "not in", ["draft", "refused"]]], name)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestPAliveShownOnlyWithAModel(common.TransactionCase):
+    """Without a usable churn model P(alive) is unknown, stored as nothing and
+    read as 0: every view hides it then (P(alive) of a BG/NBD model is never
+    0), rather than show 0.0000, "certainly gone"."""
+
+    def test_every_p_alive_hidden_when_zero(self):
+        views = {"res.partner": ("form", "tree"), "crm.customer.insight": ("form", "tree"),
+                 "crm.churn.alert": ("form", "tree")}
+        checked = 0
+        for model, view_types in sorted(views.items()):
+            for view_type in view_types:
+                arch = self.env[model].fields_view_get(view_type=view_type)["arch"]
+                for node in etree.fromstring(arch).iter("field"):
+                    if node.get("name") not in ("p_alive", "expected_purchases_90d"):
+                        continue
+                    invisible = json.loads(node.get("modifiers") or "{}").get("invisible")
+                    self.assertEqual(invisible, [["p_alive", "=", 0]],
+                                     "%s %s view: %s" % (model, view_type, node.get("name")))
+                    checked += 1
+        # the partner's insight tab and list, the insight's form and list, the alert's
+        self.assertEqual(checked, 8)
