@@ -21,7 +21,10 @@ import demo_cdnow  # noqa: E402 (scripts/ is not a package)
 def main():
     args = common.argument_parser().parse_args()
     database = os.environ.get("BENCH_CDNOW_DB", "crm_ext_bench_cdnow")
-    figures = demo_cdnow.run(args.config, database, out=lambda line: None)
+    # the details (the comparison with lifetimes and the published
+    # parameters, the holdout, the model card) on stderr
+    figures = demo_cdnow.run(args.config, database,
+                             out=lambda line: print(line, file=sys.stderr, flush=True))
     formats = (("customers", "%d"), ("purchases", "%d"), ("import_s", "%.1f"),
                ("r", "%.3f"), ("alpha", "%.3f"), ("a", "%.3f"), ("b", "%.3f"),
                ("holdout_error_pct", "%.1f"))
