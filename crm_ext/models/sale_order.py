@@ -22,6 +22,28 @@ class SaleOrder(models.Model):
         "Points Redeemed", compute="_compute_loyalty_points_redeemed",
         help="Points redeemed on this order and not given back.")
 
+    loyalty_member = fields.Boolean(
+        "Loyalty Member", compute="_compute_loyalty_member",
+        help="The customer has a card in the loyalty program running for the order's "
+             "company: points can be redeemed on the order.")
+
+    @api.depends("partner_id", "company_id")
+    def _compute_loyalty_member(self):
+        for order in self:
+            order.loyalty_member = bool(order._loyalty_program_member()[1])
+
+    def _loyalty_program_member(self):
+        """(program, member): the loyalty program running for the order's
+        company and the customer's card in it, as the superuser (empty
+        recordsets when there is none)."""
+        program = self.env["crm.loyalty.program"].sudo().browse()
+        if self.company_id:
+            program = program._active_program(self.company_id)
+        member = self.env["crm.loyalty.member"].sudo().browse()
+        if program and self.partner_id:
+            member = member._member_of(program, self.partner_id, enrol=False)
+        return program, member
+
     def _compute_loyalty_points_redeemed(self):
         # the customer reading its order through the portal sees its points,
         # not the ledger

@@ -105,9 +105,32 @@ class TestLoyaltyUi(common.SavepointCase):
         self.assertEqual(wizard.balance, 1000.0)
         # 50% of 1000.00 is 50000 points: the balance limits
         self.assertEqual(wizard.max_points, 1000.0)
-        self.assertEqual(wizard.points, 1000.0)
-        self.assertAlmostEqual(wizard.value, 10.0)
+        # it starts at nothing, with what a point is worth beside
+        self.assertEqual((wizard.points, wizard.value), (0.0, 0.0))
+        self.assertAlmostEqual(wizard.point_value, 0.01)
+        self.assertEqual(wizard.balance_after, 1000.0)
         self.assertEqual(wizard.min_points, 100.0)
+        wizard.points = 400.0
+        self.assertAlmostEqual(wizard.value, 4.0)
+        self.assertEqual(wizard.balance_after, 600.0)
+
+    def test_redeem_wizard_starts_at_the_points_already_redeemed(self):
+        order = self._quotation()
+        first = self._redeem_wizard(order, self.salesman)
+        first.points = 400.0
+        first.action_apply()
+        self.member.invalidate_cache()
+        again = self._redeem_wizard(order, self.salesman)
+        # redeeming again replaces the 400: applying it as it opens changes nothing
+        self.assertEqual((again.points, again.balance, again.balance_after), (400.0, 600.0, 600.0))
+        again.action_apply()
+        self.assertEqual(self._balance(), 600.0)
+
+    def test_redeem_button_only_for_members(self):
+        order = self._quotation()
+        self.assertTrue(order.loyalty_member)
+        order.partner_id = self.env["res.partner"].create({"name": "No Card", "is_company": True})
+        self.assertFalse(order.loyalty_member)
 
     def test_redeem_wizard_maximum_is_the_share_of_the_order(self):
         # 50% of 6.00 is 3.00: 300 points

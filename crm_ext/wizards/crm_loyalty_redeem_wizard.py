@@ -30,9 +30,16 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
     points = fields.Float(
         "Points to Redeem", default=lambda self: self._default_points(),
         help="The points redeemed on this order in all: redeeming again replaces the "
-             "points already redeemed on it.")
+             "points already redeemed on it (what it starts at; nothing on a new order).")
+    point_value = fields.Float(
+        "Value of a Point", digits=(16, 4), compute="_compute_figures",
+        help="What a point is worth on this order, in its currency.")
     value = fields.Monetary(
         "Discount", compute="_compute_value", help="Points x the value of a point.")
+    balance_after = fields.Float(
+        "Balance After", compute="_compute_value",
+        help="The customer's points once these are redeemed on this order (the points "
+             "already redeemed on it given back first).")
 
     def _default_order_id(self):
         context = self.env.context
@@ -41,9 +48,11 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
         return False
 
     def _default_points(self):
+        # the points already redeemed on the order: nothing on a new one (the
+        # salesperson says how many; the most is shown beside)
         order = self.env["sale.order"].browse(
             self.env.context.get("default_order_id") or self._default_order_id())
-        return self._redeem_figures(order)["max_points"] if order else 0.0
+        return order._loyalty_points_outstanding() if order else 0.0
 
     @api.depends("order_id")
     def _compute_figures(self):
@@ -54,6 +63,8 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
             wizard.balance = figures["balance"]
             wizard.max_points = figures["max_points"]
             wizard.min_points = figures["min_points"]
+            wizard.point_value = (wizard.order_id._loyalty_point_worth(figures["program"])
+                                  if figures["program"] else 0.0)
 
     @api.depends("points", "order_id")
     def _compute_value(self):
@@ -61,6 +72,10 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
             # the discount line's amount, as sale.order.apply_loyalty_points computes it
             wizard.value = (wizard.order_id._loyalty_points_value(
                 wizard.program_id, wizard.points) if wizard.program_id else 0.0)
+            outstanding = (wizard.order_id._loyalty_points_outstanding()
+                           if wizard.member_id and isinstance(wizard.order_id.id, int) else 0.0)
+            wizard.balance_after = (wizard.balance + outstanding - wizard.points
+                                    if wizard.member_id else 0.0)
 
     @api.multi
     def action_apply(self):
@@ -82,12 +97,8 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
     def _redeem_figures(self, order):
         """The program, member, balance and the most points redeemable on
         ``order``, by the rules of :meth:`sale.order.apply_loyalty_points`."""
-        program = self.env["crm.loyalty.program"].sudo().browse()
-        if order:
-            program = program._active_program(order.company_id)
-        member = self.env["crm.loyalty.member"].sudo().browse()
-        if program:
-            member = member._member_of(program, order.partner_id, enrol=False)
+        program, member = (order._loyalty_program_member() if order else (
+            self.env["crm.loyalty.program"].browse(), self.env["crm.loyalty.member"].browse()))
         balance = member.balance if member else 0.0
         max_points = order._loyalty_points_redeemable(program, balance) if member else 0.0
         return {
