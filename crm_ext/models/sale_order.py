@@ -23,7 +23,7 @@ class SaleOrder(models.Model):
         help="Points redeemed on this order and not given back.")
 
     loyalty_member = fields.Boolean(
-        "Loyalty Member", compute="_compute_loyalty_member",
+        compute="_compute_loyalty_member",
         help="The customer has a card in the loyalty program running for the order's "
              "company: points can be redeemed on the order.")
 

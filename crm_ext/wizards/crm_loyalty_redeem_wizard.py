@@ -37,7 +37,7 @@ class CrmLoyaltyRedeemWizard(models.TransientModel):
     value = fields.Monetary(
         "Discount", compute="_compute_value", help="Points x the value of a point.")
     balance_after = fields.Float(
-        "Balance After", compute="_compute_value",
+        compute="_compute_value",
         help="The customer's points once these are redeemed on this order (the points "
              "already redeemed on it given back first).")
 
