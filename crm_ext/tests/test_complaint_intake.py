@@ -1,3 +1,7 @@
+import json
+
+from lxml import etree
+
 from odoo.tests import common
 
 from .test_complaint_common import ComplaintCase
@@ -74,3 +78,19 @@ class TestComplaintIntake(ComplaintCase):
         self.assertEqual(self.complaint_model.search_count(
             [("partner_id", "=", self.customer.id)]), 1)
         self.assertIn("Re: Broken cups", complaint.message_ids.mapped("subject"))
+
+    def test_a_complaint_logged_from_any_customer(self):
+        salesman = self._user("intake_salesman", "Intake Salesman",
+                              ["sales_team.group_sale_salesman"])
+        newcomer = self.env["res.partner"].create({"name": "No Complaint Yet",
+                                                   "is_company": True, "customer": True})
+        partners = self.env["res.partner"].sudo(salesman)
+        arch = etree.fromstring(partners.fields_view_get(view_type="form")["arch"])
+        button = arch.xpath("//div[@name='button_box']/button[@name='action_view_complaints']"
+                            "[field[@name='complaint_count']]")
+        # shown with no complaint yet: not hidden by the count
+        self.assertEqual(json.loads(button[0].get("modifiers") or "{}").get("invisible"), None)
+        action = partners.browse(newcomer.id).action_view_complaints()
+        complaint = self.complaint_model.sudo(salesman).with_context(
+            action["context"]).create({"name": "First one"})
+        self.assertEqual(complaint.partner_id, newcomer)
