@@ -1,7 +1,7 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The liability check of crm.loyalty.program: its points outstanding against its account."""
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..exceptions import LoyaltyManagersOnlyError
 from ..tools import access
@@ -55,6 +55,30 @@ class CrmLoyaltyProgram(models.Model):
             raise LoyaltyManagersOnlyError(self, liability=True)
         access.check_readable(self)
         return self._liability_check()
+
+    @api.multi
+    def action_view_liability_items(self):
+        """The posted journal items of these programs' liability accounts,
+        as accountants audit them (Invoicing > Loyalty > Liability Journal
+        Items: every program's; a program's form: its own).
+
+        :returns: the window action of Odoo's journal items (a dict) on
+            those items (none for programs that book no points).
+        :raises AccessError: the caller is neither an accountant (Billing)
+            nor a loyalty manager, or may not read these programs or
+            journal items.
+        """
+        if not self.user_has_groups("account.group_account_invoice,"
+                                    "crm_ext.crm_loyalty_program_group_manager"):
+            raise LoyaltyManagersOnlyError(self, liability=True)
+        access.check_readable(self)
+        self.env["account.move.line"].check_access_rights("read")
+        action = self.env.ref("account.action_account_moves_all_a").read()[0]
+        action.update(
+            name=_("Loyalty Liability Journal Items"), context={},
+            domain=[("account_id", "in", self.mapped("liability_account_id").ids),
+                    ("move_id.state", "=", "posted")])
+        return action
 
     def _liability_check(self):
         """See :meth:`check_liability`, without its access checks."""

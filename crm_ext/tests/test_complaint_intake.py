@@ -92,5 +92,5 @@ class TestComplaintIntake(ComplaintCase):
         self.assertEqual(json.loads(button[0].get("modifiers") or "{}").get("invisible"), None)
         action = partners.browse(newcomer.id).action_view_complaints()
         complaint = self.complaint_model.sudo(salesman).with_context(
-            action["context"]).create({"name": "First one"})
+            **action["context"]).create({"name": "First one"})
         self.assertEqual(complaint.partner_id, newcomer)

@@ -1,6 +1,6 @@
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import common
 
 from .test_loyalty_common import LoyaltyCase
@@ -75,6 +75,21 @@ class TestLoyaltyLiability(LoyaltyCase):
         self.assertEqual((check["outstanding_value"], check["liability_balance"],
                           check["difference"]), (10.0, 7.5, -2.5))
         self.assertEqual(self.program.liability_difference, -2.5)
+
+    def test_accountant_opens_the_liability_journal_items(self):
+        self.program.earn_on = "posted"
+        self._sell(self.customer, 2000.0)
+        server_action = self.env.ref("crm_ext.crm_loyalty_program_action_liability_items")
+        action = server_action.sudo(self.accountant).with_context(
+            active_model="crm.loyalty.program").run()
+        items = self.env["account.move.line"].sudo(self.accountant).search(action["domain"])
+        self.assertEqual(items.mapped("account_id"), self.liability_account)
+        self.assertAlmostEqual(sum(items.mapped("balance")), -20.0)
+        self.assertEqual(action["res_model"], "account.move.line")
+
+    def test_salesperson_cannot_open_the_liability_journal_items(self):
+        with self.assertRaises(AccessError):
+            self.program.sudo(self.salesman).action_view_liability_items()
 
     # property-based: a random sequence of operations, each example rolled back
 
