@@ -250,3 +250,18 @@ class TestCustomerInsightPartner(InsightCase):
             self.accountant).read()[0]
         self.assertEqual(self.env[figures["res_model"]].sudo(self.accountant).search(
             [("partner_id", "=", customer.id)]).net_invoiced, 250.0)
+
+    def test_needs_attention_filters_find_the_segments_customers(self):
+        at_risk = self.env.ref("crm_ext.crm_customer_segment_at_risk")
+        insight = self.env["crm.customer.insight"].search([("partner_id", "=", self.grower.id)])
+        insight.segment_id = at_risk
+        partners = self.env["res.partner"].sudo(self.salesman)
+        arch = etree.fromstring(partners.fields_view_get(view_type="search")["arch"])
+        filters = {node.get("name"): node.get("domain") for node in arch.iter("filter")}
+        for name, xmlid in (("segment_at_risk", "crm_customer_segment_at_risk"),
+                            ("segment_cant_lose", "crm_customer_segment_cant_lose"),
+                            ("segment_need_attention", "crm_customer_segment_need_attention")):
+            segment = self.env.ref("crm_ext." + xmlid)
+            self.assertEqual(filters[name], "[('customer_segment_id', '=', %d)]" % segment.id)
+        found = partners.search(self.domain + [("customer_segment_id", "=", at_risk.id)])
+        self.assertEqual(found, self.grower)
