@@ -14,6 +14,9 @@ node:nodejs
 npm:npm
 "
 [ "${WITH_BROWSER:-1}" = 1 ] && REQUIREMENTS="$REQUIREMENTS /usr/bin/chromium:chromium /usr/bin/chromedriver:chromium-driver"
+# wkhtmltopdf prints Odoo's PDF reports (Debian's 0.12.6 runs headless);
+# pdftotext (poppler-utils) lets the tests read them back
+[ "${WITH_PDF:-1}" = 1 ] && REQUIREMENTS="$REQUIREMENTS /usr/bin/wkhtmltopdf:wkhtmltopdf /usr/bin/pdftotext:poppler-utils"
 missing=""
 command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || missing="postgresql"

@@ -55,3 +55,4 @@ from . import test_bulk_update
 from . import test_churn_risk_loyalty
 from . import test_churn_history_import
 from . import test_churn_ui
+from . import test_report_pdf

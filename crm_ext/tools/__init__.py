@@ -1,4 +1,5 @@
 # Code that is not a model: the clock, operations in progress on a cursor,
 # access checks, prepared statements, SQL and the working-time engine; the
 # churn statistics (bgnbd, gamma_gamma, model_card, max_likelihood: pure
-# numpy/scipy, no Odoo import); the history import's CSV reader.
+# numpy/scipy, no Odoo import); the history import's CSV reader; what the
+# installed wkhtmltopdf can do (wkhtmltopdf.py).
