@@ -11,8 +11,8 @@ DIST=${DIST:-$LOCAL/dist}
 
 git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1 \
   || die "not a git checkout: setup/crm_ext takes crm_ext's files from git (clone the repository)"
-untracked=$(git -C "$ROOT" ls-files --others --exclude-standard -- crm_ext)
-[ -z "$untracked" ] || log "not in the wheel until added to git: $(echo $untracked)"
+untracked=$(git -C "$ROOT" ls-files --others --exclude-standard -- crm_ext | tr '\n' ' ')
+[ -z "$untracked" ] || log "not in the wheel until added to git: $untracked"
 
 version=$("$PY" -c "import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read())['version'])" \
   "$ROOT/crm_ext/__manifest__.py")

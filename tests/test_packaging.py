@@ -149,3 +149,6 @@ def test_module_installs_from_the_wheel(packaged):
     states, module_file = check.stdout.strip().splitlines()[-2:]
     assert ast.literal_eval(states) == {"crm_ext": "installed", "queue_job": "installed"}
     assert module_file.startswith(str(venv))
+    problems = [line for line in odoo_log.read_text().splitlines()
+                if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")]
+    assert problems == []
