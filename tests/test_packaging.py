@@ -6,8 +6,7 @@ virtualenv that holds only what a server running Odoo 11 from its wheels has
 crm_ext is then installed from it into a fresh database by that virtualenv's
 ``odoo``, with an addons path holding only the virtualenv's ``odoo/addons``.
 pip's cache makes the virtualenv quick (about a minute once the project's own
-set-up has filled it); pip compiles no bytecode there (--no-compile: Odoo's
-thousands of modules, of which a server imports a few).
+set-up has filled it: 2 min 4 s in all here, on 2 cores).
 """
 import ast
 import configparser
@@ -71,16 +70,16 @@ def packaged(artifacts_dir):
     constraints = ("-c", ROOT / "constraints.txt")
     _run([sys.executable, "-m", "venv", venv], log)
     # as scripts/setup.sh: the legacy builds, the "odoo" distribution, Odoo 11
-    _run([pip, "install", "-q", "--no-compile", "vatnumber==1.2", "suds-jurko==0.6"], log,
+    _run([pip, "install", "-q", "vatnumber==1.2", "suds-jurko==0.6"], log,
          env={"PIP_CONSTRAINT": str(ROOT / "constraints-legacy-build.txt")})
-    _run([pip, "install", "-q", "--no-compile", *constraints,
+    _run([pip, "install", "-q", *constraints,
           ROOT / "packaging" / "odoo-meta"], log)
     # the host layer, without the project's own requirements (which name
     # crm_ext's too: they must come from the wheel)
-    _run([pip, "install", "-q", "--no-compile", "--no-deps", ROOT], log)
+    _run([pip, "install", "-q", "--no-deps", ROOT], log)
     before = _installed(venv)
     report = tmp / "pip-report.json"
-    _run([pip, "install", "-q", "--no-compile", *constraints, "--report", report, wheel], log)
+    _run([pip, "install", "-q", *constraints, "--report", report, wheel], log)
     yield {"wheel": wheel, "venv": venv, "before": before, "conf": conf, "log": log,
            "tmp": tmp, "report": json.loads(report.read_text())}
     shutil.rmtree(str(tmp), ignore_errors=True)
