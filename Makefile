@@ -5,10 +5,11 @@
 #   make host-check  Odoo's own test suites under the host compatibility layer
 #   make bench       the benchmarks in bench/ (prints 'bench …' lines)
 #   make demo-cdnow  CDNOW's sample through the history import, the churn model fitted
+#   make wheel       the wheel odoo11-addon-crm_ext in .local/dist/ (setup/crm_ext)
 #   make stop        stop the private PostgreSQL
 SHELL := /bin/bash
 
-.PHONY: setup run test host-check bench demo-cdnow stop i18n readme
+.PHONY: setup run test host-check bench demo-cdnow stop i18n readme wheel
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +28,9 @@ bench: setup
 
 demo-cdnow: setup
 	@scripts/demo-cdnow.sh
+
+wheel: setup
+	@scripts/wheel.sh
 
 stop:
 	@scripts/pg.sh stop
