@@ -56,6 +56,9 @@ class CrmComplaint(models.Model):
     name = fields.Char(
         "Reference", required=True, copy=False, readonly=True, index=True,
         default=lambda self: _("New"))
+    subject = fields.Char(
+        track_visibility="onchange",
+        help="What the complaint is about, in a few words (an email's subject).")
     company_id = fields.Many2one(
         "res.company", required=True, index=True,
         default=lambda self: self.env.user.company_id)

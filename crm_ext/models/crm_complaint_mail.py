@@ -47,6 +47,7 @@ class CrmComplaint(models.Model):
         values.setdefault("channel", "email")
         # the reference comes from the sequence, not from the subject
         values.setdefault("name", _("New"))
+        values.setdefault("subject", msg_dict.get("subject") or False)
         values.setdefault("description", msg_dict.get("body") or "")
         if msg_dict.get("date"):
             values.setdefault("date_received", msg_dict["date"])

@@ -56,6 +56,15 @@ class TestComplaintIntake(ComplaintCase):
         self.assertEqual(complaint.stage_id, self.stage_new)
         self.assertEqual(complaint.sla_id, self.sla)
         self.assertIn("Broken cups", complaint.message_ids.mapped("subject"))
+        # the email's subject is the complaint's, shown on its cards and lists
+        self.assertEqual(complaint.subject, "Broken cups")
+        self.assertEqual(self.complaint_model.search([("subject", "ilike", "broken")]), complaint)
+
+    def test_subject_shown_on_cards_lists_and_form(self):
+        for view_type in ("tree", "kanban", "form"):
+            arch = etree.fromstring(self.complaint_model.fields_view_get(
+                view_type=view_type)["arch"])
+            self.assertTrue(arch.xpath("//field[@name='subject']"), view_type)
 
     def test_known_sender_and_contact_of_a_company(self):
         complaint = self._receive("complaining@example.com")
