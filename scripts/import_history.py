@@ -1,14 +1,15 @@
 """Import a CSV of past purchases into a database now: the history import of
 crm_ext (crm.churn.history.import) without queue_job, for operators.  The
 file is checked whole first: a refused file imports nothing, and its
-refused rows are printed with their line numbers.  The customers, the
-purchase history journal and its numbering are made first, then the chunks
-of rows are imported by ``--jobs`` worker processes side by side (one per
-core by default), each chunk committed on its own: stopped, the same
+refused rows are printed with their line numbers.  The purchase history
+journal and its numbering are made first, then the chunks of rows (whole
+customers, each chunk making the customers it does not find) are imported
+by ``--jobs`` worker processes side by side (one per core by default), each
+chunk committed on its own: stopped, the same
 command run again on the same file resumes the import.  A chunk that meets
 a lock or serialization conflict is rolled back and tried again.
 
-Usage: scripts/import-history.sh FILE DB [--company ID] [--jobs N]
+Usage: scripts/import-history.sh FILE DB [--company ID] [--jobs N] [--chunk-rows N]
 (the format of FILE: crm_ext/tools/history_csv.py).
 """
 import argparse
@@ -60,7 +61,7 @@ def import_file(env, path, company=None, out=print, jobs=None, chunk_rows=None):
     env.cr.commit()  # the import is on record
 
     def import_chunks(starts):
-        env.cr.commit()  # the customers, the journal and its numbering
+        env.cr.commit()  # the journal and its numbering
         started = time.time()
         workers = min(jobs or os.cpu_count() or 1, len(starts))
         tasks = [(run.id, start) for start in starts]

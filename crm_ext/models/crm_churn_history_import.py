@@ -128,8 +128,7 @@ class CrmChurnHistoryImport(models.Model):
 
     def _rows(self):
         """The rows of the file, customer by customer (a chunk then holds
-        all or most of a customer's purchases, settled at once, and chunks
-        side by side seldom share a customer), and its refusals (see
+        whole customers, see :meth:`_chunks`), and its refusals (see
         tools/history_csv)."""
         today = clock.now(self.env).date()
         rows, refusals = history_csv.parse(base64.b64decode(self.data or b""), today)
@@ -260,7 +259,7 @@ class CrmChurnHistoryImport(models.Model):
         """The chunks of ``rows`` (the file's, customer by customer), as
         [(start, end)] indexes: :attr:`chunk_rows` rows each, or more to
         keep each customer whole, so that chunks side by side never make
-        nor settle the same customer."""
+        the same customer nor post for it."""
         chunks, start = [], 0
         for index in range(1, len(rows) + 1):
             if index == len(rows) or (index - start >= self.chunk_rows

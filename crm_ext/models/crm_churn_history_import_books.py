@@ -73,11 +73,6 @@ class CrmChurnHistoryImport(models.Model):
             "reconcile": False, "company_id": company.id,
         })
 
-    def _clearing_account_id(self):
-        """The id of the account both sides of the imported invoices are
-        booked on."""
-        return self._journal().default_debit_account_id.id
-
     def _prepare_numbering(self, rows):
         """The journal, and the numbering of each year of ``rows`` made
         before the chunks (the first invoice of a year makes it otherwise,

@@ -29,7 +29,8 @@ class CrmChurnHistoryImport(models.Model):
         products = self._row_products(rows)
         journal = self._journal().with_env(env)
         # what the invoices of a customer or a product share, read at once
-        account_id = self._clearing_account_id()
+        # both sides on the journal's clearing account (see _journal)
+        account_id = journal.default_debit_account_id.id
         partner_values = self._partner_invoice_values(
             env["res.partner"].browse(sorted({partner.id for partner in customers.values()})),
             account_id)

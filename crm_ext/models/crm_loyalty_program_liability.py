@@ -50,10 +50,7 @@ class CrmLoyaltyProgram(models.Model):
             read this program.
         :raises ValueError: not exactly one program.
         """
-        if not self.user_has_groups("account.group_account_invoice,"
-                                    "crm_ext.crm_loyalty_program_group_manager"):
-            raise LoyaltyManagersOnlyError(self, liability=True)
-        access.check_readable(self)
+        self._check_liability_reader()
         return self._liability_check()
 
     @api.multi
@@ -68,10 +65,7 @@ class CrmLoyaltyProgram(models.Model):
             nor a loyalty manager, or may not read these programs or
             journal items.
         """
-        if not self.user_has_groups("account.group_account_invoice,"
-                                    "crm_ext.crm_loyalty_program_group_manager"):
-            raise LoyaltyManagersOnlyError(self, liability=True)
-        access.check_readable(self)
+        self._check_liability_reader()
         self.env["account.move.line"].check_access_rights("read")
         action = self.env.ref("account.action_account_moves_all_a").read()[0]
         action.update(
@@ -79,6 +73,15 @@ class CrmLoyaltyProgram(models.Model):
             domain=[("account_id", "in", self.mapped("liability_account_id").ids),
                     ("move_id.state", "=", "posted")])
         return action
+
+    def _check_liability_reader(self):
+        """Raise AccessError unless the caller audits the liability: an
+        accountant (Billing) or a loyalty manager who may read these
+        programs (``LoyaltyManagersOnlyError`` otherwise)."""
+        if not self.user_has_groups("account.group_account_invoice,"
+                                    "crm_ext.crm_loyalty_program_group_manager"):
+            raise LoyaltyManagersOnlyError(self, liability=True)
+        access.check_readable(self)
 
     def _liability_check(self):
         """See :meth:`check_liability`, without its access checks."""

@@ -14,8 +14,9 @@ from psycopg2 import sql
 
 #: the text COPY reads for NULL
 NULL = "\\N"
-#: the characters COPY's text format needs escaped, and their escapes
+#: the types of a column written without a function call per value
 _NUMBERS = {int, float, type(None)}
+#: the characters COPY's text format needs escaped, and their escapes
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
