@@ -14,6 +14,8 @@ node:nodejs
 npm:npm
 "
 [ "${WITH_BROWSER:-1}" = 1 ] && REQUIREMENTS="$REQUIREMENTS /usr/bin/chromium:chromium /usr/bin/chromedriver:chromium-driver"
+# the browser tests' screenshots of the Chinese user interface need CJK glyphs
+[ "${WITH_BROWSER:-1}" = 1 ] && REQUIREMENTS="$REQUIREMENTS /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk"
 # wkhtmltopdf prints Odoo's PDF reports (Debian's 0.12.6 runs headless);
 # pdftotext (poppler-utils) lets the tests read them back
 [ "${WITH_PDF:-1}" = 1 ] && REQUIREMENTS="$REQUIREMENTS /usr/bin/wkhtmltopdf:wkhtmltopdf /usr/bin/pdftotext:poppler-utils"
