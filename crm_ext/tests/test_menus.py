@@ -125,9 +125,8 @@ class TestMenus(common.SavepointCase):
     def test_every_window_action_reachable_from_the_application(self):
         """Each of crm_ext's screens is a menu of the application or a
         panel of its dashboard (wizards and a record's own lists aside)."""
-        reachable = self._crm_ext_menus().filtered(
-            lambda menu: self._in_tree(menu, ROOT)).mapped("action")
-        reachable = {(action._name, action.id) for action in reachable}
+        reachable = {(menu.action._name, menu.action.id) for menu in self._crm_ext_menus()
+                     if menu.action and self._in_tree(menu, ROOT)}
         reachable |= {(action._name, action.id) for action in self._panels(self.admin).values()}
         actions = self.env["ir.actions.act_window"].browse(self.env["ir.model.data"].search([
             ("module", "=", "crm_ext"), ("model", "=", "ir.actions.act_window")]).mapped("res_id"))
