@@ -619,7 +619,7 @@ def _dashboard(client, name):
     and returns {panel title: panel element}."""
     client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_dashboard_menu")
     client.find(css=".o_dashboard .oe_action")
-    drawn = ".oe_content svg, .oe_content table, .oe_content .o_view_nocontent"
+    drawn = ".oe_content svg, .oe_content table, .oe_content .oe_view_nocontent"
     client.wait(lambda: all(panel.find_elements(By.CSS_SELECTOR, drawn) for panel in
                             client.find_all(".o_dashboard .oe_action")),
                 "every panel of the dashboard to draw")
@@ -640,7 +640,7 @@ def test_sales_manager_dashboard(users, scenario, browser, odoo_server, artifact
         "Segment Distribution", "Lifecycle Funnel", "Churn Rate Trend",
         "Open Complaints by SLA Status", "Open Churn Alerts by Owner",
         "Loyalty Liability"}, sorted(panels)
-    for title in ("Segment Distribution", "Lifecycle Funnel"):
+    for title in ("Segment Distribution", "Lifecycle Funnel", "Churn Rate Trend"):
         assert panels[title].find_elements(By.CSS_SELECTOR, ".o_graph svg"), title
     for title in ("Open Complaints by SLA Status", "Open Churn Alerts by Owner"):
         assert panels[title].find_elements(By.CSS_SELECTOR, ".o_pivot td.o_pivot_cell_value"), \
@@ -657,6 +657,7 @@ def test_sales_manager_dashboard(users, scenario, browser, odoo_server, artifact
     _dashboard(client, "dashboard-back")
     client.click(xpath=DASHBOARD_PANEL + "[.//span[normalize-space()='Loyalty Liability']]"
                  "//tr[contains(@class, 'o_data_row')]")
+    client.tab("Accounting")
     client.find(css=".o_form_view .o_field_widget[name='liability_difference']")
     client.screenshot("dashboard-liability-program")
     client.check()
