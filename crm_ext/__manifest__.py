@@ -20,6 +20,7 @@
         "mail",
         "rating",
         "queue_job",
+        "board",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "numpy", "scipy"],
@@ -38,6 +39,7 @@
         "data/crm_churn_model_data.xml",
         "data/crm_loyalty_data.xml",
         "data/crm_loyalty_mail_template_data.xml",
+        "views/crm_retention_menus.xml",
         "views/crm_customer_insight_views.xml",
         "views/crm_churn_model_views.xml",
         "views/crm_customer_segment_views.xml",
@@ -88,6 +90,7 @@
         "views/crm_churn_menus.xml",
         "data/crm_churn_history_import_data.xml",
         "views/crm_churn_history_import_views.xml",
+        "views/crm_dashboard_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -154,7 +154,7 @@ def test_complaint_officer_credits_a_complaint(users, scenario, browser, odoo_se
     credit note of the lines chosen in its wizard."""
     client = _session("officer", users, browser, odoo_server, artifacts_dir)
     complaint = scenario["complaints"]["credit"]
-    client.menu("sale.sale_menu_root", "crm_ext.crm_complaint_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_complaint_menu")
     client.find(css=".o_kanban_view .o_kanban_group")
     client.screenshot("complaints-kanban")
     client.search(complaint["name"])
@@ -213,7 +213,7 @@ def test_sales_manager(users, scenario, browser, odoo_server, artifacts_dir,
     """The insight menus and their analysis views, the loyalty program,
     the complaint analysis."""
     client = _session("manager", users, browser, odoo_server, artifacts_dir)
-    client.menu("sale.sale_menu_root", "crm_ext.crm_customer_insight_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_customer_insight_menu")
     client.find(css=".o_list_view .o_group_header")
     client.switch_view("kanban")
     client.find(css=".o_kanban_view .o_kanban_record")
@@ -242,7 +242,7 @@ def test_sales_manager(users, scenario, browser, odoo_server, artifacts_dir,
     client.find(xpath="//*[normalize-space()='Liability Check']")
     client.screenshot("loyalty-program")
 
-    client.menu("crm_ext.crm_complaint_menu_report", "crm_ext.crm_complaint_report_menu")
+    client.menu("crm_ext.crm_complaint_report_menu")
     _pivot_then_graph(client, "complaint-analysis")
     client.check()
 
@@ -288,15 +288,13 @@ def test_accountant(users, scenario, browser, odoo_server, artifacts_dir,
 def test_admin(users, scenario, browser, odoo_server, artifacts_dir, screenshot_on_failure):
     """crm_ext's settings, SLA policies, stages, segments and grades."""
     client = _session("admin", users, browser, odoo_server, artifacts_dir)
-    client.menu("sale.sale_menu_root", "sale.menu_sale_general_settings")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_retention_menu_settings")
     client.show(client.find(xpath="//h2[normalize-space()='Customer Insight']"))
     client.find(css=".o_field_widget[name='insight_window_days']")
     client.screenshot("settings")
-    _list(client, "sla-policies", "crm_ext.crm_complaint_menu_config",
-          "crm_ext.crm_complaint_sla_menu")
+    _list(client, "sla-policies", "crm_ext.crm_complaint_sla_menu")
     _first_record(client, "sla-policy", "resolve_hours")
-    _list(client, "complaint-stages", "crm_ext.crm_complaint_menu_config",
-          "crm_ext.crm_complaint_stage_menu")
+    _list(client, "complaint-stages", "crm_ext.crm_complaint_stage_menu")
     _first_record(client, "complaint-stage", "stage_kind")
     _list(client, "segments", "crm_ext.crm_customer_segment_menu")
     _first_record(client, "segment", "r_min")
@@ -408,7 +406,7 @@ def test_salesperson_churn(users, scenario, churn, browser, odoo_server, artifac
     customers at risk by the list's filter."""
     client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
     name = churn["customer"]
-    client.menu("sale.sale_menu_root", "crm_ext.crm_churn_alert_menu_mine")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_churn_alert_menu_mine")
     card = client.find(xpath="//div[contains(@class, 'o_kanban_record')]"
                              "[.//*[normalize-space()=%s]]" % xpath_string(name))
     assert re.search(r"Risk \d+", card.text), card.text
@@ -462,7 +460,7 @@ def test_sales_manager_churn(users, scenario, churn, browser, odoo_server, artif
     without, clearly), the crises, the KPIs, the churn models fitted now
     with their card; the Settings are the administrator's."""
     client = _session("manager", users, browser, odoo_server, artifacts_dir)
-    client.menu("sale.sale_menu_root", "crm_ext.crm_churn_alert_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_churn_alert_menu")
     client.find(css=".o_kanban_view .o_kanban_record")
     client.screenshot("churn-team-kanban")
     client.switch_view("list")
@@ -491,7 +489,7 @@ def test_sales_manager_churn(users, scenario, churn, browser, odoo_server, artif
     alert = scenario["call"]("crm.churn.alert", "read", [churn["other"]], ["state"])[0]
     assert alert["state"] == "dismissed", alert
 
-    client.menu("sale.sale_menu_root", "crm_ext.crm_churn_crisis_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_churn_crisis_menu")
     client.find(css=".o_list_view")
     client.screenshot("churn-crises")
     if client.find_all(".o_list_view .o_data_row"):
@@ -516,7 +514,8 @@ def test_sales_manager_churn(users, scenario, churn, browser, odoo_server, artif
         # the crm_ext tests on the same database count the models they fit
         call("crm.churn.model", "unlink", call("crm.churn.model", "search", [
             ("id", "not in", models)]))
-    _menus_absent(client, "sale.menu_sale_general_settings")
+    _menus_absent(client, "sale.menu_sale_general_settings",
+                  "crm_ext.crm_retention_menu_settings")
     client.check()
 
 
@@ -525,7 +524,7 @@ def test_complaint_officer_churn(users, scenario, browser, odoo_server, artifact
     """A complaint officer is a salesperson: the alerts of their customers,
     none of the manager's churn screens."""
     client = _session("officer", users, browser, odoo_server, artifacts_dir)
-    client.menu("sale.sale_menu_root", "crm_ext.crm_churn_alert_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_churn_alert_menu")
     client.find(css=".o_kanban_view")
     client.screenshot("churn-alerts")
     _menus_absent(client, "crm_ext.crm_churn_crisis_menu", "crm_ext.crm_churn_report_menu",
@@ -567,7 +566,7 @@ def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_p
     company = call("res.users", "read", [users["admin"][2]], ["company_id"])[0]["company_id"][0]
     before = call("res.company", "read", [company], ["churn_alert_lost_days"])[0]
     try:
-        client.menu("sale.sale_menu_root", "sale.menu_sale_general_settings")
+        client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_retention_menu_settings")
         client.show(client.find(xpath="//h2[normalize-space()='Churn Alerts']"))
         days = client.find(css=".o_field_widget[name='churn_alert_lost_days']")
         days.clear()
@@ -588,7 +587,7 @@ def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_p
     good = tmp_path / "history.csv"
     good.write_text("ref,name,date,amount\nUI-1,UI History One,2024-01-15,120.00\n"
                     "UI-2,UI History Two,2024-02-20,80.00\n")
-    client.menu("sale.sale_menu_root", "crm_ext.crm_churn_history_import_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_churn_history_import_menu")
     client.click(css=".o_list_button_add")
     client.upload("data", bad)
     client.screenshot("history-import-file")
@@ -598,7 +597,7 @@ def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_p
     client.screenshot("history-import-refused")
 
     client.click(css=".o_form_button_save")
-    client.menu("sale.sale_menu_root", "crm_ext.crm_churn_history_import_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_churn_history_import_menu")
     client.click(css=".o_list_button_add")
     client.upload("data", good)
     client.button("Import")
@@ -606,4 +605,73 @@ def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_p
                       "//button[contains(@class, 'btn-primary')][normalize-space()='Running' "
                       "or normalize-space()='Done']")
     client.screenshot("history-import-started")
+    client.check()
+
+
+# the dashboard
+
+DASHBOARD_PANEL = "//div[contains(@class, 'o_dashboard')]//div[contains(@class, 'oe_action')]"
+
+
+def _dashboard(client, name):
+    """The dashboard opened from the application's first menu; waits for
+    every panel to draw its chart, table or list (or say it has no data)
+    and returns {panel title: panel element}."""
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_dashboard_menu")
+    client.find(css=".o_dashboard .oe_action")
+    drawn = ".oe_content svg, .oe_content table, .oe_content .oe_view_nocontent"
+    client.wait(lambda: all(panel.find_elements(By.CSS_SELECTOR, drawn) for panel in
+                            client.find_all(".o_dashboard .oe_action")),
+                "every panel of the dashboard to draw")
+    client.idle()
+    panels = {panel.find_element(By.CSS_SELECTOR, ".oe_header_txt").text.strip(): panel
+              for panel in client.find_all(".o_dashboard .oe_action")}
+    client.screenshot(name)
+    return panels
+
+
+def test_sales_manager_dashboard(users, scenario, browser, odoo_server, artifacts_dir,
+                                 screenshot_on_failure):
+    """Every panel drawn with its data; a cell of the complaints' panel
+    opens those complaints, a row of the liability panel its program."""
+    client = _session("manager", users, browser, odoo_server, artifacts_dir)
+    panels = _dashboard(client, "dashboard")
+    assert set(panels) == {
+        "Segment Distribution", "Lifecycle Funnel", "Churn Rate Trend",
+        "Open Complaints by SLA Status", "Open Churn Alerts by Owner",
+        "Loyalty Liability"}, sorted(panels)
+    for title in ("Segment Distribution", "Lifecycle Funnel", "Churn Rate Trend"):
+        assert panels[title].find_elements(By.CSS_SELECTOR, ".o_graph svg"), title
+    for title in ("Open Complaints by SLA Status", "Open Churn Alerts by Owner"):
+        assert panels[title].find_elements(By.CSS_SELECTOR, ".o_pivot td.o_pivot_cell_value"), \
+            title
+    assert panels["Loyalty Liability"].find_elements(By.CSS_SELECTOR, ".o_data_row")
+
+    client.click(xpath=DASHBOARD_PANEL + "[.//span[normalize-space()=%s]]"
+                 "//td[contains(@class, 'o_pivot_cell_value')][not(contains(@class, 'o_empty'))]"
+                 % xpath_string("Open Complaints by SLA Status"))
+    client.find(css=".o_list_view .o_data_row")
+    assert client.text(".o_control_panel .breadcrumb li:last-child"), "the list has its title"
+    client.screenshot("dashboard-open-complaints")
+    client.click(css=".o_control_panel .breadcrumb li:first-child a")
+    _dashboard(client, "dashboard-back")
+    client.click(xpath=DASHBOARD_PANEL + "[.//span[normalize-space()='Loyalty Liability']]"
+                 "//tr[contains(@class, 'o_data_row')]")
+    client.tab("Accounting")
+    client.find(css=".o_form_view .o_field_widget[name='liability_difference']")
+    client.screenshot("dashboard-liability-program")
+    client.check()
+
+
+@pytest.mark.parametrize("role", ["salesperson", "officer"])
+def test_dashboard_without_manager_panels(role, users, scenario, browser, odoo_server,
+                                          artifacts_dir, screenshot_on_failure):
+    """Salespeople and complaint officers open the dashboard without an
+    error: the panels of the records they read, not the churn KPIs nor the
+    loyalty liability."""
+    client = _session(role, users, browser, odoo_server, artifacts_dir)
+    panels = _dashboard(client, "dashboard")
+    assert set(panels) == {"Segment Distribution", "Lifecycle Funnel",
+                           "Open Complaints by SLA Status",
+                           "Open Churn Alerts by Owner"}, sorted(panels)
     client.check()
