@@ -52,16 +52,17 @@ class TestCustomerAttentionFilters(InsightCase):
     def _filters(self, model, user):
         arch = etree.fromstring(self.env[model].sudo(user).fields_view_get(
             view_type="search")["arch"])
-        return {node.get("name"): safe_eval(node.get("domain") or "[]", {"uid": user.id})
-                for node in arch.iter("filter")}
+        return {node.get("name"): safe_eval(node.get("domain"), {"uid": user.id})
+                for node in arch.iter("filter")
+                if node.get("name") in ATTENTION + ("my_customers", "my_customers_all")}
 
     def _found(self, model, domain, partner_field):
         ours = list(self.customers.values()) + [self.others]
         ids = [partner.id for partner in ours]
         records = self.env[model].sudo(self.salesman).search(
             domain + [(partner_field, "in", ids)])
-        return {key for key, partner in self.customers.items()
-                if partner in records.mapped(partner_field)}
+        partners = records if partner_field == "id" else records.mapped(partner_field)
+        return {key for key, partner in self.customers.items() if partner in partners}
 
     def test_partner_filters_find_the_customers_to_act_on(self):
         filters = self._filters("res.partner", self.salesman)

@@ -103,7 +103,7 @@ class TestCustomerInsightNextStep(InsightCase):
         # the buttons' context: the defaults of the forms they open
         activity = self.env["mail.activity"].sudo(self.salesman).with_context(
             default_res_id=self.plain.id, default_res_model="res.partner").default_get(
-                ["res_model_id", "res_id"])
+                ["res_model_id", "res_model", "res_id"])
         self.assertEqual((activity["res_model_id"], activity["res_id"]), (
             self.env["ir.model"]._get("res.partner").id, self.plain.id))
         order = self.env["sale.order"].sudo(self.salesman).with_context(
