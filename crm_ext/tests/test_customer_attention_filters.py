@@ -19,13 +19,8 @@ class TestCustomerAttentionFilters(InsightCase):
     @classmethod
     def setUpClass(cls):
         super(TestCustomerAttentionFilters, cls).setUpClass()
-        users = cls.env["res.users"].with_context(no_reset_password=True)
-        cls.salesman = users.create({
-            "name": "Attention Seller", "login": "attention_salesman",
-            "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])]})
-        cls.manager = users.create({
-            "name": "Attention Manager", "login": "attention_manager",
-            "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_manager").id])]})
+        cls.salesman = cls._user("attention_salesman", "sales_team.group_sale_salesman")
+        cls.manager = cls._user("attention_manager", "sales_team.group_sale_manager")
         segment = cls.env.ref
         cls.customers = {}
         insights = cls.env["crm.customer.insight"].sudo()
@@ -54,7 +49,7 @@ class TestCustomerAttentionFilters(InsightCase):
             view_type="search")["arch"])
         return {node.get("name"): safe_eval(node.get("domain"), {"uid": user.id})
                 for node in arch.iter("filter")
-                if node.get("name") in ATTENTION + ("my_customers", "my_customers_all")}
+                if node.get("name") in ATTENTION + ("my_customers",)}
 
     def _found(self, model, domain, partner_field):
         ours = list(self.customers.values()) + [self.others]
@@ -81,13 +76,16 @@ class TestCustomerAttentionFilters(InsightCase):
             domain + [("partner_id", "in", [self.others.id, self.customers["fine"].id])])
         self.assertEqual(found.mapped("partner_id"), self.customers["fine"])
 
+    def _landing_context(self, user):
+        action = self.env.ref("crm_ext.crm_customer_insight_action").sudo(user).read()[0]
+        return safe_eval(action["context"], {"uid": user.id})
+
     def test_salespeople_land_on_their_customers(self):
-        context = safe_eval(self.env.ref("crm_ext.crm_customer_insight_action").context)
-        self.assertTrue(context.get("search_default_my_customers"))
+        context = self._landing_context(self.salesman)
+        self.assertEqual(context, {"search_default_my_customers": 1,
+                                   "search_default_group_segment": 1})
         self.assertIn("my_customers", self._filters("crm.customer.insight", self.salesman))
 
     def test_managers_land_on_the_whole_company(self):
-        # the default names no filter of theirs: the filter has another name
-        filters = self._filters("crm.customer.insight", self.manager)
-        self.assertNotIn("my_customers", filters)
-        self.assertEqual(filters["my_customers_all"], [("user_id", "=", self.manager.id)])
+        self.assertEqual(self._landing_context(self.manager),
+                         {"search_default_group_segment": 1})

@@ -14,12 +14,8 @@ class TestCustomerInsightNextStep(InsightCase):
         super(TestCustomerInsightNextStep, cls).setUpClass()
         cls.at_risk = cls.env.ref("crm_ext.crm_customer_segment_at_risk")
         cls.champions = cls.env.ref("crm_ext.crm_customer_segment_champions")
-        cls.salesman = cls.env["res.users"].create({
-            "name": "Next Step Seller", "login": "next_step_salesman",
-            "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])]})
-        cls.employee = cls.env["res.users"].create({
-            "name": "Next Step Storekeeper", "login": "next_step_employee",
-            "groups_id": [(6, 0, [cls.env.ref("base.group_user").id])]})
+        cls.salesman = cls._user("next_step_salesman", "sales_team.group_sale_salesman")
+        cls.employee = cls._user("next_step_employee", "base.group_user")
         cls.quiet = cls._customer("Quiet Grower", user_id=cls.salesman.id)
         cls.owing = cls._customer("Owing Champion", user_id=cls.salesman.id)
         cls.plain = cls._customer("Plain Champion", user_id=cls.salesman.id)

@@ -6,8 +6,8 @@ from odoo.tools.misc import formatLang
 
 class CrmCustomerInsightRecompute(models.TransientModel):
     """What the *Recompute Customer Insight* menu did, shown to the sales
-    manager who ran it (crm.customer.insight ``_action_recompute_all``):
-    made by the recompute, read-only."""
+    manager who ran it (crm.customer.insight ``_action_recompute_all``): a
+    form of defaults, read-only, that nothing saves."""
 
     _name = "crm.customer.insight.recompute"
     _description = "Customer Insight Recomputed"
@@ -27,25 +27,25 @@ class CrmCustomerInsightRecompute(models.TransientModel):
         """The window action (a dict) of the confirmation of a recompute of
         ``companies`` (``res.company`` records) that gave ``counts`` (as
         crm.customer.insight ``_recompute_company`` returns them, summed) in
-        ``seconds`` (a float), worded in the user's language."""
+        ``seconds`` (a float), worded in the user's language: a new form
+        filled by its context's defaults (no row is stored)."""
         values = {
             "customers": formatLang(self.env, counts["customers"], digits=0),
             "seconds": formatLang(self.env, seconds, digits=1),
             "changed": formatLang(self.env, counts["segment_changes"], digits=0),
         }
-        result = self.create({
-            "company_names": ", ".join(companies.mapped("name")),
-            "customer_count": counts["customers"],
-            "segment_change_count": counts["segment_changes"],
-            "duration": seconds,
-            "summary": _("%(customers)s customers recomputed in %(seconds)s s; segments "
-                         "changed for %(changed)s.") % values,
-        })
         return {
             "type": "ir.actions.act_window",
             "name": _("Customer Insight Recomputed"),
             "res_model": self._name,
-            "res_id": result.id,
+            "context": {
+                "default_company_names": ", ".join(companies.mapped("name")),
+                "default_customer_count": counts["customers"],
+                "default_segment_change_count": counts["segment_changes"],
+                "default_duration": round(seconds, 1),
+                "default_summary": _("%(customers)s customers recomputed in %(seconds)s s; "
+                                     "segments changed for %(changed)s.") % values,
+            },
             "view_mode": "form",
             "views": [(self.env.ref(
                 "crm_ext.crm_customer_insight_recompute_view_form").id, "form")],
