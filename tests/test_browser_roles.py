@@ -621,8 +621,9 @@ def _facet(client, label):
 def test_salesperson_next_step_path(users, scenario, browser, odoo_server, artifacts_dir,
                                     screenshot_on_failure):
     """Lands on their own customers, turns on a needs-attention filter,
-    opens a customer whose insight page says what to do next, plans an
-    activity and starts a quotation from it."""
+    finds a customer's card with its segment, grade and risk, opens it: its
+    insight page says what to do next; plans an activity and starts a
+    quotation from it."""
     client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
     client.menu("sale.sale_menu_root", "crm_ext.crm_customer_insight_menu")
     client.find(css=".o_list_view")
@@ -632,7 +633,15 @@ def test_salesperson_next_step_path(users, scenario, browser, odoo_server, artif
     client.screenshot("needs-attention-overdue")
 
     customer = scenario["customer"]
-    _open_record(client, odoo_server, "res.partner", customer["id"])
+    client.menu("sale.sale_menu_root", "sale.res_partner_menu")
+    client.search(customer["name"])
+    card = client.find(xpath="//div[contains(@class, 'o_kanban_record')]"
+                             "[.//*[normalize-space()=%s]]" % xpath_string(customer["name"]))
+    badges = card.find_elements(By.CSS_SELECTOR, ".crm_ext_insight_badges .label")
+    assert len(badges) == 3 and "Risk" in badges[-1].text, card.text
+    client.screenshot("customer-cards")
+    card.click()
+    client.find(css=".o_form_view .o_form_sheet")
     pane = client.tab("Customer Insight")
     client.wait(lambda: "Next step" in pane.text, "the next step on the insight page")
     assert "Segment Advice" in pane.text, pane.text
