@@ -22,7 +22,7 @@ class TestCustomerInsightRecompute(InsightCase):
         action = self.action.sudo(self.manager).run()
         # the form the web client opens: its defaults
         model = self.env[action["res_model"]].sudo(self.manager)
-        result = model.with_context(action["context"]).default_get(list(model._fields))
+        result = model.with_context(**action["context"]).default_get(list(model._fields))
         return action, result
 
     def test_recompute_opens_its_confirmation(self):
