@@ -41,6 +41,7 @@
         "data/crm_loyalty_mail_template_data.xml",
         "views/crm_retention_menus.xml",
         "views/crm_customer_insight_views.xml",
+        "wizards/crm_customer_insight_recompute_views.xml",
         "views/crm_churn_model_views.xml",
         "views/crm_customer_segment_views.xml",
         "views/crm_customer_grade_views.xml",

@@ -674,4 +674,81 @@ def test_dashboard_without_manager_panels(role, users, scenario, browser, odoo_s
     assert set(panels) == {"Segment Distribution", "Lifecycle Funnel",
                            "Open Complaints by SLA Status",
                            "Open Churn Alerts by Owner"}, sorted(panels)
+
+
+# the daily path on customers (issue 15): what to do next, the customers
+# to act on, the figures, the recompute's confirmation
+
+def _facet(client, label):
+    """The search view's facets that say ``label``."""
+    return [facet for facet in client.find_all(".o_searchview_facet")
+            if label in facet.text]
+
+
+def test_salesperson_next_step_path(users, scenario, browser, odoo_server, artifacts_dir,
+                                    screenshot_on_failure):
+    """Lands on their own customers, turns on a needs-attention filter,
+    finds a customer's card with its segment, grade and risk, opens it: its
+    insight page says what to do next; plans an activity and starts a
+    quotation from it."""
+    client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
+    client.menu("sale.sale_menu_root", "crm_ext.crm_customer_insight_menu")
+    client.find(css=".o_list_view")
+    client.wait(lambda: _facet(client, "My Customers"), "the My Customers filter on")
+    client.screenshot("my-customers")
+    client.filter("Overdue")
+    client.screenshot("needs-attention-overdue")
+
+    customer = scenario["customer"]
+    client.menu("sale.sale_menu_root", "sale.res_partner_menu")
+    client.search(customer["name"])
+    card = client.find(xpath="//div[contains(@class, 'o_kanban_record')]"
+                             "[.//*[normalize-space()=%s]]" % xpath_string(customer["name"]))
+    badges = card.find_elements(By.CSS_SELECTOR, ".crm_ext_insight_badges .label")
+    assert len(badges) == 3 and "Risk" in badges[-1].text, card.text
+    client.screenshot("customer-cards")
+    card.click()
+    client.find(css=".o_form_view .o_form_sheet")
+    pane = client.tab("Customer Insight")
+    client.wait(lambda: "Next step" in pane.text, "the next step on the insight page")
+    assert "Segment Advice" in pane.text, pane.text
+    client.screenshot("next-step")
+
+    client.button("Plan Activity")
+    dialog = client.dialog()
+    assert dialog.find_elements(By.CSS_SELECTOR, ".o_field_widget[name='activity_type_id']")
+    client.screenshot("plan-activity")
+    client.dialog_button("Discard")
+    client.dialog_closed()
+
+    client.button("Start Quotation")
+    client.wait(lambda: customer["name"] in client.find(
+        css=".o_form_view .o_field_widget[name='partner_id'] input").get_attribute("value"),
+        "the new quotation to be for the customer")
+    client.screenshot("start-quotation")
+    client.check()
+
+
+def test_sales_manager_recompute_and_all_figures(users, scenario, browser, odoo_server,
+                                                 artifacts_dir, screenshot_on_failure):
+    """Lands on every customer, recomputes and reads the confirmation, then
+    opens a customer's figures from its insight page."""
+    client = _session("manager", users, browser, odoo_server, artifacts_dir)
+    client.menu("sale.sale_menu_root", "crm_ext.crm_customer_insight_menu")
+    client.find(css=".o_list_view .o_group_header")
+    assert not _facet(client, "My Customers"), "managers land on the whole company"
+
+    client.menu("crm_ext.crm_customer_insight_recompute_menu")
+    dialog = client.dialog()
+    client.wait(lambda: "customers recomputed in" in dialog.text, "the recompute's summary")
+    client.screenshot("recompute-done")
+    client.dialog_button("Close")
+    client.dialog_closed()
+
+    _open_record(client, odoo_server, "res.partner", scenario["customer"]["id"])
+    client.tab("Customer Insight")
+    client.button("All figures")
+    client.find(css=".o_form_view .o_field_widget[name='aging_over_90']")
+    assert not client.find_all(".o_group_header"), "the figures, not a collapsed group"
+    client.screenshot("all-figures")
     client.check()

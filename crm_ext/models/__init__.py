@@ -57,4 +57,6 @@ from . import crm_churn_history_import
 from . import crm_churn_history_import_books
 from . import crm_churn_history_import_rows
 from . import account_invoice_history_import
+from . import res_partner_next_step
 from . import ir_actions_report
+from . import ir_actions_act_window

@@ -1,6 +1,7 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import collections
+import time
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -252,7 +253,11 @@ class CrmCustomerInsight(models.Model):
     @api.model
     def _recompute_company(self, company, today=None):
         """Recompute every figure and score of ``company``: a few statements
-        over the whole company, whatever its number of customers."""
+        over the whole company, whatever its number of customers.
+
+        :returns: {"customers": customers scored (int), "segment_changes":
+            those whose segment changed, new ones included (int)}.
+        """
         params = self._query_parameters(company, today=today)
         cr = self.env.cr
         with session.tuned(cr):
@@ -261,6 +266,8 @@ class CrmCustomerInsight(models.Model):
             cr.execute(insight_queries.SCORES.format(
                 abc_column=ABC_COLUMNS[company.insight_abc_measure]), params)
             cr.execute(insight_queries.TRACKED_CHANGES, params)
+            cr.execute(insight_queries.SCORED_COUNTS)
+            customers, segment_changes = cr.fetchone()
             cr.execute(insight_queries.CLEAR_VANISHED, params)
             self._write_rows("crm_ext_insight_scored",
                              insight_queries.RAW_COLUMNS + SCORE_COLUMNS, params)
@@ -270,6 +277,7 @@ class CrmCustomerInsight(models.Model):
                        "WHERE id = %s", (company.id,))
             company.invalidate_cache(["insight_last_recompute"], company.ids)
         self._invalidate_insight_cache()
+        return {"customers": customers, "segment_changes": segment_changes}
 
     @api.model
     def _refresh_partners(self, partners, company, commercial=False):
@@ -332,11 +340,17 @@ class CrmCustomerInsight(models.Model):
         user may run): the figures and scores of the caller's companies now,
         as the nightly cron computes them.
 
+        :returns: the window action (a dict) of the form that says what it
+            did (a ``crm.customer.insight.recompute``): customers
+            recomputed, segments changed, seconds taken.
         :raises AccessError: the caller is not a sales manager.
         """
         access.check_sales_manager(self.env, "recompute_insight")
-        self._recompute_companies(self.env.user.company_ids)
-        return True
+        companies = self.env.user.company_ids
+        started = time.monotonic()
+        counts = self._recompute_companies(companies)
+        return self.env["crm.customer.insight.recompute"]._show(
+            companies, counts, time.monotonic() - started)
 
     @api.model
     def _cron_recompute_all(self):
@@ -350,10 +364,17 @@ class CrmCustomerInsight(models.Model):
     @api.model
     def _recompute_companies(self, companies):
         """The figures and scores of ``companies``, their churn risk (see
-        ``_score_churn``), then the visits their grades plan."""
+        ``_score_churn``), then the visits their grades plan.
+
+        :returns: the counts of :meth:`_recompute_company`, summed over the
+            companies (a dict).
+        """
         insight = self.sudo()
         grades = self.env["crm.customer.grade"].sudo()
+        totals = collections.Counter(customers=0, segment_changes=0)
         for company in companies.sudo():
-            insight.with_context(force_company=company.id)._recompute_company(company)
+            totals.update(insight.with_context(
+                force_company=company.id)._recompute_company(company))
             insight.with_context(force_company=company.id)._score_churn(company)
             grades._schedule_visits(company)
+        return dict(totals)

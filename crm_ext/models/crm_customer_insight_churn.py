@@ -46,6 +46,10 @@ class CrmCustomerInsight(models.Model):
         "P(alive)", readonly=True, digits=(16, 4), group_operator="avg",
         help="Probability that the customer still buys (BG/NBD model of the company, "
              "Fader, Hardie & Lee 2005).")
+    p_alive_percent = fields.Float(
+        "Still Buying (%)", compute="_compute_p_alive_percent", digits=(16, 0),
+        help="P(alive) as a percentage: the chance, per the company's churn model, that the "
+             "customer still buys.")
     expected_purchases_90d = fields.Float(
         "Expected Purchases (90 Days)", readonly=True, digits=(16, 2),
         help="Purchases the BG/NBD model of the company expects in the next 90 days.")
@@ -68,6 +72,11 @@ class CrmCustomerInsight(models.Model):
     churn_factor_p_alive = fields.Float("Risk: P(alive)", readonly=True)
 
     @api.depends("churn_reason_codes", "churn_figures")
+    @api.depends("p_alive")
+    def _compute_p_alive_percent(self):
+        for insight in self:
+            insight.p_alive_percent = 100.0 * insight.p_alive
+
     def _compute_churn_reasons(self):
         for insight in self:
             insight.churn_reasons = insight._churn_reasons_text(

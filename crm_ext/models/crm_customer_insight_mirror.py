@@ -18,11 +18,13 @@ INSIGHT_FIELDS = {
     "abc_class": "abc_class",
     "lifecycle_stage": "lifecycle_stage",
     "clv_value": "clv_value",
+    "clv_basis": "clv_basis",
     "receivable_amount": "receivable_amount",
     "overdue_amount": "overdue_amount",
     "churn_risk": "churn_risk",
     "churn_reasons": "churn_reasons",
     "p_alive": "p_alive",
+    "p_alive_percent": "p_alive_percent",
     "expected_purchases_90d": "expected_purchases_90d",
     "clv_predicted": "clv_predicted",
 }
@@ -65,9 +67,13 @@ class CrmCustomerInsightMirror(models.AbstractModel):
         "Recency (days)", compute="_compute_customer_insight",
         search=_search_insight_field("recency_days"))
     rfm_frequency = fields.Integer(
-        "Frequency", compute="_compute_customer_insight", search=_search_insight_field("invoice_count"))
+        "Frequency", compute="_compute_customer_insight",
+        search=_search_insight_field("invoice_count"),
+        help="Customer invoices in the analysis window of the company's settings.")
     rfm_monetary = fields.Monetary(
         "Monetary", currency_field="insight_currency_id",
+        help="Net invoiced (refunds deducted, taxes excluded) in the analysis window of the "
+             "company's settings, in the company currency.",
         compute="_compute_customer_insight", search=_search_insight_field("net_invoiced"))
     rfm_score = fields.Char(
         "RFM Score", compute="_compute_customer_insight", search=_search_insight_field("rfm_score"))
@@ -88,7 +94,12 @@ class CrmCustomerInsightMirror(models.AbstractModel):
         search=_search_insight_field("lifecycle_stage"))
     clv_value = fields.Monetary(
         "Lifetime Value", currency_field="insight_currency_id",
-        compute="_compute_customer_insight")
+        compute="_compute_customer_insight",
+        help="Gross margin so far plus the margin still expected, in the company currency: "
+             "see its basis.")
+    clv_basis = fields.Char(
+        "Lifetime Value Basis", compute="_compute_customer_insight",
+        help="How the lifetime value was computed, in words.")
     receivable_amount = fields.Monetary(
         "Receivable", currency_field="insight_currency_id",
         compute="_compute_customer_insight", search=_search_insight_field("receivable_amount"))
@@ -96,15 +107,20 @@ class CrmCustomerInsightMirror(models.AbstractModel):
         "Overdue", currency_field="insight_currency_id",
         compute="_compute_customer_insight", search=_search_insight_field("overdue_amount"))
     churn_risk = fields.Integer(
-        group_operator="avg", compute="_compute_customer_insight",
+        "Churn Risk (%)", group_operator="avg", compute="_compute_customer_insight",
         search=_search_insight_field("churn_risk"),
-        help="0 (no sign of leaving) to 100: see the reasons.")
+        help="0 (no sign of leaving) to 100 %: the sum of the weighted risk factors; see the "
+             "reasons.")
     churn_reasons = fields.Text(
         compute="_compute_customer_insight", search=_search_insight_field("churn_reasons"))
     p_alive = fields.Float(
         "P(alive)", digits=(16, 4), group_operator="avg", compute="_compute_customer_insight",
         search=_search_insight_field("p_alive"),
         help="Probability that the customer still buys (the company's churn model).")
+    p_alive_percent = fields.Float(
+        "Still Buying (%)", digits=(16, 0), compute="_compute_customer_insight",
+        help="P(alive) as a percentage: the chance, per the company's churn model, that the "
+             "customer still buys.")
     expected_purchases_90d = fields.Float(
         "Expected Purchases (90 Days)", digits=(16, 2), compute="_compute_customer_insight",
         search=_search_insight_field("expected_purchases_90d"))

@@ -74,6 +74,23 @@ class ResPartner(models.Model):
         ])
 
     @api.multi
+    def action_view_customer_insight(self):
+        """All the figures of one customer (the "All figures" link of its
+        insight page): the form of its commercial entity's insight row in
+        the user's current company, or the (ungrouped) list of its rows
+        when it has none there.
+
+        :returns: the window action (a dict) of the insight.
+        :raises AccessError: the user may not read this partner or the
+            customer insight.
+        :raises ValueError: called on several partners.
+        """
+        self.ensure_one()
+        self.env["crm.customer.insight"].check_access_rights("read")
+        return self._commercial_entity_action(
+            "crm_ext.crm_customer_insight_action", single=self.customer_insight_id)
+
+    @api.multi
     def action_view_customer_history(self):
         """The changes of segment, grade, ABC class and lifecycle stage of
         one customer's commercial entity.

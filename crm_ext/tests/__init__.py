@@ -57,3 +57,7 @@ from . import test_churn_history_import
 from . import test_churn_ui
 from . import test_report_pdf
 from . import test_menus
+from . import test_customer_next_step
+from . import test_customer_insight_next_step
+from . import test_customer_attention_filters
+from . import test_customer_insight_recompute

@@ -29,6 +29,18 @@ class InsightCase(common.SavepointCase):
             limit=1)
 
     @classmethod
+    def _user(cls, login, *group_xmlids):
+        """A user of the test company in the groups of ``group_xmlids``."""
+        return cls.env["res.users"].create({
+            "name": login.replace("_", " ").title(),
+            "login": login,
+            "email": "%s@example.com" % login,
+            "company_id": cls.company.id,
+            "company_ids": [(6, 0, cls.company.ids)],
+            "groups_id": [(6, 0, [cls.env.ref(xmlid).id for xmlid in group_xmlids])],
+        })
+
+    @classmethod
     def _customer(cls, name, **values):
         values.update(name=name, customer=True, is_company=values.get("is_company", True))
         return cls.env["res.partner"].create(values)

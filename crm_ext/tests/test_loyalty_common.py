@@ -77,17 +77,6 @@ class LoyaltyCase(InsightCase):
             "user_type_id": cls.env.ref(type_xmlid).id})
 
     @classmethod
-    def _user(cls, login, *group_xmlids):
-        return cls.env["res.users"].create({
-            "name": login.replace("_", " ").title(),
-            "login": login,
-            "email": "%s@example.com" % login,
-            "company_id": cls.company.id,
-            "company_ids": [(6, 0, cls.company.ids)],
-            "groups_id": [(6, 0, [cls.env.ref(xmlid).id for xmlid in group_xmlids])],
-        })
-
-    @classmethod
     def _date(cls, day=None, **delta):
         """``day`` (today by default) moved by a relativedelta, as a string."""
         return fields.Date.to_string(

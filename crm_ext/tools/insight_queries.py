@@ -543,6 +543,13 @@ SELECT scored.partner_id, %(company_id)s, %(today)s, change.field_name,
  WHERE change.old_value IS DISTINCT FROM change.new_value
 """
 
+# What a full recompute scored (no parameter): the customers, and those
+# whose segment changed (new customers included, as TRACKED_CHANGES keeps them).
+SCORED_COUNTS = """
+SELECT COUNT(*), COUNT(*) FILTER (WHERE previous_segment_id IS DISTINCT FROM segment_id)
+  FROM crm_ext_insight_scored
+"""
+
 # Customers the company no longer has any figure for lose their row: the
 # refreshed customers the figures (the WITH query "source") no longer hold ...
 REFRESH_VANISHED = """

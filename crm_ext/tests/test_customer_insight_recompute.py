@@ -1,0 +1,53 @@
+from odoo.exceptions import AccessError
+from odoo.tests import common
+
+from .common import InsightCase
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestCustomerInsightRecompute(InsightCase):
+    """*Recompute Customer Insight* says what it did."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestCustomerInsightRecompute, cls).setUpClass()
+        cls.manager = cls._user("recompute_manager", "sales_team.group_sale_manager")
+        cls.salesman = cls._user("recompute_salesman", "sales_team.group_sale_salesman")
+        cls.action = cls.env.ref("crm_ext.crm_customer_insight_recompute_action")
+        cls.buyer = cls._customer("Recompute Buyer")
+        cls._invoice(cls.buyer, "2026-06-01")
+
+    def _run(self):
+        action = self.action.sudo(self.manager).run()
+        # the form the web client opens: its defaults
+        model = self.env[action["res_model"]].sudo(self.manager)
+        result = model.with_context(**action["context"]).default_get(list(model._fields))
+        return action, result
+
+    def test_recompute_opens_its_confirmation(self):
+        action, _result = self._run()
+        self.assertEqual((action["res_model"], action["target"], action["view_mode"]),
+                         ("crm.customer.insight.recompute", "new", "form"))
+
+    def test_confirmation_counts_the_customers_of_the_company(self):
+        _action, result = self._run()
+        customers = self.env["crm.customer.insight"].search_count(
+            [("company_id", "in", self.manager.company_ids.ids)])
+        self.assertEqual(result["customer_count"], customers)
+        self.assertIn(self.company.name, result["company_names"])
+
+    def test_confirmation_counts_segment_changes_once(self):
+        _action, first = self._run()
+        self.assertGreaterEqual(first["segment_change_count"], 1, "the new buyer got a segment")
+        _action, again = self._run()
+        self.assertEqual(again["segment_change_count"], 0, "nothing changed since")
+
+    def test_summary_says_what_was_done(self):
+        _action, result = self._run()
+        self.assertIn("customers recomputed in", result["summary"])
+        self.assertIn("segments changed for", result["summary"])
+
+    def test_salespeople_do_not_recompute(self):
+        with self.assertRaises(AccessError):
+            self.action.sudo(self.salesman).run()
