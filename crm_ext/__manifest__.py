@@ -20,6 +20,7 @@
         "mail",
         "rating",
         "queue_job",
+        "report_xlsx",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "numpy", "scipy"],
@@ -88,6 +89,9 @@
         "views/crm_churn_menus.xml",
         "data/crm_churn_history_import_data.xml",
         "views/crm_churn_history_import_views.xml",
+        "views/res_config_settings_workbook_views.xml",
+        "report/crm_customer_insight_workbook_report.xml",
+        "wizards/crm_workbook_wizard_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [
