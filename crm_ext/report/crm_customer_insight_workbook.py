@@ -12,6 +12,8 @@ from ..tools.workbook_insight_queries import INSIGHT_ROWS
 CHUNK = 5000
 #: the scores of the RFM heat map (1 to 5)
 SCORES = (1, 2, 3, 4, 5)
+#: the customers of the Print menu named in the Parameters sheet (above: a count)
+PRINT_MENU_NAMES = 20
 
 
 class CrmCustomerInsightWorkbook(models.AbstractModel):
@@ -60,8 +62,12 @@ class CrmCustomerInsightWorkbook(models.AbstractModel):
         of ``objs`` (the Print menu's partners) or of the filters of
         ``data`` (see ``crm.workbook.wizard._report_data``)."""
         domain = [("company_id", "=", company.id)]
-        if objs and objs._name == "res.partner" and not data.get("wizard"):
-            domain.append(("partner_id", "in", objs.mapped("commercial_partner_id").ids))
+        if self._print_menu(data, objs):
+            # one statement, whatever the selection (the ORM would read
+            # every field of every partner)
+            self.env.cr.execute("SELECT DISTINCT commercial_partner_id FROM res_partner "
+                                "WHERE id = ANY(%s)", (objs.ids,))
+            domain.append(("partner_id", "in", [row[0] for row in self.env.cr.fetchall()]))
         if data.get("date_from"):
             domain.append(("last_invoice_date", ">=", data["date_from"]))
         if data.get("date_to"):
@@ -73,6 +79,12 @@ class CrmCustomerInsightWorkbook(models.AbstractModel):
         if data.get("user_ids"):
             domain.append(("partner_id.user_id", "in", data["user_ids"]))
         return domain
+
+    @api.model
+    def _print_menu(self, data, objs):
+        """Whether the workbook is of the customers selected in the Print
+        menu (``objs``), not of the wizard's filters."""
+        return bool(objs) and objs._name == "res.partner" and not data.get("wizard")
 
     @api.model
     def _workbook_size(self, data, objs, company):
@@ -107,8 +119,10 @@ class CrmCustomerInsightWorkbook(models.AbstractModel):
     def _workbook_filters(self, data, objs, company):
         lines = super(CrmCustomerInsightWorkbook, self)._workbook_filters(data, objs, company)
         everything = _("All")
-        if objs and objs._name == "res.partner" and not data.get("wizard"):
-            lines.append((_("Customers"), ", ".join(objs.mapped("display_name"))))
+        if self._print_menu(data, objs):
+            lines.append((_("Customers"), ", ".join(objs[:PRINT_MENU_NAMES].mapped(
+                "display_name")) if len(objs) <= PRINT_MENU_NAMES
+                else _("%s selected customers") % len(objs)))
         period = everything
         if data.get("date_from") or data.get("date_to"):
             period = _("%(from)s to %(to)s: the customers whose last purchase falls in it") % {
