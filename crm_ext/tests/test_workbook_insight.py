@@ -102,9 +102,11 @@ class TestWorkbookInsight(InsightCase):
     def test_page_setup(self):
         sheet = load(self._render())[CUSTOMERS]
         self.assertEqual(sheet.page_setup.orientation, "landscape")
-        self.assertEqual(sheet.page_setup.fitToWidth, 1)
+        # one page wide (1 is the default width, left out), as many pages high as needed
+        self.assertTrue(sheet.sheet_properties.pageSetUpPr.fitToPage)
+        self.assertIn(sheet.page_setup.fitToWidth, (None, 1))
         self.assertEqual(sheet.page_setup.fitToHeight, 0)
-        self.assertEqual(sheet.print_title_rows, "1:1")
+        self.assertEqual(sheet.print_title_rows, "$1:$1")
         self.assertEqual(sheet.oddFooter.center.text, "Page &P of &N")
 
     def test_totals_are_subtotals_of_the_database_sums(self):
