@@ -57,3 +57,4 @@ from . import test_churn_history_import
 from . import test_churn_ui
 from . import test_report_pdf
 from . import test_workbook_insight
+from . import test_workbook_tools

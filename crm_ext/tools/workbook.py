@@ -183,8 +183,9 @@ def write_table(book, formats, name, columns, rows, footer, total_label=None):
 
 def _write_totals(sheet, formats, table, label):
     """The totals row under ``table``: ``SUBTOTAL(109, …)`` of its summed
-    columns, ``label`` in the first column."""
-    row = table.last_row + 1
+    columns, ``label`` in the first column (under one empty row when the
+    table has none: a range of no cell is no formula)."""
+    row = max(table.last_row, table.first_row) + 1
     for col, column in enumerate(table.columns):
         cell_format = formats.totals[column.type]
         if column.total:
