@@ -155,6 +155,19 @@ class TestWorkbookInsight(InsightCase):
         with self.assertRaises(AccessError):
             self._render(user=self.employee)
 
+    def test_wizard_refused_without_insight_rights(self):
+        wizard = self.env["crm.workbook.wizard"].sudo(self.employee).create({})
+        with self.assertRaises(AccessError):
+            wizard.action_print()
+
+    def test_wizard_queues_once(self):
+        self.company.workbook_background_rows = 1
+        wizard = self._wizard(user_ids=[(6, 0, self.salesman.ids)])
+        jobs = self.env["queue.job"].search_count([])
+        wizard.action_print()
+        wizard.action_print()
+        self.assertEqual(self.env["queue.job"].search_count([]), jobs + 1)
+
     def test_wizard_filters_change_the_rows(self):
         data = self._wizard(user_ids=[(6, 0, self.salesman.ids)])._report_data()
         rows = self._rows(load(self._render(data)))

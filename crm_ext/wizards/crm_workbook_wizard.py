@@ -49,7 +49,8 @@ class CrmWorkbookWizard(models.TransientModel):
         """Make the chosen workbook with the wizard's filters: the report
         action (a dict) that downloads it, or, above the company's
         ``workbook_background_rows``, queue its job and show the wizard
-        again saying so (its ``state`` "queued").
+        again saying so (its ``state`` "queued").  Idempotent: a wizard
+        whose workbook is queued queues it no more.
 
         :returns: an action (a dict).
         :raises WorkbookAccessError: the user may not read the workbook's data.
@@ -59,14 +60,17 @@ class CrmWorkbookWizard(models.TransientModel):
         report = self.env.ref(self.workbook)
         workbook = self.env["report.%s" % report.report_name]
         workbook._check_workbook_access()
-        data = self._report_data()
-        company = workbook._workbook_company(data)
-        size = workbook._workbook_size(data, self.env[report.model], company)
-        if size <= company.workbook_background_rows:
-            return report.report_action(None, data=data, config=False)
-        workbook.with_delay(description=_("Workbook %s") % report.name)._render_in_background(
-            self.workbook, data)
-        self.write({"state": "queued", "row_count": size})
+        if self.state != "queued":
+            data = self._report_data()
+            company = workbook._workbook_company(data)
+            size = workbook._workbook_size(data, self.env[report.model], company)
+            if size <= company.workbook_background_rows:
+                action = report.report_action(None, data=data, config=False)
+                # a plain dict, as XML-RPC carries it (not the frozen context)
+                return dict(action, context=dict(action.get("context") or {}))
+            workbook.with_delay(description=_("Workbook %s") % report.name)\
+                ._render_in_background(self.workbook, data)
+            self.write({"state": "queued", "row_count": size})
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
