@@ -70,9 +70,10 @@ class CrmWorkbookAbstract(models.AbstractModel):
 
     @api.model
     def _workbook_readers(self):
-        """The groups (xml ids, comma-separated) that may make the workbook.
-        Meant to be overridden by each workbook."""
-        raise NotImplementedError
+        """The groups (xml ids, comma-separated) that may make the workbook:
+        nobody here (the abstract workbook has no data).  Meant to be
+        overridden by each workbook."""
+        return ""
 
     @api.model
     def _workbook_filters(self, data, objs, company):
@@ -132,9 +133,9 @@ class CrmWorkbookAbstract(models.AbstractModel):
 
     @api.model
     def _check_workbook_access(self):
+        readers = [group for group in self._workbook_readers().split(",") if group]
         if not self.env.user.has_group("base.group_user") or not any(
-                self.env.user.has_group(group)
-                for group in self._workbook_readers().split(",")):
+                self.env.user.has_group(group) for group in readers):
             raise WorkbookAccessError(self.env)
 
     @api.model

@@ -62,7 +62,9 @@ class CrmWorkbookWizard(models.TransientModel):
         workbook._check_workbook_access()
         if self.state != "queued":
             data = self._report_data()
+            # a company the user is not in: the user's (see _workbook_company)
             company = workbook._workbook_company(data)
+            data["company_id"] = company.id
             size = workbook._workbook_size(data, self.env[report.model], company)
             if size <= company.workbook_background_rows:
                 action = report.report_action(None, data=data, config=False)
