@@ -74,6 +74,7 @@ class CrmWorkbookWizard(models.TransientModel):
                 ._render_in_background(self.workbook, data)
             self.write({"state": "queued", "row_count": size})
         return {
+            "name": report.name,
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": self.id,
