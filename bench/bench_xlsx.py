@@ -13,6 +13,7 @@ commercial partners with insight figures in the main company (made with
 bench_segmentation.py's data; when there are fewer, insight rows of
 generated customers are added with SQL).
 """
+import datetime
 import io
 import threading
 import time
@@ -112,7 +113,9 @@ def raw(env, workbook_model, partner_ids):
                 if value is None:
                     continue
                 if key == "last_invoice_date":
-                    sheet.write_datetime(row, col, value, date)
+                    # Odoo's cursor gives dates as 'YYYY-MM-DD'
+                    sheet.write_datetime(row, col, datetime.datetime.strptime(
+                        value, "%Y-%m-%d"), date)
                 elif isinstance(value, str):
                     sheet.write_string(row, col, value)
                 else:
