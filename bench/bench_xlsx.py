@@ -114,8 +114,8 @@ def raw(env, workbook_model, partner_ids):
                     continue
                 if key == "last_invoice_date":
                     # Odoo's cursor gives dates as 'YYYY-MM-DD'
-                    sheet.write_datetime(row, col, datetime.datetime.strptime(
-                        value, "%Y-%m-%d"), date)
+                    sheet.write_datetime(row, col, datetime.date(
+                        int(value[:4]), int(value[5:7]), int(value[8:10])), date)
                 elif isinstance(value, str):
                     sheet.write_string(row, col, value)
                 else:

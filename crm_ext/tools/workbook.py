@@ -118,20 +118,33 @@ class Table(object):
             xl_rowcol_to_cell(max(self.last_row, self.first_row), col, True, True))
 
 
-def write_cell(sheet, row, col, column, value, cell_format):
-    """Write ``value`` in the type of ``column`` (a :class:`Column`): a
-    number for the numeric types (empty for None), a date as an Excel date,
-    anything else as text."""
-    if value is None or value is False:
-        sheet.write_blank(row, col, None, cell_format)
-    elif column.type == "date":
-        if isinstance(value, str):
-            value = datetime.datetime.strptime(value[:10], "%Y-%m-%d")
-        sheet.write_datetime(row, col, value, cell_format)
-    elif column.type == "text":
-        sheet.write_string(row, col, str(value), cell_format)
-    else:
-        sheet.write_number(row, col, value, cell_format)
+def to_date(value):
+    """``value`` as a ``datetime.date``: a date or datetime as it is, a
+    'YYYY-MM-DD…' string (Odoo's cursor gives dates so) parsed."""
+    if isinstance(value, str):
+        return datetime.date(int(value[0:4]), int(value[5:7]), int(value[8:10]))
+    return value
+
+
+def cell_writer(sheet, column):
+    """The function ``write(row, col, value, cell_format)`` that writes a
+    value of ``column``'s type (a :class:`Column`) in ``sheet``: a number
+    for the numeric types, an Excel date for a date (see :func:`to_date`),
+    text for text.  A value that is None or False is left out (an empty
+    cell)."""
+    if column.type == "date":
+        write = sheet.write_datetime
+
+        def write_date(row, col, value, cell_format):
+            write(row, col, to_date(value), cell_format)
+        return write_date
+    if column.type == "text":
+        write = sheet.write_string
+
+        def write_text(row, col, value, cell_format):
+            write(row, col, value if isinstance(value, str) else str(value), cell_format)
+        return write_text
+    return sheet.write_number
 
 
 def setup_page(sheet, footer):
@@ -146,21 +159,24 @@ def setup_page(sheet, footer):
 def write_block(sheet, formats, header_row, columns, rows):
     """Below row ``header_row`` (0-based) of ``sheet``, the bold header of
     ``columns`` (:class:`Column`, their widths set) and ``rows`` (an
-    iterable of dicts by column key), written as they come.  Returns the
+    iterable of dicts holding every column's key), written as they come
+    (see :func:`cell_writer`).  Returns the
     :class:`Table`, with the sums of the columns that declare a total."""
     for col, column in enumerate(columns):
         sheet.set_column(col, col, column.width)
         sheet.write_string(header_row, col, column.label, formats.header)
-    cells = [(col, column, column.key, formats.by_type[column.type])
+    cells = [(col, column.key, cell_writer(sheet, column), formats.by_type[column.type])
              for col, column in enumerate(columns)]
-    summed = [column.key for column in columns if column.total]
-    sums = dict.fromkeys(summed, 0)
+    sums = collections.OrderedDict((column.key, 0) for column in columns if column.total)
+    summed = list(sums)
     row = header_row
     for row, values in enumerate(rows, header_row + 1):
-        for col, column, key, cell_format in cells:
-            write_cell(sheet, row, col, column, values.get(key), cell_format)
+        for col, key, write, cell_format in cells:
+            value = values[key]
+            if value is not None and value is not False:
+                write(row, col, value, cell_format)
         for key in summed:
-            sums[key] += values.get(key) or 0
+            sums[key] += values[key] or 0
     return Table(sheet, columns, header_row + 1, row, sums)
 
 
@@ -206,13 +222,14 @@ def write_parameters(book, formats, name, lines, footer):
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 1, 60)
     setup_page(sheet, footer)
-    text = Column("", "", "text")
     for row, (label, value) in enumerate(lines):
         sheet.write_string(row, 0, label, formats.bold)
         if isinstance(value, (datetime.date, datetime.datetime)):
             sheet.write_datetime(row, 1, value, formats.by_type["date"])
-        else:
-            write_cell(sheet, row, 1, text, value, None)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            sheet.write_number(row, 1, value)
+        elif value:
+            sheet.write_string(row, 1, str(value))
     return sheet
 
 
