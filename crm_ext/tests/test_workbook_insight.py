@@ -51,6 +51,9 @@ class TestWorkbookInsight(InsightCase):
         cls._invoice(cls.refunded, "2026-04-20", quantity=5, invoice_type="out_refund")
         cls._invoice(cls.other, "2026-01-15", quantity=1)
         cls.insight_model._recompute_company(cls.company, today=cls.TODAY)
+        # as the churn scoring writes it (0-100)
+        cls.env.cr.execute("UPDATE crm_customer_insight SET churn_risk = 40 "
+                           "WHERE partner_id = %s", (cls.buyer.id,))
         cls.report = cls.env.ref(REPORT)
 
     def _render(self, data=None, user=None, partners=None):
@@ -87,6 +90,7 @@ class TestWorkbookInsight(InsightCase):
         self.assertIn("0." + "0" * self.company.currency_id.decimal_places, money)
         self.assertEqual(sheet.cell(2, 11).number_format, "yyyy-mm-dd")
         self.assertEqual(sheet.cell(2, 14).number_format, "0.0%")
+        self.assertAlmostEqual(sheet.cell(2, 14).value, 0.4)
         self.assertEqual(sheet.cell(2, 4).number_format, "#,##0")
 
     def test_dates_are_dates(self):
