@@ -21,6 +21,7 @@
         "rating",
         "queue_job",
         "board",
+        "report_xlsx",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "numpy", "scipy"],
@@ -92,6 +93,9 @@
         "data/crm_churn_history_import_data.xml",
         "views/crm_churn_history_import_views.xml",
         "views/crm_dashboard_views.xml",
+        "views/res_config_settings_workbook_views.xml",
+        "report/crm_customer_insight_workbook_report.xml",
+        "wizards/crm_workbook_wizard_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

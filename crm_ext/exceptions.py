@@ -318,3 +318,16 @@ class HistoryImportRefused(UserError):
                          "name)."),
         }
         return messages[kind] % {"line": line, "value": value}
+
+
+# ----------------------------------------------------------------------
+# Workbooks (report/crm_workbook_abstract.py and the workbooks on it)
+# ----------------------------------------------------------------------
+
+class WorkbookAccessError(AccessError):
+    """A workbook asked for by a user who may not read its data."""
+
+    def __init__(self, env):
+        self.env = env
+        super(WorkbookAccessError, self).__init__(_(
+            "You may not read the figures of this workbook."))

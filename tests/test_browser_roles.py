@@ -752,3 +752,33 @@ def test_sales_manager_recompute_and_all_figures(users, scenario, browser, odoo_
     assert not client.find_all(".o_group_header"), "the figures, not a collapsed group"
     client.screenshot("all-figures")
     client.check()
+
+
+def test_salesperson_workbook(users, scenario, browser, odoo_server, artifacts_dir,
+                              screenshot_on_failure):
+    """The Workbooks wizard of the Reporting menu: its filters, then a
+    workbook larger than the company's size for the background (the admin
+    lowers it for the test), which the wizard says it makes there."""
+    call = scenario["call"]
+    company = call("res.users", "read", [users["salesperson"][2]], ["company_id"])[0][
+        "company_id"][0]
+    before = call("res.company", "read", [company], ["workbook_background_rows"])[0][
+        "workbook_background_rows"]
+    call("res.company", "write", [company], {"workbook_background_rows": 0})
+    try:
+        client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
+        client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_retention_menu_report",
+                    "crm_ext.crm_workbook_wizard_menu")
+        wizard = client.dialog()
+        assert "Customer insight" in wizard.text
+        assert "Segments" in wizard.text and "Salespeople" in wizard.text
+        client.screenshot("workbook-wizard")
+        client.dialog_button("Print")
+        client.find(xpath="//div[contains(@class, 'modal')]//div[contains(@class, 'alert')]"
+                          "[contains(., 'in the background')]")
+        client.screenshot("workbook-in-the-background")
+        client.dialog_button("Close")
+        client.dialog_closed()
+        client.check()
+    finally:
+        call("res.company", "write", [company], {"workbook_background_rows": before})

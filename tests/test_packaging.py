@@ -25,7 +25,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MANIFEST = ast.literal_eval((ROOT / "crm_ext" / "__manifest__.py").read_text())
 # what only the wheel's metadata brings (Odoo's own wheels bring xlsxwriter)
-FROM_THE_WHEEL = {"odoo11-addon-queue-job", "numpy", "scipy"}
+FROM_THE_WHEEL = {"odoo11-addon-queue-job", "odoo11-addon-report-xlsx", "numpy", "scipy"}
 
 
 def _name(dist):

@@ -12,6 +12,8 @@ from . import res_config_settings
 from . import res_company_churn_alert
 from . import res_config_settings_churn_alert
 from . import res_config_settings_churn
+from . import res_company_workbook
+from . import res_config_settings_workbook
 from . import res_partner
 from . import res_partner_churn
 from . import account_invoice

@@ -61,3 +61,5 @@ from . import test_customer_next_step
 from . import test_customer_insight_next_step
 from . import test_customer_attention_filters
 from . import test_customer_insight_recompute
+from . import test_workbook_insight
+from . import test_workbook_tools

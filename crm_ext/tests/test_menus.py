@@ -25,7 +25,7 @@ SALESPERSON_MENUS = {
     "crm_complaint_solution_menu",
     "crm_churn_alert_menu_root", "crm_churn_alert_menu", "crm_churn_alert_menu_mine",
     "crm_churn_model_menu",
-    "crm_retention_menu_report", "crm_customer_insight_report_menu",
+    "crm_retention_menu_report", "crm_customer_insight_report_menu", "crm_workbook_wizard_menu",
 }
 OFFICER_MENUS = SALESPERSON_MENUS | {
     "crm_complaint_report_menu", "crm_complaint_register_wizard_menu"}
