@@ -13,7 +13,8 @@ ROOT = "crm_ext.crm_retention_menu_root"
 INVOICING = "account.menu_finance"
 # window actions opened from one record (a button, a smart button), not
 # from a menu
-RECORD_ACTIONS = {"crm_ext.crm_complaint_action_partner"}
+RECORD_ACTIONS = {"crm_ext.crm_complaint_action_partner",
+                  "crm_ext.res_partner_action_start_quotation"}
 
 SALESPERSON_MENUS = {
     "crm_retention_menu_root", "crm_dashboard_menu",
