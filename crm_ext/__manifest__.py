@@ -88,6 +88,10 @@
         "views/crm_churn_menus.xml",
         "data/crm_churn_history_import_data.xml",
         "views/crm_churn_history_import_views.xml",
+        "report/crm_customer_statement_templates.xml",
+        "report/crm_customer_statement_report.xml",
+        "wizards/crm_customer_statement_wizard_views.xml",
+        "views/res_partner_statement_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -2,3 +2,4 @@ from . import crm_customer_insight_report
 from . import crm_loyalty_statement
 from . import crm_complaint_report
 from . import crm_churn_report
+from . import crm_customer_statement

@@ -56,3 +56,4 @@ from . import test_churn_risk_loyalty
 from . import test_churn_history_import
 from . import test_churn_ui
 from . import test_report_pdf
+from . import test_customer_statement

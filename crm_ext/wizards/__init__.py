@@ -7,3 +7,4 @@ from . import crm_complaint_register_wizard
 from . import stock_return_picking
 from . import crm_churn_action_wizard
 from . import crm_churn_dismiss_wizard
+from . import crm_customer_statement_wizard
