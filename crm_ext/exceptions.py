@@ -330,10 +330,11 @@ class StatementAccessError(AccessError):
     user's."""
 
     def __init__(self, env, company=None):
-        """``company``: the res.company asked for, when it is the refusal."""
+        """``company``: the res.company asked for, when it is the refusal
+        (not named: the user may not read it)."""
         self.env = env
         if company is not None:
-            message = _("You may not print the customer statements of %s.") % company.name
+            message = _("You print the customer statements of your own companies only.")
         else:
             message = _("Only invoicing users and sales managers print customer "
                         "statements.")

@@ -163,9 +163,9 @@ class CustomerStatementReport(models.AbstractModel):
         self.env.cr.execute(engine.STATEMENT_LINES, {
             "partner": partner.commercial_partner_id.id, "company": company.id,
             "date_to": date_to})
+        rows = self.env.cr.dictfetchall()
         currency = company.currency_id
-        values = engine.statement(self.env.cr.dictfetchall(), date_from, date_to,
-                                  currency.round)
+        values = engine.statement(rows, date_from, date_to, currency.round)
         values.update(partner_id=partner.commercial_partner_id.id, company_id=company.id,
                       currency_id=currency.id, date_from=date_from, date_to=date_to)
         return values

@@ -47,3 +47,10 @@ def render_text(report, records, data=None):
         html = report.render_qweb_html(records.ids, data=data)[0]
         text = lxml.html.fromstring(html).text_content()
     return " ".join(text.split())
+
+
+def print_menu(env, model):
+    """The ids of the reports in the Print menu of ``model`` for the user
+    of ``env``."""
+    bindings = env["ir.actions.actions"].get_bindings(model)
+    return [action["id"] for action in bindings.get("report", [])]

@@ -127,12 +127,9 @@ class TestReportPdf(LoyaltyCase):
         self.assertRefused(self.member, self.employee)
 
     def test_print_menu_of_readers(self):
-        bindings = self.env["ir.actions.actions"].sudo(self.salesman).get_bindings(
-            "crm.loyalty.member")
-        self.assertIn(self.card_report.id, [action["id"] for action in bindings["report"]])
+        self.assertIn(self.card_report.id,
+                      printing.print_menu(self.env(user=self.salesman), "crm.loyalty.member"))
 
     def test_print_menu_hidden_from_others(self):
-        bindings = self.env["ir.actions.actions"].sudo(self.employee).get_bindings(
-            "crm.loyalty.member")
         self.assertNotIn(self.card_report.id,
-                         [action["id"] for action in bindings.get("report", [])])
+                         printing.print_menu(self.env(user=self.employee), "crm.loyalty.member"))

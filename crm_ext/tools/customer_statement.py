@@ -66,8 +66,19 @@ BUCKETS = (
 )
 
 
+def _date(value):
+    """A date column as a ``datetime.date`` (Odoo's cursor reads dates as
+    'YYYY-MM-DD' strings, a bare psycopg2 cursor as dates); None if empty."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        return datetime.datetime.strptime(value[:10], "%Y-%m-%d").date()
+    return value
+
+
 def _day(value):
     """A date column as 'YYYY-MM-DD' (or False when empty)."""
+    value = _date(value)
     return value.isoformat() if value else False
 
 
@@ -93,8 +104,8 @@ def bucket(days_past_due):
 def statement(rows, date_from, date_to, rounding):
     """The statement of the rows of STATEMENT_LINES (dicts, in their order).
 
-    :param rows: the dicts of the query (dates as ``datetime.date``,
-        amounts as numbers in the company currency)
+    :param rows: the dicts of the query (dates as ``datetime.date`` or
+        'YYYY-MM-DD' strings, amounts as numbers in the company currency)
     :param date_from: the first day of the period, 'YYYY-MM-DD'
     :param date_to: the last day of the period, 'YYYY-MM-DD' (the rows end
         there)
@@ -112,14 +123,13 @@ def statement(rows, date_from, date_to, rounding):
         closing balance once every reconciliation is between the
         customer's own items)
     """
-    start = datetime.date(*map(int, date_from.split("-")))
-    end = datetime.date(*map(int, date_to.split("-")))
+    start, end = _date(date_from), _date(date_to)
     opening = running = 0.0
     lines = []
     aging = dict((key, 0.0) for key, _first, _last in BUCKETS)
     for row in rows:
         balance = float(row["balance"])
-        if row["date"] < start:
+        if _date(row["date"]) < start:
             opening += balance
             running = opening
         else:
@@ -138,7 +148,7 @@ def statement(rows, date_from, date_to, rounding):
             })
         residual = rounding(float(row["residual"]))
         if residual:
-            due = row["date_maturity"] or row["date"]
+            due = _date(row["date_maturity"] or row["date"])
             key = bucket((end - due).days)
             aging[key] = rounding(aging[key] + residual)
     return {
