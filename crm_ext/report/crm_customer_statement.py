@@ -5,6 +5,7 @@ the workbook read) and the values of its QWeb PDF report."""
 import datetime
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..exceptions import StatementAccessError, StatementPeriodError
 from ..tools import clock
@@ -47,8 +48,8 @@ class CustomerStatementReport(models.AbstractModel):
         :raises StatementAccessError: the user is no invoicing user nor
             sales manager, or the company is not one of theirs
         :raises AccessError: a partner the user may not read
-        :raises StatementPeriodError: no partner, or a period that ends
-            before it starts
+        :raises UserError: no partner
+        :raises StatementPeriodError: a period that ends before it starts
         """
         data = data or {}
         company = self._statement_company(data.get("company_id"))
@@ -57,7 +58,7 @@ class CustomerStatementReport(models.AbstractModel):
         date_from, date_to = self._statement_period(data.get("date_from"),
                                                     data.get("date_to"))
         if not partners:
-            raise StatementPeriodError(self.env, date_from, date_to)
+            raise UserError(_("Choose the customers of the statement."))
         docs = partners.mapped("commercial_partner_id")
         check_readable(docs)
         return {
@@ -104,8 +105,10 @@ class CustomerStatementReport(models.AbstractModel):
 
     @api.model
     def _default_period(self):
-        """(first day of the year, today) of tools/clock.py in the user's
-        time zone, as 'YYYY-MM-DD' strings."""
+        """The period of a statement printed without one: (first day of the
+        year, today), today from tools/clock.py in the user's time zone, as
+        'YYYY-MM-DD' strings.  Meant to be overridden (a fiscal year that
+        does not start in January, a rolling quarter)."""
         today = fields.Date.context_today(self, timestamp=clock.now(self.env))
         return today[:4] + "-01-01", today
 

@@ -5,7 +5,7 @@ The customer: an unpaid invoice of last year (400), this year an invoice
 of 1,000 partly paid (300), an open credit note of 150 and an invoice of
 250 due next month, paid after the statement's last day (30 June 2026)."""
 from odoo.addons.base.ir.ir_qweb.qweb import QWebException
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import common
 
 from ..exceptions import StatementAccessError, StatementPeriodError
@@ -133,6 +133,15 @@ class TestCustomerStatement(LoyaltyCase):
         with self.assertRaises(StatementPeriodError):
             self.report.sudo(self.accountant).get_report_values(
                 self.partner.ids, data={"date_from": "2026-06-30", "date_to": "2026-01-01"})
+
+    def test_no_customer_refused(self):
+        with self.assertRaises(UserError):
+            self.report.sudo(self.accountant).get_report_values([])
+
+    def test_not_a_date_refused(self):
+        with self.assertRaises(StatementPeriodError):
+            self.report.sudo(self.accountant).get_report_values(
+                self.partner.ids, data={"date_from": "2026-13-45"})
 
     # -- the wizard --------------------------------------------------------
 
