@@ -17,8 +17,9 @@ class CrmCustomerStatementWizard(models.TransientModel):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, ondelete="cascade",
         default=lambda self: self._default_partner_id())
+    # the user's current company when empty (required in the form)
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.user.company_id,
+        "res.company", default=lambda self: self.env.user.company_id,
         domain=lambda self: [("id", "in", self.env.user.company_ids.ids)])
     date_from = fields.Date(
         "From", required=True, default=lambda self: self.env[STATEMENT]._default_period()[0],
@@ -45,8 +46,9 @@ class CrmCustomerStatementWizard(models.TransientModel):
         """
         self.ensure_one()
         report = self.env[STATEMENT]
-        report._check_statement_access(self.partner_id, self.company_id)
+        company = self.company_id or self.env.user.company_id
+        report._check_statement_access(self.partner_id, company)
         date_from, date_to = report._statement_period(self.date_from, self.date_to)
         return self.env.ref("crm_ext.customer_statement_report").report_action(
             self.partner_id, data={"date_from": date_from, "date_to": date_to,
-                                   "company_id": self.company_id.id})
+                                   "company_id": company.id})
