@@ -118,6 +118,19 @@ class TestCustomerStatement(LoyaltyCase):
         self.assertEqual(statement["closing_balance"], 950.0)
         self.assertEqual(statement["lines"][-1]["reference"], self.later_payment.name)
 
+    def test_history_invoice_not_on_the_statement(self):
+        """An invoice booked as the purchase history import books it (the
+        invoice and its lines on a clearing account that is not receivable,
+        crm_churn_history_import_rows.py) is not on the statement."""
+        clearing = self._account("STMT999", "Purchase History (before Odoo)",
+                                 "account.data_account_type_current_assets")
+        history = self._invoice(self.partner, "2026-02-01", price=5000.0, post=False)
+        history.write({"account_id": clearing.id})
+        history.invoice_line_ids.write({"account_id": clearing.id})
+        history.action_invoice_open()
+        statement = self._statement()
+        self.assertEqual((len(statement["lines"]), statement["closing_balance"]), (4, 1200.0))
+
     def test_default_period_from_the_clock(self):
         with clock.frozen(self.env, NOW):
             values = self.report.sudo(self.accountant).get_report_values(self.partner.ids)
