@@ -37,7 +37,9 @@ class CustomerStatementReport(models.AbstractModel):
 
         :param docids: ids of res.partner (list of int): one statement per
             commercial entity among them
-        :param data: optional dict: ``date_from`` and ``date_to``
+        :param data: optional dict: ``partner_ids`` (list of int: the
+            partners when ``docids`` is empty, as the wizard prints),
+            ``date_from`` and ``date_to``
             ('YYYY-MM-DD', the period; by default from the first day of the
             year to today, from tools/clock.py), ``company_id`` (int; by
             default the user's current company)
@@ -53,7 +55,9 @@ class CustomerStatementReport(models.AbstractModel):
         """
         data = data or {}
         company = self._statement_company(data.get("company_id"))
-        partners = self.env["res.partner"].browse(docids or [])
+        # the web client drops the ids of a report with options from its
+        # address: the wizard's options carry them
+        partners = self.env["res.partner"].browse(docids or data.get("partner_ids") or [])
         self._check_statement_access(partners, company)
         date_from, date_to = self._statement_period(data.get("date_from"),
                                                     data.get("date_to"))

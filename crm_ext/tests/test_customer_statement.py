@@ -171,8 +171,18 @@ class TestCustomerStatement(LoyaltyCase):
             "date_to": "2026-06-30"})
         action = wizard.action_print()
         self.assertEqual(action["report_name"], "crm_ext.customer_statement")
-        self.assertEqual(action["data"], {"date_from": "2026-03-01", "date_to": "2026-06-30",
-                                          "company_id": self.company.id})
+        self.assertEqual(action["data"], {
+            "partner_ids": self.partner.ids, "date_from": "2026-03-01",
+            "date_to": "2026-06-30", "company_id": self.company.id})
+
+    def test_wizard_options_print_without_ids(self):
+        """The web client prints a report with options without its ids:
+        they are in the options."""
+        wizard = self.env["crm.customer.statement.wizard"].sudo(self.accountant).create({
+            "partner_id": self.partner.id})
+        values = self.report.sudo(self.accountant).get_report_values(
+            [], data=wizard.action_print()["data"])
+        self.assertEqual(values["docs"], self.partner)
 
     # -- the PDF -----------------------------------------------------------
 

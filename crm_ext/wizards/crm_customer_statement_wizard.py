@@ -50,5 +50,5 @@ class CrmCustomerStatementWizard(models.TransientModel):
         report._check_statement_access(self.partner_id, company)
         date_from, date_to = report._statement_period(self.date_from, self.date_to)
         return self.env.ref("crm_ext.customer_statement_report").report_action(
-            self.partner_id, data={"date_from": date_from, "date_to": date_to,
-                                   "company_id": company.id})
+            self.partner_id, data={"partner_ids": self.partner_id.ids, "date_from": date_from,
+                                   "date_to": date_to, "company_id": company.id})
