@@ -96,6 +96,10 @@
         "views/res_config_settings_workbook_views.xml",
         "report/crm_customer_insight_workbook_report.xml",
         "wizards/crm_workbook_wizard_views.xml",
+        "report/crm_customer_statement_templates.xml",
+        "report/crm_customer_statement_report.xml",
+        "wizards/crm_customer_statement_wizard_views.xml",
+        "views/res_partner_statement_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -331,3 +331,36 @@ class WorkbookAccessError(AccessError):
         self.env = env
         super(WorkbookAccessError, self).__init__(_(
             "You may not read the figures of this workbook."))
+
+
+# ----------------------------------------------------------------------
+# Customer statement (report/crm_customer_statement.py and its wizard)
+# ----------------------------------------------------------------------
+
+class StatementAccessError(AccessError):
+    """A customer statement asked by someone who may not read it: not an
+    invoicing user nor a sales manager, or of a company that is not the
+    user's."""
+
+    def __init__(self, env, company=None):
+        """``company``: the res.company asked for, when it is the refusal
+        (not named: the user may not read it)."""
+        self.env = env
+        if company is not None:
+            message = _("You print the customer statements of your own companies only.")
+        else:
+            message = _("Only invoicing users and sales managers print customer "
+                        "statements.")
+        super(StatementAccessError, self).__init__(message)
+
+
+class StatementPeriodError(UserError):
+    """A customer statement whose period is not a first and a last day, the
+    first before the last."""
+
+    def __init__(self, env, date_from, date_to):
+        """``date_from``, ``date_to``: what was given ('YYYY-MM-DD' strings)."""
+        self.env = env
+        super(StatementPeriodError, self).__init__(_(
+            "A statement covers the days from a first to a last one: %(from)s to %(to)s "
+            "is not such a period.") % {"from": date_from or "?", "to": date_to or "?"})

@@ -557,6 +557,29 @@ def test_accountant_churn(users, scenario, browser, odoo_server, artifacts_dir,
     client.check()
 
 
+def test_accountant_prints_a_statement(users, scenario, browser, odoo_server, artifacts_dir,
+                                      screenshot_on_failure):
+    """The Statement button of a customer: the period to print (the year to
+    date), then the PDF (the report's figures and text are tested in
+    crm_ext/tests/test_customer_statement.py)."""
+    client = _session("accountant", users, browser, odoo_server, artifacts_dir)
+    _open_record(client, odoo_server, "res.partner", scenario["customer"]["id"])
+    statement = ("//div[contains(@class, 'o_form_view')]//div[contains(@class, 'oe_button_box')]"
+                 "//button[normalize-space()='Statement']")
+    if not client.browser.find_element(By.XPATH, statement).is_displayed():
+        # more buttons than the box shows: the others are under More
+        client.click(css=".o_form_view .oe_button_box .o_button_more")
+    client.click(xpath=statement)
+    wizard = client.dialog()
+    client.find(css=".modal .o_field_widget[name='date_from']")
+    assert scenario["customer"]["name"] in wizard.text
+    client.screenshot("statement-period")
+    client.dialog_button("Print")
+    # the download ends the web client's wait; a refusal would show a dialog
+    client.idle()
+    client.check()
+
+
 def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_path,
                      screenshot_on_failure):
     """The churn settings saved; a purchase history file with a malformed

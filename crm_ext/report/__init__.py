@@ -4,3 +4,4 @@ from . import crm_complaint_report
 from . import crm_churn_report
 from . import crm_workbook_abstract
 from . import crm_customer_insight_workbook
+from . import crm_customer_statement

@@ -63,3 +63,4 @@ from . import test_customer_attention_filters
 from . import test_customer_insight_recompute
 from . import test_workbook_insight
 from . import test_workbook_tools
+from . import test_customer_statement

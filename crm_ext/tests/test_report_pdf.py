@@ -1,19 +1,14 @@
 """PDF that prints (issue 15): Odoo's own invoice and the loyalty card come
 out of wkhtmltopdf as real PDF documents, for the users who may read them."""
 import io
-import shutil
-import subprocess
-import tempfile
-from unittest import mock
 
-import lxml.html
 from PyPDF2 import PdfFileReader
 
 from odoo.addons.base.ir.ir_qweb.qweb import QWebException
 from odoo.exceptions import AccessError
 from odoo.tests import common
-from odoo.tools import config
 
+from . import pdf as printing
 from .test_loyalty_common import LoyaltyCase
 
 # ID-1 card (85.6 x 54 mm) as wkhtmltopdf sizes pages: whole millimetres,
@@ -31,9 +26,7 @@ class TestReportPdf(LoyaltyCase):
     @classmethod
     def setUpClass(cls):
         super(TestReportPdf, cls).setUpClass()
-        # the assets are fetched from report.url: a closed port answers at
-        # once, whatever listens on the machine's 8069 (the text prints alike)
-        cls.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
+        printing.use_no_assets_server(cls.env)
         cls.card_report = cls.env.ref("crm_ext.crm_loyalty_member_card_report")
         cls.customer = cls._customer("Ada Cardholder", user_id=cls.salesman.id)
         cls.member = cls._enrol(cls.customer)
@@ -45,31 +38,17 @@ class TestReportPdf(LoyaltyCase):
 
     def setUp(self):
         super(TestReportPdf, self).setUp()
-        if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
-            self.skipTest("wkhtmltopdf is not installed (scripts/setup.sh installs it)")
+        missing = printing.wkhtmltopdf_missing(self.env)
+        if missing:
+            self.skipTest(missing)
 
     def _pdf(self, report, records, user=None):
         """The PDF of ``report`` for ``records`` as ``user`` prints it."""
-        if user:
-            report = report.sudo(user)
-        # a report directory lifts the test mode's HTML-only shortcut
-        with tempfile.TemporaryDirectory() as directory, \
-                mock.patch.dict(config.options, {"test_report_directory": directory}):
-            pdf, kind = report.render_qweb_pdf(records.ids)
-        self.assertEqual(kind, "pdf")
-        return pdf
+        return printing.render_pdf(report.sudo(user) if user else report, records)
 
     def _text(self, report, records, user=None):
-        """The text of the printed report: the PDF's (pdftotext), or the
-        HTML wkhtmltopdf receives when poppler-utils is not installed."""
-        pdf = self._pdf(report, records, user=user)
-        if shutil.which("pdftotext"):
-            text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf,
-                                  stdout=subprocess.PIPE, check=True).stdout.decode("utf-8")
-        else:
-            html = report.sudo(user or self.env.user).render_qweb_html(records.ids)[0]
-            text = lxml.html.fromstring(html).text_content()
-        return " ".join(text.split())
+        """The text of the printed report (tests/pdf.py)."""
+        return printing.render_text(report.sudo(user) if user else report, records)
 
     def _pages(self, pdf):
         """The pages of ``pdf``, as (width, height) in points."""
@@ -148,12 +127,9 @@ class TestReportPdf(LoyaltyCase):
         self.assertRefused(self.member, self.employee)
 
     def test_print_menu_of_readers(self):
-        bindings = self.env["ir.actions.actions"].sudo(self.salesman).get_bindings(
-            "crm.loyalty.member")
-        self.assertIn(self.card_report.id, [action["id"] for action in bindings["report"]])
+        self.assertIn(self.card_report.id,
+                      printing.print_menu(self.env(user=self.salesman), "crm.loyalty.member"))
 
     def test_print_menu_hidden_from_others(self):
-        bindings = self.env["ir.actions.actions"].sudo(self.employee).get_bindings(
-            "crm.loyalty.member")
         self.assertNotIn(self.card_report.id,
-                         [action["id"] for action in bindings.get("report", [])])
+                         printing.print_menu(self.env(user=self.employee), "crm.loyalty.member"))

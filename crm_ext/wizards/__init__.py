@@ -9,3 +9,4 @@ from . import crm_churn_action_wizard
 from . import crm_churn_dismiss_wizard
 from . import crm_customer_insight_recompute
 from . import crm_workbook_wizard
+from . import crm_customer_statement_wizard
