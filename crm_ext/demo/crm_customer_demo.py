@@ -109,7 +109,10 @@ class CrmCustomerDemo(models.AbstractModel):
         """Odoo's own demo invoices sell its demo servers and computers (cost
         25,000 to 65,000) at 15 to 642: their customers would show millions
         of losses on a few thousand sold.  Their cost of goods sold is set to
-        60% of their net sales, the margin of crm_ext's demo products."""
+        60% of their net sales, the margin of crm_ext's demo products.
+        Their figures are stored first: the install hook's backfill runs
+        after the demo, when it would store their real cost."""
+        env["account.invoice"]._backfill_insight_figures()
         env.cr.execute("""
             UPDATE account_invoice SET insight_cost_signed = ROUND(0.6 * insight_net_signed)
              WHERE company_id = %s AND type IN ('out_invoice', 'out_refund')

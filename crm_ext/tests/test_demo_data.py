@@ -21,6 +21,29 @@ class TestDemoData(common.TransactionCase):
         """)
         self.assertEqual(self.env.cr.fetchall(), [])
 
+    def test_margins_count_the_cost_of_every_invoice(self):
+        """The margins over all time of the customers are their invoices'
+        net less cost, those of Odoo's own demo invoices (validated before
+        crm_ext was installed) included: the demo stores and adjusts their cost
+        before its recomputes.  It used to adjust nothing (no figures
+        yet), the install hook then stored the demo servers' cost (65,000
+        sold at 25), and the first nightly recompute showed Agrolait
+        losing 2 million."""
+        self.env.cr.execute("""
+            SELECT partner.name, insight.gross_margin_all, SUM(inv.insight_net_signed
+                                                          - inv.insight_cost_signed)
+              FROM crm_customer_insight insight
+              JOIN res_partner partner ON partner.id = insight.partner_id
+              JOIN account_invoice inv ON inv.commercial_partner_id = insight.partner_id
+                                      AND inv.company_id = insight.company_id
+                                      AND inv.type IN ('out_invoice', 'out_refund')
+                                      AND inv.state IN ('open', 'paid')
+             GROUP BY partner.name, insight.gross_margin_all
+            HAVING ABS(insight.gross_margin_all - SUM(inv.insight_net_signed
+                                                      - inv.insight_cost_signed)) > 0.01
+        """)
+        self.assertEqual(self.env.cr.fetchall(), [])
+
     def test_every_segment_earns_a_margin(self):
         self.env.cr.execute("""
             SELECT segment.name, SUM(insight.gross_margin)
