@@ -1,7 +1,7 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Mail gateway of crm.complaint: complaints by email, stage templates, recipients."""
-from odoo import SUPERUSER_ID, _, api, models
+from odoo import SUPERUSER_ID, _, api, models, tools
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import access
@@ -80,8 +80,8 @@ class CrmComplaint(models.Model):
         self.ensure_one()
         self.message_post(
             body=_("%(template)s was not sent: %(customer)s has no email address.") % {
-                "template": template.name,
-                "customer": self.rating_get_partner_id().display_name},
+                "template": tools.html_escape(template.name),
+                "customer": tools.html_escape(self.rating_get_partner_id().display_name)},
             subtype="mail.mt_note")
 
     @api.multi
