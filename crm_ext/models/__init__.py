@@ -44,7 +44,6 @@ from . import crm_complaint_mail
 from . import crm_complaint_solution
 from . import crm_complaint_rating
 from . import crm_complaint_resolution
-from . import mail_compose_message
 from . import account_invoice_complaint
 from . import res_partner_complaint
 from . import stock_picking

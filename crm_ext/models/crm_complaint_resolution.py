@@ -166,7 +166,7 @@ class CrmComplaint(models.Model):
         (its template, with the rating request) for the user to read and
         change before it goes, as an invoice's "Send by Email" opens it:
         the email is only sent, and the complaint marked as sent (Resolution
-        Sent On), by the composer's Send (see mail_compose_message.py).
+        Sent On), by the composer's Send (see wizards/mail_compose_message.py).
         Returns the window action of the composer (a dict).
 
         :raises AccessError: the caller may not change the complaint.

@@ -19,7 +19,7 @@ class TestComplaintResolutionCompose(ComplaintResolutionCase):
         template rendered as the web client's onchange renders it."""
         action = complaint.sudo(user or self.officer).action_resolution_compose()
         composer = self.env["mail.compose.message"].sudo(user or self.officer).with_context(
-            action["context"]).create({})
+            **action["context"]).create({})
         composer.onchange_template_id_wrapper()
         return action, composer
 
