@@ -18,7 +18,7 @@ ESCALATION_FLAGS = ("escalated_at_risk", "escalated_breached")
 @common.post_install(True)
 class TestComplaintDailyPath(ComplaintCase):
     """Received Monday 2026-01-05 10:00 UTC under the 8/40 working hours
-    policy: acknowledge by Tuesday 10:00, resolve by Monday 2026-01-12
+    policy: acknowledge by Tuesday 10:00, resolve by Tuesday 2026-01-13
     10:00 (Wednesday 7 is a holiday)."""
 
     @classmethod
@@ -47,10 +47,10 @@ class TestComplaintDailyPath(ComplaintCase):
     def test_acknowledged_complaint_past_resolution_says_resolution_was_missed(self):
         complaint = self._complaint()
         self._move(complaint, self.stage_ack, "2026-01-05 11:00")
-        self.complaint_model._refresh_sla_status(dt("2026-01-13 09:00"))
+        self.complaint_model._refresh_sla_status(dt("2026-01-14 09:00"))
         self.assertEqual(complaint.sla_status, "breached")
-        self.assertEqual(self._breach(complaint, "2026-01-13 09:00"),
-                         "Resolution deadline missed (due 12 Jan 11:00)")
+        self.assertEqual(self._breach(complaint, "2026-01-14 09:00"),
+                         "Resolution deadline missed (due 13 Jan 11:00)")
 
     def test_complaint_on_track_has_no_missed_deadline(self):
         complaint = self._complaint()
@@ -93,7 +93,7 @@ class TestComplaintDailyPath(ComplaintCase):
         self.assertEqual(len(sent), 1)
         self.assertIn("Broken lid", sent.body)
         self.assertIn(self.responsible.name, sent.body)
-        self.assertIn("2026-01-12", sent.body)
+        self.assertIn("2026-01-13 10:00 (UTC)", sent.body)
         mails = self.env["mail.mail"].search([("mail_message_id", "=", sent.id)])
         self.assertEqual(mails.recipient_ids, self.customer)
         # changes that are no new stage entry send nothing more
