@@ -77,3 +77,12 @@ class TestComplaintResolutionCompose(ComplaintResolutionCase):
         complaint = self._resolve(self._complaint())
         with self.assertRaises(AccessError):
             complaint.sudo(self.employee).action_resolution_compose()
+
+    def test_composer_refuses_to_post_where_the_caller_may_not(self):
+        complaint = self._resolve(self._complaint())
+        count = len(complaint.message_ids)
+        with self.assertRaises(AccessError):
+            self.env["mail.compose.message"].sudo(self.employee).create({
+                "model": "crm.complaint", "res_id": complaint.id,
+                "composition_mode": "comment", "body": "<p>Not mine.</p>"}).send_mail()
+        self.assertEqual(len(complaint.message_ids), count)
