@@ -633,9 +633,14 @@ def daily_complaints(odoo_server, users, scenario):
         "resolution_type": "replacement", "resolution": "UI: we sent a new one."})
     call("crm.complaint", "write", [resolved], {
         "stage_id": scenario["ref"]("crm_ext.crm_complaint_stage_resolved")})
-    return {key: call("crm.complaint", "read", [complaint_id],
-                      ["name", "sla_status", "sla_breach"])[0]
-            for key, complaint_id in (("breached", breached), ("resolved", resolved))}
+    yield {key: call("crm.complaint", "read", [complaint_id],
+                     ["name", "sla_status", "sla_breach"])[0]
+           for key, complaint_id in (("breached", breached), ("resolved", resolved))}
+    # closed: a breached complaint left open in the database would be
+    # escalated by every later escalation test
+    call("crm.complaint", "write", [breached, resolved], {
+        "stage_id": scenario["ref"]("crm_ext.crm_complaint_stage_closed"),
+        "resolution_type": "explanation", "resolution": "UI: closed after the test."})
 
 
 def test_complaint_officer_sees_the_missed_deadline(users, scenario, daily_complaints, browser,
