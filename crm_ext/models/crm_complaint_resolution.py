@@ -157,7 +157,6 @@ class CrmComplaint(models.Model):
             complaint.message_post_with_template(
                 template.id, composition_mode="comment",
                 subtype_id=self.env.ref("mail.mt_comment").id)
-        self._mark_resolution_sent()
         return True
 
     @api.multi
@@ -166,7 +165,7 @@ class CrmComplaint(models.Model):
         (its template, with the rating request) for the user to read and
         change before it goes, as an invoice's "Send by Email" opens it:
         the email is only sent, and the complaint marked as sent (Resolution
-        Sent On), by the composer's Send (see wizards/mail_compose_message.py).
+        Sent On, see crm_complaint_rating.py), by the composer's Send.
         Returns the window action of the composer (a dict).
 
         :raises AccessError: the caller may not change the complaint.
@@ -340,17 +339,6 @@ class CrmComplaint(models.Model):
         """The mail template of the resolution email (with the rating
         request)."""
         return self.env.ref("crm_ext.crm_complaint_mail_template_resolution")
-
-    @api.multi
-    def _mark_resolution_sent(self):
-        """Record that the resolution of these complaints was emailed now,
-        after the checks of a send (the caller may change them, each is
-        sendable).  Called by :meth:`action_send_resolution` and by the
-        composer's Send with the resolution template."""
-        self._check_caller_may_resolve()
-        for complaint in self:
-            complaint._check_resolution_sendable()
-        self.write({"resolution_sent_date": fields.Datetime.to_string(self._now())})
 
     @api.multi
     def _publish_solution(self):
