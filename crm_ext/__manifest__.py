@@ -72,6 +72,7 @@
         "views/crm_complaint_tag_views.xml",
         "views/crm_complaint_sla_views.xml",
         "views/crm_complaint_menus.xml",
+        "views/res_config_settings_configuration_views.xml",
         "security/crm_complaint_solution_security.xml",
         "data/crm_complaint_resolution_mail_template_data.xml",
         "views/crm_complaint_resolution_views.xml",

@@ -6,7 +6,9 @@ fails on any error dialog of the web client or error in the server's log
 import re
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from webclient import WebClient, xpath_string
 
@@ -715,7 +717,7 @@ def test_salesperson_next_step_path(users, scenario, browser, odoo_server, artif
     insight page says what to do next; plans an activity and starts a
     quotation from it."""
     client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
-    client.menu("sale.sale_menu_root", "crm_ext.crm_customer_insight_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_customer_insight_menu")
     client.find(css=".o_list_view")
     client.wait(lambda: _facet(client, "My Customers"), "the My Customers filter on")
     client.screenshot("my-customers")
@@ -757,7 +759,7 @@ def test_sales_manager_recompute_and_all_figures(users, scenario, browser, odoo_
     """Lands on every customer, recomputes and reads the confirmation, then
     opens a customer's figures from its insight page."""
     client = _session("manager", users, browser, odoo_server, artifacts_dir)
-    client.menu("sale.sale_menu_root", "crm_ext.crm_customer_insight_menu")
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_customer_insight_menu")
     client.find(css=".o_list_view .o_group_header")
     assert not _facet(client, "My Customers"), "managers land on the whole company"
 
@@ -805,3 +807,108 @@ def test_salesperson_workbook(users, scenario, browser, odoo_server, artifacts_d
         client.check()
     finally:
         call("res.company", "write", [company], {"workbook_background_rows": before})
+
+
+# the complaint officer's and the admin's daily path (issue 15): missed
+# deadlines, the resolution email read before it goes, settings that say
+# what they govern and link to it
+
+@pytest.fixture(scope="module")
+def daily_complaints(odoo_server, users, scenario):
+    """Two complaints of a customer with an email address, the officer's:
+    one received long ago and never acknowledged (breached), one resolved."""
+    call = scenario["call"]
+    customer = call("res.partner", "create", {
+        "name": "UI Daily Path Customer", "email": "daily.path@example.com",
+        "customer": True, "is_company": True})
+    breached = call("crm.complaint", "create", {
+        "partner_id": customer, "channel": "phone", "severity": "normal",
+        "subject": "UI late acknowledgement", "user_id": users["officer"][2],
+        "date_received": "2020-01-06 09:00:00"})
+    resolved = call("crm.complaint", "create", {
+        "partner_id": customer, "channel": "email", "severity": "normal",
+        "subject": "UI resolution to send", "user_id": users["officer"][2],
+        "resolution_type": "replacement", "resolution": "UI: we sent a new one."})
+    call("crm.complaint", "write", [resolved], {
+        "stage_id": scenario["ref"]("crm_ext.crm_complaint_stage_resolved")})
+    yield {key: call("crm.complaint", "read", [complaint_id],
+                     ["name", "sla_status", "sla_breach"])[0]
+           for key, complaint_id in (("breached", breached), ("resolved", resolved))}
+    # closed: a breached complaint left open in the database would be
+    # escalated by every later escalation test
+    call("crm.complaint", "write", [breached, resolved], {
+        "stage_id": scenario["ref"]("crm_ext.crm_complaint_stage_closed"),
+        "resolution_type": "explanation", "resolution": "UI: closed after the test."})
+
+
+def test_complaint_officer_sees_the_missed_deadline(users, scenario, daily_complaints, browser,
+                                                    odoo_server, artifacts_dir,
+                                                    screenshot_on_failure):
+    """The breached card and list row say which deadline was missed."""
+    complaint = daily_complaints["breached"]
+    assert complaint["sla_status"] == "breached", complaint
+    client = _session("officer", users, browser, odoo_server, artifacts_dir)
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_complaint_menu")
+    client.search(complaint["name"])
+    card = client.find(xpath="//div[contains(@class, 'o_kanban_record')]"
+                             "[.//strong[normalize-space()=%s]]" % xpath_string(complaint["name"]))
+    client.wait(lambda: "deadline missed (due" in card.text, "the card to name the deadline")
+    client.show(card)
+    client.screenshot("complaint-card-breached")
+    client.switch_view("list")
+    row = client.find(xpath="//tr[contains(@class, 'o_data_row')][.//td[normalize-space()=%s]]"
+                            % xpath_string(complaint["name"]))
+    assert "deadline missed (due" in row.text, row.text
+    client.screenshot("complaint-list-breached")
+    client.check()
+
+
+def test_complaint_officer_reads_the_resolution_before_sending(
+        users, scenario, daily_complaints, browser, odoo_server, artifacts_dir,
+        screenshot_on_failure):
+    """Send Resolution opens the composer with the email; the officer adds
+    a line and sends it; it lands in the chatter."""
+    complaint = daily_complaints["resolved"]
+    client = _session("officer", users, browser, odoo_server, artifacts_dir)
+    _open_record(client, odoo_server, "crm.complaint", complaint["id"])
+    client.button("Send Resolution")
+    client.dialog()
+    editor = client.find(css=".modal .note-editable")
+    client.wait(lambda: "UI: we sent a new one." in editor.text,
+                "the composer to show the resolution email")
+    client.screenshot("resolution-composer")
+    editor.click()
+    editor.send_keys(Keys.CONTROL, Keys.HOME)
+    editor.send_keys("UI: sorry for the trouble. ")
+    client.screenshot("resolution-composer-edited")
+    client.dialog_button("Send")
+    client.dialog_closed()
+    client.find(xpath="//div[contains(@class, 'o_thread_message')]"
+                      "[contains(., 'UI: sorry for the trouble.')]")
+    client.screenshot("resolution-sent")
+    sent = scenario["call"]("crm.complaint", "read", [complaint["id"]],
+                            ["resolution_sent_date"])[0]["resolution_sent_date"]
+    assert sent, "the Send marked the resolution as sent"
+    client.check()
+
+
+def test_admin_settings_explain_and_link(users, scenario, browser, odoo_server, artifacts_dir,
+                                         screenshot_on_failure):
+    """A setting's help shows on hover; a block's link opens its
+    configuration (SLA policies)."""
+    client = _session("admin", users, browser, odoo_server, artifacts_dir)
+    client.menu("sale.sale_menu_root", "sale.menu_sale_general_settings")
+    label = client.find(xpath="//label[contains(normalize-space(), 'Analysis Window (days)')]")
+    client.show(label)
+    ActionChains(client.browser).move_to_element(label).perform()
+    tip = client.find(css=".tooltip")
+    assert "Days of sales history" in tip.text, tip.text
+    client.screenshot("settings-help")
+    client.show(client.find(xpath="//h2[normalize-space()='Loyalty and Complaints']"))
+    client.screenshot("settings-links")
+    client.click(xpath="//button[contains(@class, 'btn-link')][normalize-space()='SLA Policies']")
+    client.find(css=".o_list_view")
+    client.wait(lambda: "SLA" in client.find(css=".o_control_panel .breadcrumb").text,
+                "the SLA policies to open")
+    client.screenshot("settings-link-sla-policies")
+    client.check()

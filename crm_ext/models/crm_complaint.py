@@ -137,8 +137,8 @@ class CrmComplaint(models.Model):
         """Record a complaint (``vals``: its field values).  Its reference
         comes from the sequence; it enters the first stage, then the stage
         of ``vals`` through :meth:`write` (whose dates and checks apply);
-        its SLA policy is matched unless ``vals`` gives one.  Returns the
-        complaint (its id over RPC).
+        its SLA policy is matched (before it is created) unless ``vals`` gives
+        one.  Returns the complaint (its id over RPC).
 
         :raises UserError: a resolving stage without a resolution (see
             :meth:`_check_can_enter`).
@@ -153,9 +153,12 @@ class CrmComplaint(models.Model):
             vals["stage_id"] = first_stage.id
         else:
             stage = None
-        complaint = super(CrmComplaint, self).create(vals)
         if not vals.get("sla_id"):
-            complaint._apply_sla()
+            # matched before the record exists: the email of the first
+            # stage, sent as it is created, gives the deadlines
+            draft = self.new(dict(self.default_get(list(SLA_MATCH_FIELDS)), **vals))
+            vals["sla_id"] = draft._match_sla()[draft].id
+        complaint = super(CrmComplaint, self).create(vals)
         if stage:
             complaint.write({"stage_id": stage.id})
         return complaint

@@ -21,8 +21,16 @@ class CrmComplaint(models.Model):
     # a concern of its own (one concern per file)
     _inherit = "crm.complaint"  # pylint: disable=consider-merging-classes-inherited
 
+    # the escalation job's own flags (which thresholds are done): kept out
+    # of the views, users see whom it went to and when
     escalated_at_risk = fields.Boolean(readonly=True, copy=False)
     escalated_breached = fields.Boolean(readonly=True, copy=False)
+    escalation_user_id = fields.Many2one(
+        "res.users", "Escalated To", readonly=True, copy=False,
+        help="Who the last escalation went to: see the activity and the note in the chatter.")
+    date_escalated = fields.Datetime(
+        "Escalated On", readonly=True, copy=False,
+        help="When the complaint was last escalated (at risk, then breached).")
 
     @api.multi
     def _rearm_escalations(self):
@@ -129,8 +137,10 @@ class CrmComplaint(models.Model):
             label = _("SLA breached")
         else:
             label = _("SLA at risk")
+        leaders = claimed._escalation_leaders()
+        claimed._escalation_recipients(leaders, now)
         claimed._escalation_tracking(priorities, now)
-        claimed._escalation_activities(label, now)
+        claimed._escalation_activities(label, now, leaders)
         claimed._escalation_notes(label, now)
         claimed._escalation_emails(label, now)
         return claimed
@@ -158,6 +168,21 @@ class CrmComplaint(models.Model):
         return [row for row in self.env.cr.fetchall() if row[1]]
 
     @api.multi
+    def _escalation_recipients(self, leaders, now):
+        """Record whom each complaint was escalated to and when, in one
+        UPDATE; ``leaders``: [(complaint id, user id)] (see
+        :meth:`_escalation_leaders`)."""
+        if not leaders:
+            return
+        self.env.cr.execute("""
+            UPDATE crm_complaint complaint
+               SET escalation_user_id = leader.user_id, date_escalated = %s
+              FROM (SELECT unnest(%s) AS complaint_id, unnest(%s) AS user_id) leader
+             WHERE complaint.id = leader.complaint_id
+        """, (now, [row[0] for row in leaders], [row[1] for row in leaders]))
+        self.invalidate_cache(["escalation_user_id", "date_escalated"], self.ids)
+
+    @api.multi
     def _escalation_tracking(self, priorities, now):
         """The tracking message of the raised priorities, as write() posts
         it; ``priorities``: {complaint id: (before, after)}."""
@@ -166,11 +191,11 @@ class CrmComplaint(models.Model):
             for complaint_id, (before, after) in sorted(priorities.items())], now)
 
     @api.multi
-    def _escalation_activities(self, label, now):
-        """An activity per complaint for its leader (see
+    def _escalation_activities(self, label, now, leaders):
+        """An activity per complaint for its leader (``leaders``: see
         :meth:`_escalation_leaders`), who then follows the complaint."""
         bulk_mail.schedule_activities(
-            self, self._escalation_leaders(),
+            self, leaders,
             self.env.ref("crm_ext.mail_activity_data_complaint_escalation"),
             lambda name: "%s: %s" % (label, name), now)
 

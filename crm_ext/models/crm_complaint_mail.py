@@ -1,7 +1,7 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Mail gateway of crm.complaint: complaints by email, stage templates, recipients."""
-from odoo import SUPERUSER_ID, _, api, models
+from odoo import SUPERUSER_ID, _, api, models, tools
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import access
@@ -55,15 +55,34 @@ class CrmComplaint(models.Model):
 
     @api.multi
     def _track_template(self, tracking):
-        """Send the template of the stage a complaint enters (to its
-        followers, the customer among them)."""
+        """Send the template of the stage a complaint enters ("Email on
+        entering this stage"), once per entry: mail.thread calls this when
+        the tracked stage changes, at the creation too (the first stage).
+        A customer without an email address gets no email: a note says
+        so (see :meth:`_stage_template_unsent`)."""
         res = super(CrmComplaint, self)._track_template(tracking)
         complaint = self[0]
         changes, _tracking_values = tracking[complaint.id]
-        if "stage_id" in changes and complaint.stage_id.mail_template_id:
-            res["stage_id"] = (complaint.stage_id.mail_template_id,
-                               {"composition_mode": "mass_mail"})
+        template = complaint.stage_id.mail_template_id
+        if "stage_id" in changes and template:
+            if complaint.rating_get_partner_id().email:
+                res["stage_id"] = (template, {"composition_mode": "mass_mail"})
+            else:
+                complaint._stage_template_unsent(template)
         return res
+
+    @api.multi
+    def _stage_template_unsent(self, template):
+        """Note in the chatter that the email ``template`` (a mail.template)
+        of the stage the complaint entered was not sent: its customer has no
+        email address.  Meant to be overridden by a module that reaches
+        such customers otherwise (a letter, a text message)."""
+        self.ensure_one()
+        self.message_post(
+            body=_("%(template)s was not sent: %(customer)s has no email address.") % {
+                "template": tools.html_escape(template.name),
+                "customer": tools.html_escape(self.rating_get_partner_id().display_name)},
+            subtype="mail.mt_note")
 
     @api.multi
     def message_get_suggested_recipients(self):

@@ -135,6 +135,22 @@ class CrmComplaint(models.Model):
         return rating
 
     @api.multi
+    def _message_post_after_hook(self, message):
+        """A message we post (not an email received) that carries the
+        complaint's pending rating request
+        (the resolution email, sent from the composer the form opens or by
+        action_send_resolution) records that the resolution was sent now
+        (Resolution Sent On)."""
+        result = super(CrmComplaint, self)._message_post_after_hook(message)
+        body = message.body or ""
+        if message.message_type != "email" and "/complaint/rating/" in body and any(
+                token in body for token in self.env["rating.rating"].sudo().search([
+                    ("res_model", "=", self._name), ("res_id", "in", self.ids),
+                    ("consumed", "=", False)]).mapped("access_token")):
+            self.write({"resolution_sent_date": fields.Datetime.to_string(self._now())})
+        return result
+
+    @api.multi
     def _post_closing_rating(self):
         """Closing records the customer's rating (or its absence)."""
         for complaint in self:

@@ -141,22 +141,60 @@ class CrmComplaint(models.Model):
     @api.multi
     def action_send_resolution(self):
         """Email the resolution to the customer of each complaint with the
-        rating request (posted in the chatter).  Each call sends the email
-        again.  Returns True.
+        rating request (posted in the chatter), without showing it first:
+        the path of integrators and server actions (the form's button
+        opens the composer instead, see :meth:`action_resolution_compose`).
+        Each call sends the email again.  Returns True.
 
         :raises AccessError: the caller may not change the complaints.
         :raises UserError: a complaint not resolved, without a resolution
             text, or whose customer has no email address.
         """
         self._check_caller_may_resolve()
-        template = self.env.ref("crm_ext.crm_complaint_mail_template_resolution")
+        template = self._resolution_template()
         for complaint in self:
             complaint._check_resolution_sendable()
             complaint.message_post_with_template(
                 template.id, composition_mode="comment",
                 subtype_id=self.env.ref("mail.mt_comment").id)
-        self.write({"resolution_sent_date": fields.Datetime.now()})
         return True
+
+    @api.multi
+    def action_resolution_compose(self):
+        """Odoo's email composer with the resolution email of the complaint
+        (its template, with the rating request) for the user to read and
+        change before it goes, as an invoice's "Send by Email" opens it:
+        the email is only sent, and the complaint marked as sent (Resolution
+        Sent On, see crm_complaint_rating.py), by the composer's Send.
+        Returns the window action of the composer (a dict).
+
+        :raises AccessError: the caller may not change the complaint.
+        :raises UserError: the complaint is not resolved, has no resolution
+            text, or its customer has no email address.
+        """
+        self.ensure_one()
+        self._check_caller_may_resolve()
+        self._check_resolution_sendable()
+        template = self._resolution_template()
+        compose_form = self.env.ref("mail.email_compose_message_wizard_form")
+        return {
+            "name": _("Send Resolution"),
+            "type": "ir.actions.act_window",
+            "view_type": "form",
+            "view_mode": "form",
+            "res_model": "mail.compose.message",
+            "views": [(compose_form.id, "form")],
+            "view_id": compose_form.id,
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_id": self.id,
+                "default_use_template": True,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
 
     @api.multi
     def action_publish_solution(self):
@@ -295,6 +333,12 @@ class CrmComplaint(models.Model):
         if not self.rating_get_partner_id().email:
             raise UserError(_("%s has no email address: the resolution cannot be sent.")
                             % self.rating_get_partner_id().display_name)
+
+    @api.model
+    def _resolution_template(self):
+        """The mail template of the resolution email (with the rating
+        request)."""
+        return self.env.ref("crm_ext.crm_complaint_mail_template_resolution")
 
     @api.multi
     def _publish_solution(self):

@@ -1,11 +1,15 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """SLA of crm.complaint: policy matching, deadlines in working hours, SLA status."""
-from odoo import api, fields, models
+import babel
+import babel.dates
+
+from odoo import _, api, fields, models
 
 from ..exceptions import SlaNoWorkingTimeError
 from ..tools import working_time
-from ..tools.sla_status import SlaValues, sla_end, sla_status, sla_stopped_since, sla_values
+from ..tools.sla_status import (
+    SlaValues, missed_deadlines, sla_end, sla_status, sla_stopped_since, sla_values)
 
 SLA_STATUSES = [
     ("on_track", "On Track"),
@@ -58,6 +62,10 @@ class CrmComplaint(models.Model):
     sla_status = fields.Selection(
         SLA_STATUSES, "SLA Status", compute="_compute_sla_status", store=True, index=True,
         help="Kept current by the escalation job while the complaint is open.")
+    sla_breach = fields.Char(
+        "Missed Deadlines", compute="_compute_sla_breach",
+        help="Which deadline a breached complaint missed, and when it was due (in your "
+             "time zone).")
     hold_hours = fields.Float(
         "Hours on Hold", readonly=True, copy=False,
         help="Working hours the SLA clock stood still: in stages that pause the SLA and, "
@@ -216,6 +224,38 @@ class CrmComplaint(models.Model):
         now = self._now()
         for complaint in self:
             complaint.sla_status = complaint._sla_status_at(now)
+
+    @api.depends("sla_status", "ack_deadline", "resolve_deadline", "date_acknowledged",
+                 "date_resolved", "date_closed", "date_hold_start")
+    def _compute_sla_breach(self):
+        """The deadlines missed (tools/sla_status.py ``missed_deadlines``, the
+        rule of the breached status), each with when it was due in the
+        user's time zone: "Resolution deadline missed (due 12 Nov 14:00)"."""
+        now = self._now()
+        labels = {
+            "ack": (_("Acknowledgement deadline missed (due %s)"), "ack_deadline"),
+            "resolve": (_("Resolution deadline missed (due %s)"), "resolve_deadline"),
+        }
+        for complaint in self:
+            if complaint.sla_status != "breached":
+                complaint.sla_breach = False
+                continue
+            missed = missed_deadlines(complaint._sla_values(), now)
+            complaint.sla_breach = "; ".join(
+                label % complaint._format_deadline(complaint[name])
+                for label, name in (labels[kind] for kind in missed)) or False
+
+    @api.multi
+    def _format_deadline(self, deadline):
+        """A deadline (naive UTC string) as a card shows it: day, month and
+        time in the user's time zone and language ("12 Nov 14:00")."""
+        local = fields.Datetime.context_timestamp(
+            self, fields.Datetime.from_string(deadline)).replace(tzinfo=None)
+        try:
+            locale = babel.Locale.parse(self.env.lang or "en_US")
+        except (ValueError, babel.UnknownLocaleError):
+            locale = babel.Locale.parse("en_US")
+        return babel.dates.format_datetime(local, "d MMM HH:mm", locale=locale)
 
     @api.multi
     def _sla_values(self):

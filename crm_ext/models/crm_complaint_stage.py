@@ -44,8 +44,11 @@ class CrmComplaintStage(models.Model):
         "Pauses SLA", help="Time spent in this stage (e.g. waiting on the customer) does "
                            "not count against the SLA: the deadlines move out by it.")
     mail_template_id = fields.Many2one(
-        "mail.template", "Email Template", domain=[("model", "=", "crm.complaint")],
-        help="Sent to the customer when a complaint enters this stage.")
+        "mail.template", "Email on entering this stage",
+        domain=[("model", "=", "crm.complaint")],
+        help="Sent to the customer each time a complaint enters this stage (the shipped "
+             "first stage acknowledges the complaint); when the customer has no email "
+             "address, a note in the complaint's chatter says so instead.")
 
     @api.depends("stage_kind")
     def _compute_is_closed(self):

@@ -32,6 +32,10 @@ from . import test_complaint_reopen
 from . import test_complaint_time_zone
 from . import test_complaint_sla_status
 from . import test_complaint_wizard_forms
+from . import test_complaint_daily_path
+from . import test_complaint_resolution_compose
+from . import test_loyalty_points_display
+from . import test_settings_help
 from . import test_customer_insight_refresh
 from . import test_customer_insight_backfill
 from . import test_demo_data

@@ -161,6 +161,8 @@ class TestComplaintEscalation(ComplaintCase):
                 "escalated_at_risk": True,
                 "escalated_breached": complaint.escalated_breached or breached,
                 "priority": str(min(int(complaint.priority or "0") + 1, 3)),
+                "escalation_user_id": self.leader.id,
+                "date_escalated": now + ":00",
             })
             self.env["mail.activity"].create({
                 "res_id": complaint.id,

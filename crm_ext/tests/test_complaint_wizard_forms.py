@@ -30,10 +30,11 @@ class TestComplaintWizardForms(ComplaintResolutionCase):
         self.assertFalse(result.get("warning"))
         return result.get("value", {})
 
-    def _edit(self, model, values, spec, **changes):
-        values = dict(values, **changes)
+    def _edit(self, form_model, form_values, onchange_spec, **changes):
+        # (names no field of a wizard has: mail.compose.message has "model")
+        values = dict(form_values, **changes)
         field_name = list(changes)[0] if len(changes) == 1 else list(changes)
-        values.update(self._onchange_values(model, values, field_name, spec))
+        values.update(self._onchange_values(form_model, values, field_name, onchange_spec))
         return values
 
     # 13

@@ -56,16 +56,35 @@ def sla_status(values, now):
     the escalation job writes it."""
     if not values.sla_id or not values.resolve_deadline:
         return False
+    if missed_deadlines(values, now):
+        return "breached"
     end = sla_end(values)
     clock = sla_stopped_since(values) or now
-    acknowledged = values.date_acknowledged or (end and clock)
-    late = (acknowledged > values.ack_deadline if acknowledged
-            else clock >= values.ack_deadline)
-    if late or (end and end > values.resolve_deadline) or (
-            not end and clock >= values.resolve_deadline):
-        return "breached"
     if end:
         return "met"
     if clock >= values.at_risk_deadline:
         return "at_risk"
     return "on_track"
+
+
+def missed_deadlines(values, now):
+    """The deadlines of a complaint (``values``: SlaValues) missed at
+    ``now``, in their order: a tuple of ``"ack"`` (acknowledged after its
+    deadline, or not yet and the deadline passed) and ``"resolve"`` (resolved
+    or closed after its deadline, or still open past it).  The clock stops
+    at the resolution (or the closing) and while the complaint is on hold;
+    a complaint finished without an acknowledgement counts as acknowledged
+    when it stopped.  Empty without a policy or deadlines."""
+    if not values.sla_id or not values.resolve_deadline:
+        return ()
+    end = sla_end(values)
+    clock = sla_stopped_since(values) or now
+    acknowledged = values.date_acknowledged or (end and clock)
+    missed = []
+    if (acknowledged > values.ack_deadline if acknowledged
+            else clock >= values.ack_deadline):
+        missed.append("ack")
+    if (end and end > values.resolve_deadline) or (
+            not end and clock >= values.resolve_deadline):
+        missed.append("resolve")
+    return tuple(missed)
