@@ -181,11 +181,19 @@ def upgrade(tmp_path_factory, artifacts_dir):
 
 def _new_column_checks(cr):
     """Facts about what the upgrade added: posted invoices without their
-    insight figures (the backfill must leave none)."""
+    insight figures (the backfill must leave none), the shipped New stage
+    without the acknowledgement shipped since (11.0.6.0.0's migration)."""
     cr.execute("SELECT COUNT(*) FROM account_invoice "
                "WHERE type IN ('out_invoice', 'out_refund') AND state IN ('open', 'paid') "
                "AND (insight_net_signed IS NULL OR insight_cost_signed IS NULL)")
-    return {"posted invoices without insight figures": cr.fetchone()[0]}
+    facts = {"posted invoices without insight figures": cr.fetchone()[0]}
+    cr.execute("SELECT COUNT(*) FROM crm_complaint_stage stage "
+               "JOIN ir_model_data data ON data.model = 'crm.complaint.stage' "
+               "AND data.res_id = stage.id AND data.module = 'crm_ext' "
+               "AND data.name = 'crm_complaint_stage_new' "
+               "WHERE stage.mail_template_id IS NULL")
+    facts["New stage without its acknowledgement"] = cr.fetchone()[0]
+    return facts
 
 
 def _migrations_run(log):
@@ -220,4 +228,5 @@ def test_every_figure_survives(upgrade):
 
 
 def test_what_the_upgrade_adds_is_filled(upgrade):
-    assert upgrade["cursor_checks"] == {"posted invoices without insight figures": 0}
+    assert upgrade["cursor_checks"] == {"posted invoices without insight figures": 0,
+                                        "New stage without its acknowledgement": 0}

@@ -62,7 +62,8 @@ class CrmLoyaltyProgram(models.Model):
         "Minimum Invoice Amount", help="Untaxed invoices below this amount earn no points.")
     points_rounding = fields.Float(
         "Rounding", default=1.0, required=True,
-        help="Points earned are rounded down to a multiple of this step.")
+        help="Points earned are rounded down to a multiple of this step, a whole "
+             "number of points (1, 5, 10...).")
     # a float with its own precision: a point may be worth less than a cent
     point_value = fields.Float(
         "Value of a Point", digits=(16, 6), default=0.01, required=True,
@@ -172,9 +173,10 @@ class CrmLoyaltyProgram(models.Model):
 
     @api.constrains("point_value", "points_rounding", "birthday_bonus", "referral_bonus")
     def _check_exact_values(self):
-        """Points move by multiples of the rounding step, so that every
-        movement is worth an exact amount of money and the liability account
-        always equals the points outstanding x their value."""
+        """Points move by multiples of the rounding step, a whole number of
+        points, so that every movement is a whole number of points worth an
+        exact amount of money and the liability account always equals the
+        points outstanding x their value."""
         for program in self:
             step_value = program._points_value(program.points_rounding)
             cents = step_value / program.currency_id.rounding
@@ -184,6 +186,12 @@ class CrmLoyaltyProgram(models.Model):
                     "number of %(rounding)s, so that points are always worth an exact "
                     "amount.") % {"value": step_value,
                                   "rounding": program.currency_id.rounding})
+            # points are whole numbers: shown as such everywhere
+            steps = program.points_rounding
+            if steps < 1 or abs(steps - round(steps)) > 1e-9:
+                raise ValidationError(_(
+                    "Points are whole numbers: the rounding step must be a whole number of "
+                    "points (1, 5, 10...), not %s.") % steps)
             for bonus in (program.birthday_bonus, program.referral_bonus):
                 if not program._is_whole_points(bonus or 0.0):
                     raise ValidationError(_(

@@ -78,6 +78,13 @@ class TestLoyaltyProgram(LoyaltyCase):
             {"points_rounding": 10.0, "birthday_bonus": 55.0}), "multiples of the rounding")
         self.program.write({"points_rounding": 5.0})
 
+    def test_points_are_whole_numbers(self):
+        """Shown as whole numbers everywhere, so moved by whole steps: half a
+        point worth a whole cent is still refused."""
+        self.assertRefused(ValidationError, lambda: self.program.write(
+            {"point_value": 0.02, "points_rounding": 0.5}), "whole number of points")
+        self.assertEqual(self.program.points_rounding, 1.0)
+
     def test_a_point_may_be_worth_less_than_a_cent(self):
         self.assertRefused(ValidationError, lambda: self.program.write(
             {"point_value": 0.005, "points_rounding": 1.0}), "whole number of 0.01")
