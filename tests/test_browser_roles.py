@@ -792,8 +792,7 @@ def test_salesperson_workbook(users, scenario, browser, odoo_server, artifacts_d
     call("res.company", "write", [company], {"workbook_background_rows": 0})
     try:
         client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
-        client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_retention_menu_report",
-                    "crm_ext.crm_workbook_wizard_menu")
+        client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_workbook_wizard_menu")
         wizard = client.dialog()
         assert "Customer insight" in wizard.text
         assert "Segments" in wizard.text and "Salespeople" in wizard.text
