@@ -169,9 +169,20 @@ class WebClient(object):
         if not [element for element in self.browser.find_elements(By.XPATH, toggler)
                 if element.is_displayed()]:
             self.click(css=".o_searchview_more")
-        self.click(xpath=toggler)
-        self.click(xpath="//ul[contains(@class, 'o_filters_menu')]/li/a[normalize-space()=%s]"
-                         % xpath_string(label))
+        link = "//ul[contains(@class, 'o_filters_menu')]/li/a[normalize-space()=%s]" \
+            % xpath_string(label)
+        # opened again when the search view the first click opened was
+        # replaced (a loaded machine draws the view of a new action late)
+        for attempt in range(3):
+            self.click(xpath=toggler)
+            try:
+                self.find(xpath=link, timeout=15)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
+                self.idle()
+        self.click(xpath=link)
         self.find(xpath="//div[contains(@class, 'o_searchview_facet')][contains(., %s)]"
                         % xpath_string(label))
         self.idle()
