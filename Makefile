@@ -9,7 +9,7 @@
 #   make stop        stop the private PostgreSQL
 SHELL := /bin/bash
 
-.PHONY: setup run test host-check bench demo-cdnow stop i18n readme wheel
+.PHONY: setup run test host-check bench demo-cdnow stop i18n readme wheel screenshots
 
 setup:
 	@scripts/setup.sh
@@ -37,6 +37,9 @@ stop:
 
 i18n: setup
 	@scripts/i18n.sh
+
+screenshots:
+	@scripts/usage-screenshots.sh
 
 readme:
 	@.venv/bin/python scripts/gen_addon_readme.py crm_ext
