@@ -225,8 +225,18 @@ class TestWorkbookChurn(ChurnCase):
         self.assertEqual(self._customers(book[OPEN]), ["Churn WB Own"])
         self.assertEqual(self._customers(book[OUTCOMES]), [])
 
+    def test_filter_segment(self):
+        segment = self.env["crm.customer.segment"].search([], limit=1)
+        self._insight(self.other).write({"segment_id": segment.id})
+        self._insight(self.own).write({"segment_id": False})
+        book = load(self._render(self._wizard_data(segment_ids=[(6, 0, segment.ids)])))
+        self.assertEqual(self._customers(book[OPEN]), ["Churn WB Other"])
+
     def test_filter_company(self):
-        other = self.env["res.company"].create({"name": "Churn WB Other Company"})
+        # a child of the user's current company (Odoo 11's rule on
+        # res.company lets read those only)
+        other = self.env["res.company"].create({"name": "Churn WB Other Company",
+                                                "parent_id": self.company.id})
         self.sales_manager.write({"company_ids": [(4, other.id)]})
         book = load(self._render({"wizard": True, "company_id": other.id}))
         self.assertEqual(self._customers(book[OPEN]), [])

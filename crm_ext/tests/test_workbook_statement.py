@@ -72,8 +72,8 @@ class TestWorkbookStatement(StatementCase):
         self.assertEqual(sheet.cell(last, 6).value, "=SUBTOTAL(109,F2:F%d)" % (last - 1))
         self.assertEqual(sheet.cell(last, 7).value, "=SUBTOTAL(109,G2:G%d)" % (last - 1))
         lines = self._statement()["lines"]
-        self.assertAlmostEqual(cached.cell(last, 6).value, sum(l["debit"] for l in lines))
-        self.assertAlmostEqual(cached.cell(last, 7).value, sum(l["credit"] for l in lines))
+        self.assertAlmostEqual(cached.cell(last, 6).value, sum(line["debit"] for line in lines))
+        self.assertAlmostEqual(cached.cell(last, 7).value, sum(line["credit"] for line in lines))
         statement = self._statement()
         self.assertAlmostEqual(statement["opening_balance"] + cached.cell(last, 6).value
                                - cached.cell(last, 7).value, statement["closing_balance"])
