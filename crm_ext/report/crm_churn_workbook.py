@@ -10,8 +10,6 @@ from ..tools.churn_alert_queries import OPEN_STATES
 CHUNK = 1000
 #: the outcomes of a closed alert
 CLOSED_STATES = ("retained", "lost", "dismissed")
-#: the alerts of the Print menu named in the Parameters sheet (above: a count)
-PRINT_MENU_NAMES = 20
 
 
 class CrmChurnWorkbook(models.AbstractModel):
@@ -34,12 +32,6 @@ class CrmChurnWorkbook(models.AbstractModel):
     def _workbook_readers(self):
         # the groups ir.model.access.csv lets read crm.churn.alert
         return access.INSIGHT_READERS
-
-    @api.model
-    def _print_menu(self, data, objs):
-        """Whether the workbook is of the alerts selected in the Print menu
-        (``objs``), not of the wizard's filters."""
-        return bool(objs) and objs._name == "crm.churn.alert" and not data.get("wizard")
 
     @api.model
     def _alert_domain(self, data, objs, company, states, date_field):
@@ -202,26 +194,13 @@ class CrmChurnWorkbook(models.AbstractModel):
     @api.model
     def _workbook_filters(self, data, objs, company):
         lines = super(CrmChurnWorkbook, self)._workbook_filters(data, objs, company)
-        everything = _("All")
         if self._print_menu(data, objs):
-            lines.append((_("Alerts"), ", ".join(objs[:PRINT_MENU_NAMES].mapped(
-                "display_name")) if len(objs) <= PRINT_MENU_NAMES
-                else _("%s selected alerts") % len(objs)))
+            lines.append((_("Alerts"), self._selection_words(objs, _("%s selected alerts"))))
             return lines
-        period = everything
-        if data.get("date_from") or data.get("date_to"):
-            period = _("%(from)s to %(to)s: open alerts raised and alerts closed in it") % {
-                "from": data.get("date_from") or "...", "to": data.get("date_to") or "..."}
-        segments = self.env["crm.customer.segment"].browse(data.get("segment_ids") or [])
-        grades = dict(self.env["crm.customer.insight"]._fields["grade"]._description_selection(
-            self.env))
-        users = self.env["res.users"].browse(data.get("user_ids") or [])
+        lines += self._filter_words(
+            data, _("%(from)s to %(to)s: open alerts raised and alerts closed in it"),
+            _("Owners"))
         lines += [
-            (_("Period"), period),
-            (_("Segments"), ", ".join(segments.mapped("name")) or everything),
-            (_("Value grades"), ", ".join(grades.get(code, code)
-                                          for code in data.get("grades") or []) or everything),
-            (_("Owners"), ", ".join(users.mapped("name")) or everything),
             (_("Figures"), _("Value at stake: the customer's predicted lifetime value, in the "
                              "company currency. Rates by month: the churn KPIs of the whole "
                              "company (the segment, grade and owner filters do not apply).")),

@@ -8,8 +8,6 @@ from ..tools import workbook as wb
 from .crm_customer_statement import STATEMENT_READERS
 
 STATEMENT = "report.crm_ext.customer_statement"
-#: the customers named in the Parameters sheet (above: a count)
-PRINT_MENU_NAMES = 20
 
 
 class CrmCustomerStatementWorkbook(models.AbstractModel):
@@ -135,8 +133,7 @@ class CrmCustomerStatementWorkbook(models.AbstractModel):
         date_from, date_to = self.env[STATEMENT]._statement_period(data.get("date_from"),
                                                                    data.get("date_to"))
         lines += [
-            (_("Customers"), ", ".join(partners.mapped("display_name"))
-             if len(partners) <= PRINT_MENU_NAMES else _("%s customers") % len(partners)),
+            (_("Customers"), self._selection_words(partners, _("%s customers"))),
             (_("Period"), _("%(from)s to %(to)s") % {"from": date_from, "to": date_to}),
             (_("As of"), date_to),
             (_("Figures"), _("The posted journal items on receivable accounts of each "
