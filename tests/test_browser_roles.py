@@ -9,6 +9,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from webclient import WebClient, xpath_string
 
@@ -582,6 +583,27 @@ def test_accountant_prints_a_statement(users, scenario, browser, odoo_server, ar
     client.check()
 
 
+def test_accountant_prints_a_statement_workbook(users, scenario, browser, odoo_server,
+                                               artifacts_dir, screenshot_on_failure):
+    """The statement wizard's Workbook choice: the same period, the .xlsx
+    downloaded (its sheets and figures are tested in
+    crm_ext/tests/test_workbook_statement.py)."""
+    client = _session("accountant", users, browser, odoo_server, artifacts_dir)
+    _open_record(client, odoo_server, "res.partner", scenario["customer"]["id"])
+    statement = ("//div[contains(@class, 'o_form_view')]//div[contains(@class, 'oe_button_box')]"
+                 "//button[normalize-space()='Statement']")
+    if not client.browser.find_element(By.XPATH, statement).is_displayed():
+        client.click(css=".o_form_view .oe_button_box .o_button_more")
+    client.click(xpath=statement)
+    client.dialog()
+    client.click(css=".modal .o_field_widget[name='output'] input[data-value='xlsx']")
+    client.screenshot("statement-workbook-choice")
+    client.dialog_button("Print")
+    # the download ends the web client's wait; a refusal would show a dialog
+    client.idle()
+    client.check()
+
+
 def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_path,
                      screenshot_on_failure):
     """The churn settings saved; a purchase history file with a malformed
@@ -776,6 +798,21 @@ def test_sales_manager_recompute_and_all_figures(users, scenario, browser, odoo_
     client.find(css=".o_form_view .o_field_widget[name='aging_over_90']")
     assert not client.find_all(".o_group_header"), "the figures, not a collapsed group"
     client.screenshot("all-figures")
+    client.check()
+
+
+def test_manager_churn_workbook(users, scenario, browser, odoo_server, artifacts_dir,
+                                screenshot_on_failure):
+    """The Workbooks wizard offers the Churn workbook, which downloads (its
+    sheets, rows and chart are tested in crm_ext/tests/test_workbook_churn.py)."""
+    client = _session("manager", users, browser, odoo_server, artifacts_dir)
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_workbook_wizard_menu")
+    client.dialog()
+    Select(client.find(css=".modal select[name='workbook']")).select_by_visible_text("Churn")
+    client.screenshot("workbook-churn")
+    client.dialog_button("Print")
+    # the download ends the web client's wait; a refusal would show a dialog
+    client.idle()
     client.check()
 
 

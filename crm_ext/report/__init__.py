@@ -5,3 +5,5 @@ from . import crm_churn_report
 from . import crm_workbook_abstract
 from . import crm_customer_insight_workbook
 from . import crm_customer_statement
+from . import crm_churn_workbook
+from . import crm_customer_statement_workbook

@@ -12,8 +12,6 @@ from ..tools.workbook_insight_queries import INSIGHT_ROWS
 CHUNK = 5000
 #: the scores of the RFM heat map (1 to 5)
 SCORES = (1, 2, 3, 4, 5)
-#: the customers of the Print menu named in the Parameters sheet (above: a count)
-PRINT_MENU_NAMES = 20
 
 
 class CrmCustomerInsightWorkbook(models.AbstractModel):
@@ -81,12 +79,6 @@ class CrmCustomerInsightWorkbook(models.AbstractModel):
         return domain
 
     @api.model
-    def _print_menu(self, data, objs):
-        """Whether the workbook is of the customers selected in the Print
-        menu (``objs``), not of the wizard's filters."""
-        return bool(objs) and objs._name == "res.partner" and not data.get("wizard")
-
-    @api.model
     def _workbook_size(self, data, objs, company):
         return self.env["crm.customer.insight"].search_count(
             self._insight_domain(data, objs, company))
@@ -118,25 +110,13 @@ class CrmCustomerInsightWorkbook(models.AbstractModel):
     @api.model
     def _workbook_filters(self, data, objs, company):
         lines = super(CrmCustomerInsightWorkbook, self)._workbook_filters(data, objs, company)
-        everything = _("All")
         if self._print_menu(data, objs):
-            lines.append((_("Customers"), ", ".join(objs[:PRINT_MENU_NAMES].mapped(
-                "display_name")) if len(objs) <= PRINT_MENU_NAMES
-                else _("%s selected customers") % len(objs)))
-        period = everything
-        if data.get("date_from") or data.get("date_to"):
-            period = _("%(from)s to %(to)s: the customers whose last purchase falls in it") % {
-                "from": data.get("date_from") or "...", "to": data.get("date_to") or "..."}
-        segments = self.env["crm.customer.segment"].browse(data.get("segment_ids") or [])
-        grades = dict(self.env["crm.customer.insight"]._fields["grade"]._description_selection(
-            self.env))
-        users = self.env["res.users"].browse(data.get("user_ids") or [])
+            lines.append((_("Customers"), self._selection_words(
+                objs, _("%s selected customers"))))
+        lines += self._filter_words(
+            data, _("%(from)s to %(to)s: the customers whose last purchase falls in it"),
+            _("Salespeople"))
         lines += [
-            (_("Period"), period),
-            (_("Segments"), ", ".join(segments.mapped("name")) or everything),
-            (_("Value grades"), ", ".join(grades.get(code, code)
-                                          for code in data.get("grades") or []) or everything),
-            (_("Salespeople"), ", ".join(users.mapped("name")) or everything),
             (_("Figures"), _("Net invoiced and lifetime value over the analysis window of the "
                              "customer insight settings, in the company currency.")),
         ]

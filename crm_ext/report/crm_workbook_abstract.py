@@ -14,6 +14,8 @@ from ..exceptions import WorkbookAccessError
 from ..tools import clock, workbook as wb
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: the records of the Print menu named in the Parameters sheet (above: a count)
+PRINT_MENU_NAMES = 20
 
 
 class CrmWorkbookAbstract(models.AbstractModel):
@@ -156,6 +158,46 @@ class CrmWorkbookAbstract(models.AbstractModel):
     def _workbook_footer(self):
         """The page footer (Excel codes: &C centre, &P page, &N pages)."""
         return _("&CPage &P of &N")
+
+    @api.model
+    def _print_menu(self, data, objs):
+        """Whether the workbook is of the records selected in its Print
+        menu (``objs``, of its report action's model), not of the wizard's
+        filters (``data["wizard"]``)."""
+        return bool(objs) and not data.get("wizard")
+
+    @api.model
+    def _selection_words(self, objs, count_text):
+        """The records of the Print menu (``objs``) in words, for the
+        Parameters sheet: their names, or above :data:`PRINT_MENU_NAMES`
+        ``count_text`` (translated, with a ``%s`` for their number)."""
+        if len(objs) > PRINT_MENU_NAMES:
+            return count_text % len(objs)
+        return ", ".join(objs.mapped("display_name"))
+
+    @api.model
+    def _filter_words(self, data, period_text, users_label):
+        """The wizard's filters of ``data`` in words (see
+        ``crm.workbook.wizard._report_data``): a list of (label, text) for
+        the period (``period_text``, translated, with ``%(from)s`` and
+        ``%(to)s``: what the period keeps), the segments, the value grades
+        and the users (labelled ``users_label``), "All" for an empty one."""
+        everything = _("All")
+        period = everything
+        if data.get("date_from") or data.get("date_to"):
+            period = period_text % {"from": data.get("date_from") or "...",
+                                    "to": data.get("date_to") or "..."}
+        segments = self.env["crm.customer.segment"].browse(data.get("segment_ids") or [])
+        grades = dict(self.env["crm.customer.insight"]._fields["grade"]._description_selection(
+            self.env))
+        users = self.env["res.users"].browse(data.get("user_ids") or [])
+        return [
+            (_("Period"), period),
+            (_("Segments"), ", ".join(segments.mapped("name")) or everything),
+            (_("Value grades"), ", ".join(grades.get(code, code)
+                                          for code in data.get("grades") or []) or everything),
+            (users_label, ", ".join(users.mapped("name")) or everything),
+        ]
 
     @api.model
     def _write_parameters(self, workbook, formats, data, objs, company):

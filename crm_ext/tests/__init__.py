@@ -68,3 +68,5 @@ from . import test_customer_insight_recompute
 from . import test_workbook_insight
 from . import test_workbook_tools
 from . import test_customer_statement
+from . import test_workbook_churn
+from . import test_workbook_statement

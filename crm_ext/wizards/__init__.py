@@ -9,4 +9,5 @@ from . import crm_churn_action_wizard
 from . import crm_churn_dismiss_wizard
 from . import crm_customer_insight_recompute
 from . import crm_workbook_wizard
+from . import crm_workbook_wizard_churn
 from . import crm_customer_statement_wizard

@@ -4,6 +4,9 @@
 from odoo import api, fields, models
 
 STATEMENT = "report.crm_ext.customer_statement"
+# the report action of each output
+REPORTS = {"pdf": "crm_ext.customer_statement_report",
+           "xlsx": "crm_ext.crm_customer_statement_workbook_report"}
 
 
 class CrmCustomerStatementWizard(models.TransientModel):
@@ -27,6 +30,10 @@ class CrmCustomerStatementWizard(models.TransientModel):
     date_to = fields.Date(
         "To", required=True, default=lambda self: self.env[STATEMENT]._default_period()[1],
         help="The last day of the statement: the aging shows what was open on that day.")
+    output = fields.Selection(
+        [("pdf", "PDF"), ("xlsx", "Workbook (xlsx)")], required=True, default="pdf",
+        help="PDF: the statement to send to the customer. Workbook: the same figures in a "
+             "spreadsheet, with the aging chart.")
 
     def _default_partner_id(self):
         context = self.env.context
@@ -36,9 +43,11 @@ class CrmCustomerStatementWizard(models.TransientModel):
 
     @api.multi
     def action_print(self):
-        """Print the statement of the wizard's customer, company and period.
+        """Print the statement of the wizard's customer, company and period,
+        as a PDF or a workbook (``output``).
 
-        :returns: the report action (a dict) that downloads the PDF
+        :returns: the report action (a dict) that downloads the PDF or the
+            workbook
         :raises StatementAccessError: the user is no invoicing user nor
             sales manager, or the company is not one of theirs
         :raises AccessError: the user may not read the customer
@@ -49,6 +58,8 @@ class CrmCustomerStatementWizard(models.TransientModel):
         company = self.company_id or self.env.user.company_id
         report._check_statement_access(self.partner_id, company)
         date_from, date_to = report._statement_period(self.date_from, self.date_to)
-        return self.env.ref("crm_ext.customer_statement_report").report_action(
+        action = self.env.ref(REPORTS[self.output or "pdf"]).report_action(
             self.partner_id, data={"partner_ids": self.partner_id.ids, "date_from": date_from,
                                    "date_to": date_to, "company_id": company.id})
+        # a plain dict, as XML-RPC carries it (not the frozen context)
+        return dict(action, context=dict(action.get("context") or {}))
