@@ -142,11 +142,14 @@ class CrmWorkbookAbstract(models.AbstractModel):
 
     @api.model
     def _workbook_company(self, data):
-        """The company of ``data["company_id"]`` if the user is in it, else
-        the user's."""
+        """The company of ``data["company_id"]`` if the user is in it (read
+        as superuser: its name and currency only), else the user's."""
         company_id = data.get("company_id")
         if isinstance(company_id, int) and company_id in self.env.user.company_ids.ids:
-            return self.env["res.company"].browse(company_id)
+            # Odoo 11's rule on companies lets a user read only the current
+            # company and its children: not another company the user is in,
+            # whose name and currency the workbook shows
+            return self.env["res.company"].sudo().browse(company_id)
         return self.env.user.company_id
 
     @api.model

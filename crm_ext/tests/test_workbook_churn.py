@@ -232,6 +232,17 @@ class TestWorkbookChurn(ChurnCase):
         book = load(self._render(self._wizard_data(segment_ids=[(6, 0, segment.ids)])))
         self.assertEqual(self._customers(book[OPEN]), ["Churn WB Other"])
 
+    def test_filter_company_of_the_user_beside_the_current_one(self):
+        """A company the user is in but may not read by Odoo 11's rule on
+        companies (not the current one nor its child): the workbook is
+        made, in its name, not refused on reading its currency."""
+        sibling = self.env["res.company"].create({"name": "Churn WB Sibling Company"})
+        self.sales_manager.write({"company_ids": [(4, sibling.id)]})
+        book = load(self._render({"wizard": True, "company_id": sibling.id}))
+        values = {row[0]: row[1] for row in book[PARAMETERS].iter_rows(values_only=True)}
+        self.assertEqual(values["Company"], "Churn WB Sibling Company")
+        self.assertEqual(self._customers(book[OPEN]), [])
+
     def test_filter_company(self):
         # a child of the user's current company (Odoo 11's rule on
         # res.company lets read those only)
