@@ -9,16 +9,16 @@ if ! "$ROOT/scripts/odoo-db.sh" exists "$DB"; then
   CRM_EXT_DEMO_CUSTOMERS=1 install_crm_ext "$DB" --log-level=warn
 else
   # a dependency added since the database was made is installed with the update
-  "$ODOO" -c "$CONF" -d "$DB" -i queue_job,report_xlsx -u crm_ext --stop-after-init --log-level=warn
+  "$ODOO" -c "$CONF" -d "$DB" -i queue_job,report_xlsx,board -u crm_ext --stop-after-init --log-level=warn
 fi
 BASE_DB=${BENCH_BASE_DB:-crm_ext_bench_base}
 if ! "$ROOT/scripts/odoo-db.sh" exists "$BASE_DB"; then
   log "creating $BASE_DB (the same Odoo without crm_ext)"
   install_crm_ext_dependencies "$BASE_DB" --log-level=warn
 else
-  # made before rating, queue_job and report_xlsx were among the dependencies: their
+  # made before rating, queue_job, report_xlsx and board were among the dependencies: their
   # cost would count as crm_ext's
-  "$ODOO" -c "$CONF" -d "$BASE_DB" -i rating,queue_job,report_xlsx --stop-after-init --log-level=warn
+  "$ODOO" -c "$CONF" -d "$BASE_DB" -i rating,queue_job,report_xlsx,board --stop-after-init --log-level=warn
 fi
 # and the same again with crm_ext: invoice validation with and without it
 SMALL_DB=${BENCH_SMALL_DB:-crm_ext_bench_small}
@@ -28,7 +28,7 @@ if ! "$ROOT/scripts/odoo-db.sh" exists "$SMALL_DB"; then
   CRM_EXT_DEMO_CUSTOMERS=1 "$ODOO" -c "$CONF" -d "$SMALL_DB" -i crm_ext --stop-after-init \
     --log-level=warn
 else
-  "$ODOO" -c "$CONF" -d "$SMALL_DB" -i queue_job,report_xlsx -u crm_ext --stop-after-init --log-level=warn
+  "$ODOO" -c "$CONF" -d "$SMALL_DB" -i queue_job,report_xlsx,board -u crm_ext --stop-after-init --log-level=warn
 fi
 # CDNOW's sample is imported into a database of its own, without demo data
 export BENCH_CDNOW_DB=${BENCH_CDNOW_DB:-crm_ext_bench_cdnow}

@@ -91,7 +91,7 @@ install_crm_ext() {
 install_crm_ext_dependencies() {
   local db=$1
   shift
-  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail,rating,queue_job,report_xlsx \
+  "$ODOO" -c "$CONF" -d "$db" -i sale_management,crm,stock,account_invoicing,mail,rating,queue_job,report_xlsx,board \
     --stop-after-init "$@"
 }
 
