@@ -97,6 +97,55 @@ class CrmWorkbookAbstract(models.AbstractModel):
 
     # the shared steps
 
+    @api.model
+    def _workbook_customer_domain(self, data, company, field):
+        """The domain on ``field`` (the path of a commercial partner, e.g.
+        ``"partner_id"``) of the customers of the filters of ``data``:
+        their salesperson among ``user_ids``, their insight (in ``company``)
+        in ``segment_ids`` and ``grades``.  Empty without those filters."""
+        domain = []
+        if data.get("user_ids"):
+            domain.append(("%s.user_id" % field, "in", data["user_ids"]))
+        insight = [("company_id", "=", company.id)]
+        if data.get("segment_ids"):
+            insight.append(("segment_id", "in", data["segment_ids"]))
+        if data.get("grades"):
+            insight.append(("grade", "in", data["grades"]))
+        if len(insight) > 1:
+            # the insight rows the user may read (its record rules), their
+            # customers in one statement
+            ids = self.env["crm.customer.insight"].search(insight).ids
+            self.env.cr.execute("SELECT partner_id FROM crm_customer_insight WHERE id = ANY(%s)",
+                                (ids,))
+            domain.append((field, "in", [row[0] for row in self.env.cr.fetchall()]))
+        return domain
+
+    @api.model
+    def _workbook_period_filters(self, data, meaning):
+        """The Period line of the Parameters sheet: the dates of ``data``
+        and ``meaning`` (translated: what the period selects), or All."""
+        if not (data.get("date_from") or data.get("date_to")):
+            return [(_("Period"), _("All"))]
+        return [(_("Period"), _("%(from)s to %(to)s: %(meaning)s") % {
+            "from": data.get("date_from") or "...", "to": data.get("date_to") or "...",
+            "meaning": meaning})]
+
+    @api.model
+    def _workbook_customer_filters(self, data):
+        """The Segments, Value grades and Salespeople lines of the
+        Parameters sheet (the filters of :meth:`_workbook_customer_domain`)."""
+        everything = _("All")
+        segments = self.env["crm.customer.segment"].browse(data.get("segment_ids") or [])
+        grades = dict(self.env["crm.customer.insight"]._fields["grade"]._description_selection(
+            self.env))
+        users = self.env["res.users"].browse(data.get("user_ids") or [])
+        return [
+            (_("Segments"), ", ".join(segments.mapped("name")) or everything),
+            (_("Value grades"), ", ".join(grades.get(code, code)
+                                          for code in data.get("grades") or []) or everything),
+            (_("Salespeople"), ", ".join(users.mapped("name")) or everything),
+        ]
+
     @job
     def _render_in_background(self, report_xmlid, data):
         """The job of a large workbook (queue_job, as the user who asked):

@@ -38,7 +38,9 @@ class CrmWorkbookWizard(models.TransientModel):
         """The workbooks of the wizard: a list of (xml id of the report
         action, label).  Meant to be overridden: each workbook adds its
         own (``super()`` then append)."""
-        return [("crm_ext.crm_customer_insight_workbook_report", _("Customer insight"))]
+        return [("crm_ext.crm_customer_insight_workbook_report", _("Customer insight")),
+                ("crm_ext.crm_loyalty_workbook_report", _("Loyalty")),
+                ("crm_ext.crm_complaint_workbook_report", _("Complaints register"))]
 
     @api.model
     def _selection_workbook(self):
