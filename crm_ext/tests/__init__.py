@@ -62,4 +62,6 @@ from . import test_customer_insight_next_step
 from . import test_customer_attention_filters
 from . import test_customer_insight_recompute
 from . import test_workbook_insight
+from . import test_workbook_loyalty
+from . import test_workbook_complaint
 from . import test_workbook_tools

@@ -1,6 +1,7 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CrmWorkbookWizard(models.TransientModel):
@@ -32,6 +33,12 @@ class CrmWorkbookWizard(models.TransientModel):
     state = fields.Selection([("draft", "Filters"), ("queued", "In the background")],
                              default="draft", readonly=True)
     row_count = fields.Integer("Rows", readonly=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for wizard in self:
+            if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
+                raise ValidationError(_("The period cannot end before it starts."))
 
     @api.model
     def _workbooks(self):
