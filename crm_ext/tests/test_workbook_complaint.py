@@ -53,8 +53,9 @@ class TestWorkbookComplaint(ComplaintResolutionCase):
         if complaints:
             report = report.with_context(active_ids=complaints.ids)
         with clock.frozen(self.env, "2026-06-30 12:00:00"):
-            return report.render_xlsx(complaints.ids if complaints else None,
-                                      self.period if data is None else data)[0]
+            if complaints:
+                return report.render_xlsx(complaints.ids, data)[0]
+            return report.render_xlsx(None, self.period if data is None else data)[0]
 
     def test_sheets(self):
         self.assertEqual(load(self._render()).sheetnames, [COMPLAINTS, CHARTS, PARAMETERS])
