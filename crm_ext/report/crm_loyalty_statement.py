@@ -40,21 +40,18 @@ class CrmLoyaltyStatement(models.AbstractModel):
 
     @api.model
     def _statement_columns(self):
-        """The columns of the Ledger sheet (tools/workbook.Column)."""
+        """The columns of the Ledger sheet (tools/workbook.Column): those
+        of the Loyalty workbook's ledger but the customer, with the points
+        remaining, their expiry, the note and the balance after each entry."""
+        ledger = {column.key: column for column in self._ledger_columns()}
         column = wb.Column
-        return [
-            column(_("Date"), "date", "date", 11),
-            column(_("Card"), "card_number", "text", 14),
-            column(_("Kind"), "kind", "text", 12),
-            column(_("Points"), "points", "integer", 10, True),
-            column(_("Value"), "value", "money", 14, True),
-            column(_("Remaining"), "remaining_points", "integer", 10),
-            column(_("Expiry"), "expiry_date", "date", 11),
-            column(_("Document"), "document", "text", 20),
-            column(_("Journal Entry"), "journal_entry", "text", 18),
-            column(_("Note"), "note", "text", 30),
-            column(_("Balance"), "running_balance", "integer", 10),
-        ]
+        return [ledger["date"], ledger["card_number"], ledger["kind"], ledger["points"],
+                ledger["value"],
+                column(_("Remaining"), "remaining_points", "integer", 10),
+                column(_("Expiry"), "expiry_date", "date", 11),
+                ledger["document"], ledger["journal_entry"],
+                column(_("Note"), "note", "text", 30),
+                column(_("Balance"), "running_balance", "integer", 10)]
 
     @api.model
     def _write_workbook(self, workbook, formats, data, objs, company):

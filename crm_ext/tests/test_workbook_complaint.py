@@ -11,13 +11,10 @@ from odoo.tests import common
 from ..tools import clock
 from .test_complaint_resolution_common import ComplaintResolutionCase
 from .test_workbook_insight import headers, load
+from .test_workbook_loyalty import rows
 
 REPORT = "crm_ext.crm_complaint_workbook_report"
 COMPLAINTS, CHARTS, PARAMETERS = "Complaints", "Charts", "Parameters"
-
-
-def rows(sheet):
-    return [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] != "Total"]
 
 
 @common.at_install(False)
