@@ -151,6 +151,21 @@ class TestWorkbookLoyalty(LoyaltyCase):
         self.assertEqual([row[0] for row in rows(book[BALANCES])], [self.member.card_number])
         self.assertEqual({row[1] for row in rows(book[LEDGER])}, {self.member.card_number})
 
+    def test_grade_filter_keeps_the_customers_of_the_grade(self):
+        self._sell(self.buyer, 100.0, date="2026-06-01")
+        self._recompute()
+        grade = self._insight(self.buyer).grade
+        self.assertTrue(grade)
+        cards = [row[0] for row in rows(load(self._render({"wizard": True, "grades": [grade]}))[
+            BALANCES])]
+        self.assertIn(self.member.card_number, cards)
+        # Buyer B bought nothing: no grade
+        self.assertNotIn(self.other_member.card_number, cards)
+        members = self.member_model.search([("card_number", "in", cards)])
+        self.assertEqual(set(self.insight_model.search([
+            ("partner_id", "in", members.mapped("partner_id").ids),
+            ("company_id", "=", self.company.id)]).mapped("grade")), {grade})
+
     def test_print_menu_programs(self):
         other_program = self.program.copy({"name": "Other Loyalty", "tier_ids": []})
         book = load(self._render(programs=other_program))
