@@ -65,4 +65,17 @@ class CrmLoyaltyStatement(models.AbstractModel):
         order = {member_id: n for n, member_id in enumerate(members.ids)}
         ids = [entry.id for entry in sorted(entries, key=lambda e: order[e.member_id.id])]
         wb.write_table(workbook, formats, _("Ledger"), self._statement_columns(),
-                       self._entry_rows(ids), footer, _("Total"))
+                       _running_balance(self._entry_rows(ids)), footer, _("Total"))
+
+
+def _running_balance(rows):
+    """Yield ledger ``rows`` (every entry of each card, a card's entries
+    together, oldest first) with ``running_balance``: the card's balance
+    after the entry, the sum of its entries up to it."""
+    member_id, balance = None, 0.0
+    for row in rows:
+        if row["member_id"] != member_id:
+            member_id, balance = row["member_id"], 0.0
+        balance += row["points"]
+        row["running_balance"] = balance
+        yield row

@@ -41,8 +41,7 @@ SELECT m.id AS member_id,
 #: the ledger entries of ``%(ids)s`` (a list of ints), in that order: date,
 #: card, customer, kind (the code), points, the document (the entry's
 #: source, else its invoice's number, else its order's name), the journal
-#: entry that booked it, the note, and the member's balance after it (the
-#: running sum of all the member's entries by date and id, one window)
+#: entry that booked it and the note
 ENTRY_ROWS = """
 SELECT e.id, e.member_id, e.program_id,
        e.date,
@@ -55,8 +54,7 @@ SELECT e.id, e.member_id, e.program_id,
        e.expiry_date,
        COALESCE(e.origin, inv.number, so.name) AS document,
        move.name AS journal_entry,
-       e.note,
-       running.balance AS running_balance
+       e.note
   FROM unnest(%(ids)s::int[]) WITH ORDINALITY AS o(id, n)
   JOIN crm_loyalty_entry e ON e.id = o.id
   JOIN crm_loyalty_member m ON m.id = e.member_id
@@ -64,10 +62,5 @@ SELECT e.id, e.member_id, e.program_id,
   LEFT JOIN account_invoice inv ON inv.id = e.invoice_id
   LEFT JOIN sale_order so ON so.id = e.sale_order_id
   LEFT JOIN account_move move ON move.id = e.move_id
-  JOIN (SELECT b.id, SUM(b.points) OVER (PARTITION BY b.member_id
-                                         ORDER BY b.date, b.id) AS balance
-          FROM crm_loyalty_entry b
-         WHERE b.member_id IN (SELECT member_id FROM crm_loyalty_entry
-                                WHERE id = ANY(%(ids)s))) running ON running.id = e.id
  ORDER BY o.n
 """
