@@ -784,6 +784,27 @@ def test_salesperson_workbook(users, scenario, browser, odoo_server, artifacts_d
         call("res.company", "write", [company], {"workbook_background_rows": before})
 
 
+def test_salesperson_member_statement(users, scenario, browser, odoo_server, artifacts_dir,
+                                      screenshot_on_failure):
+    """Loyalty Members, a card, its Statement button: the xlsx report
+    downloads without an error (dialog or server log)."""
+    call = scenario["call"]
+    card = call("crm.loyalty.member", "read", [scenario["member"]], ["card_number"])[0][
+        "card_number"]
+    client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_loyalty_member_menu")
+    client.search(card)
+    client.click(xpath="//tr[contains(@class, 'o_data_row')]"
+                       "[.//td[normalize-space()=%s]]" % xpath_string(card))
+    client.find(xpath="//div[contains(@class, 'o_form_view')]//*[normalize-space()=%s]"
+                      % xpath_string(card))
+    client.screenshot("loyalty-card")
+    client.click(xpath="//div[contains(@class, 'o_form_view')]//button"
+                       "[normalize-space()='Statement (.xlsx)']")
+    client.idle()
+    client.check()
+
+
 def test_complaint_officer_register(users, scenario, browser, odoo_server, artifacts_dir,
                                     screenshot_on_failure):
     """Reporting > Complaints Register: the Workbooks wizard on the
