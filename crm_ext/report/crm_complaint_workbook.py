@@ -12,8 +12,6 @@ from odoo import _, api, fields, models
 from ..tools import workbook as wb
 from ..tools.workbook_complaint_queries import COMPLAINT_ROWS
 
-#: complaints read by one statement
-CHUNK = 5000
 #: who reads complaints (their ir.model.access; the record rules choose which)
 COMPLAINT_READERS = "sales_team.group_sale_salesman,crm_ext.crm_complaint_group_officer"
 #: the complaints of the Print menu named in the Parameters sheet (above: a count)
@@ -36,12 +34,6 @@ class CrmComplaintWorkbook(models.AbstractModel):
     @api.model
     def _workbook_readers(self):
         return COMPLAINT_READERS
-
-    @api.model
-    def _print_menu(self, data, objs):
-        """Whether the workbook is of the complaints selected in the Print
-        menu (``objs``), not of the wizard's filters."""
-        return bool(objs) and objs._name == "crm.complaint" and not data.get("wizard")
 
     @api.model
     def _complaint_domain(self, data, objs, company):
@@ -117,7 +109,7 @@ class CrmComplaintWorkbook(models.AbstractModel):
     @api.model
     def _complaint_rows(self, ids):
         """The rows of ``ids`` (dicts by column key), one statement per
-        chunk of :data:`CHUNK`: labels in the user's language, moments in
+        chunk (see ``_fetch_chunks``): labels in the user's language, moments in
         the user's time zone."""
         complaint = self.env["crm.complaint"]
         labels = {name: dict(complaint._fields[name]._description_selection(self.env))
@@ -126,16 +118,14 @@ class CrmComplaintWorkbook(models.AbstractModel):
         tz = self._user_tz()
         moments = ("date_received", "ack_deadline", "date_acknowledged", "resolve_deadline",
                    "date_resolved")
-        for start in range(0, len(ids), CHUNK):
-            self.env.cr.execute(COMPLAINT_ROWS, {"ids": ids[start:start + CHUNK]})
-            for row in self.env.cr.dictfetchall():
-                row["severity"] = labels["severity"].get(row["severity"])
-                row["sla"] = labels["sla_status"].get(row["sla_status"])
-                row["stage"] = stages.get(row["stage_id"])
-                for name in moments:
-                    if row[name]:
-                        row[name] = wb.local_datetime(row[name], tz)
-                yield row
+        for row in self._fetch_chunks(COMPLAINT_ROWS, ids):
+            row["severity"] = labels["severity"].get(row["severity"])
+            row["sla"] = labels["sla_status"].get(row["sla_status"])
+            row["stage"] = stages.get(row["stage_id"])
+            for name in moments:
+                if row[name]:
+                    row[name] = wb.local_datetime(row[name], tz)
+            yield row
 
     @api.model
     def _write_workbook(self, workbook, formats, data, objs, company):

@@ -8,8 +8,6 @@ from odoo import _, api, models
 from ..tools import access, workbook as wb
 from ..tools.workbook_insight_queries import INSIGHT_ROWS
 
-#: insight rows read by one statement
-CHUNK = 5000
 #: the scores of the RFM heat map (1 to 5)
 SCORES = (1, 2, 3, 4, 5)
 #: the customers of the Print menu named in the Parameters sheet (above: a count)
@@ -81,12 +79,6 @@ class CrmCustomerInsightWorkbook(models.AbstractModel):
         return domain
 
     @api.model
-    def _print_menu(self, data, objs):
-        """Whether the workbook is of the customers selected in the Print
-        menu (``objs``), not of the wizard's filters."""
-        return bool(objs) and objs._name == "res.partner" and not data.get("wizard")
-
-    @api.model
     def _workbook_size(self, data, objs, company):
         return self.env["crm.customer.insight"].search_count(
             self._insight_domain(data, objs, company))
@@ -101,19 +93,17 @@ class CrmCustomerInsightWorkbook(models.AbstractModel):
     @api.model
     def _insight_rows(self, ids):
         """The rows of ``ids`` (dicts by column key), one statement per
-        chunk of :data:`CHUNK`, labels in the user's language."""
+        chunk (see ``_fetch_chunks``), labels in the user's language."""
         insight = self.env["crm.customer.insight"]
         segments = {segment.id: segment.name for segment in self.env[
             "crm.customer.segment"].with_context(active_test=False).search([])}
         labels = {name: dict(insight._fields[name]._description_selection(self.env))
                   for name in ("grade", "lifecycle_stage")}
-        for start in range(0, len(ids), CHUNK):
-            self.env.cr.execute(INSIGHT_ROWS, {"ids": ids[start:start + CHUNK]})
-            for row in self.env.cr.dictfetchall():
-                row["segment"] = segments.get(row["segment_id"])
-                for name, selection in labels.items():
-                    row[name] = selection.get(row[name])
-                yield row
+        for row in self._fetch_chunks(INSIGHT_ROWS, ids):
+            row["segment"] = segments.get(row["segment_id"])
+            for name, selection in labels.items():
+                row[name] = selection.get(row[name])
+            yield row
 
     @api.model
     def _workbook_filters(self, data, objs, company):

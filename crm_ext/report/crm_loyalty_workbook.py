@@ -10,9 +10,6 @@ from odoo.exceptions import AccessError
 from ..tools import access, clock, workbook as wb
 from ..tools.workbook_loyalty_queries import ENTRY_ROWS, MEMBER_ROWS
 
-#: members or entries read by one statement
-CHUNK = 5000
-
 
 def movement(row):
     """The column of the monthly chart a ledger row (``ENTRY_ROWS``) moves
@@ -47,12 +44,6 @@ class CrmLoyaltyWorkbook(models.AbstractModel):
     @api.model
     def _workbook_readers(self):
         return access.LOYALTY_READERS
-
-    @api.model
-    def _print_menu(self, data, objs):
-        """Whether the workbook is of the programs selected in the Print
-        menu (``objs``), not of the wizard's filters."""
-        return bool(objs) and objs._name == "crm.loyalty.program" and not data.get("wizard")
 
     @api.model
     def _member_domain(self, data, objs, company):
@@ -139,18 +130,16 @@ class CrmLoyaltyWorkbook(models.AbstractModel):
     @api.model
     def _member_rows(self, ids):
         """The Balances rows of the members ``ids``, one statement per
-        chunk; values at the program's value of a point."""
+        chunk (see ``_fetch_chunks``); values at the program's value of a point."""
         programs = {}
         tiers = {tier.id: tier.name for tier in self.env["crm.loyalty.tier"].with_context(
             active_test=False).search([])}
         today = fields.Date.context_today(self, clock.now(self.env))
-        for start in range(0, len(ids), CHUNK):
-            self.env.cr.execute(MEMBER_ROWS, {"ids": ids[start:start + CHUNK], "today": today})
-            for row in self.env.cr.dictfetchall():
-                program = self._program(programs, row["program_id"])
-                row["balance_value"] = program._points_value(row["balance"])
-                row["tier"] = tiers.get(row["tier_id"])
-                yield row
+        for row in self._fetch_chunks(MEMBER_ROWS, ids, today=today):
+            program = self._program(programs, row["program_id"])
+            row["balance_value"] = program._points_value(row["balance"])
+            row["tier"] = tiers.get(row["tier_id"])
+            yield row
 
     @api.model
     def _program(self, programs, program_id):
@@ -176,18 +165,16 @@ class CrmLoyaltyWorkbook(models.AbstractModel):
     @api.model
     def _entry_rows(self, ids):
         """The ledger rows of the entries ``ids`` (see ``ENTRY_ROWS``), one
-        statement per chunk: kinds in the user's language, values at the
+        statement per chunk (see ``_fetch_chunks``): kinds in the user's language, values at the
         program's value of a point."""
         kinds = dict(self.env["crm.loyalty.entry"]._fields["entry_type"]
                      ._description_selection(self.env))
         programs = {}
-        for start in range(0, len(ids), CHUNK):
-            self.env.cr.execute(ENTRY_ROWS, {"ids": ids[start:start + CHUNK]})
-            for row in self.env.cr.dictfetchall():
-                row["kind"] = kinds.get(row["entry_type"], row["entry_type"])
-                row["value"] = self._program(programs, row["program_id"])._points_value(
-                    row["points"])
-                yield row
+        for row in self._fetch_chunks(ENTRY_ROWS, ids):
+            row["kind"] = kinds.get(row["entry_type"], row["entry_type"])
+            row["value"] = self._program(programs, row["program_id"])._points_value(
+                row["points"])
+            yield row
 
     @api.model
     def _tally_months(self, rows, months):

@@ -14,6 +14,8 @@ from ..exceptions import WorkbookAccessError
 from ..tools import clock, workbook as wb
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: rows read by one statement (see CrmWorkbookAbstract._fetch_chunks)
+CHUNK = 5000
 
 
 class CrmWorkbookAbstract(models.AbstractModel):
@@ -96,6 +98,23 @@ class CrmWorkbookAbstract(models.AbstractModel):
         raise NotImplementedError
 
     # the shared steps
+
+    @api.model
+    def _print_menu(self, data, objs):
+        """Whether the workbook is of the records selected in its Print
+        menu (``objs``), not of the wizard's filters (``data["wizard"]``)."""
+        return bool(objs) and not data.get("wizard")
+
+    @api.model
+    def _fetch_chunks(self, query, ids, **params):
+        """The rows (dicts) of ``query`` (SQL of tools/workbook_*_queries.py)
+        for ``ids`` (a list of ints, its ``%(ids)s``) and ``params``: one
+        statement per chunk of :data:`CHUNK` ids, yielded in their order
+        (one chunk in memory)."""
+        for start in range(0, len(ids), CHUNK):
+            self.env.cr.execute(query, dict(params, ids=ids[start:start + CHUNK]))
+            for row in self.env.cr.dictfetchall():
+                yield row
 
     @api.model
     def _workbook_customer_domain(self, data, company, field):
