@@ -7,6 +7,7 @@ import datetime
 
 from odoo.exceptions import AccessError
 from odoo.tests import common
+from odoo.tools.safe_eval import safe_eval
 
 from ..tools import clock
 from .test_complaint_resolution_common import ComplaintResolutionCase
@@ -131,3 +132,15 @@ class TestWorkbookComplaint(ComplaintResolutionCase):
     def test_refused_without_complaint_rights(self):
         with self.assertRaises(AccessError):
             self._render(user=self.employee)
+
+    def test_register_menu_opens_the_wizard_on_the_register(self):
+        action = self.env.ref("crm_ext.crm_complaint_register_wizard_action")
+        self.assertEqual(action.res_model, "crm.workbook.wizard")
+        self.assertFalse(action.binding_model_id, "the list's Print menu prints the selection")
+        wizard = self.env["crm.workbook.wizard"].sudo(self.officer).with_context(
+            safe_eval(action.context)).create({})
+        self.assertEqual(wizard.workbook, REPORT)
+
+    def test_in_the_complaint_lists_print_menu(self):
+        report = self.env.ref(REPORT)
+        self.assertEqual(report.binding_model_id.model, "crm.complaint")

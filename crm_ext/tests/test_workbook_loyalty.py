@@ -181,3 +181,8 @@ class TestWorkbookLoyalty(LoyaltyCase):
             {"workbook": REPORT})
         action = wizard.action_print()
         self.assertEqual(action["report_name"], "crm_ext.loyalty_workbook")
+
+    def test_in_the_programs_print_menu(self):
+        self.assertEqual(self.report.binding_model_id.model, "crm.loyalty.program")
+        self.assertEqual(self.env.ref("crm_ext.crm_loyalty_statement_report")
+                         .binding_model_id.model, "crm.loyalty.member")
