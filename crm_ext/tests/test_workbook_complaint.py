@@ -138,7 +138,7 @@ class TestWorkbookComplaint(ComplaintResolutionCase):
         self.assertEqual(action.res_model, "crm.workbook.wizard")
         self.assertFalse(action.binding_model_id, "the list's Print menu prints the selection")
         wizard = self.env["crm.workbook.wizard"].sudo(self.officer).with_context(
-            safe_eval(action.context)).create({})
+            **safe_eval(action.context)).create({})
         self.assertEqual(wizard.workbook, REPORT)
 
     def test_in_the_complaint_lists_print_menu(self):
