@@ -948,3 +948,54 @@ def test_admin_settings_explain_and_link(users, scenario, browser, odoo_server, 
                 "the SLA policies to open")
     client.screenshot("settings-link-sla-policies")
     client.check()
+
+
+def test_salesperson_member_statement(users, scenario, browser, odoo_server, artifacts_dir,
+                                      screenshot_on_failure):
+    """Loyalty Members, a card, its Statement button: the xlsx report
+    downloads without an error (dialog or server log)."""
+    call = scenario["call"]
+    card = call("crm.loyalty.member", "read", [scenario["member"]], ["card_number"])[0][
+        "card_number"]
+    client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
+    client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_loyalty_member_menu")
+    client.search(card)
+    client.click(xpath="//tr[contains(@class, 'o_data_row')]"
+                       "[.//td[normalize-space()=%s]]" % xpath_string(card))
+    client.find(xpath="//div[contains(@class, 'o_form_view')]//*[normalize-space()=%s]"
+                      % xpath_string(card))
+    client.screenshot("loyalty-card")
+    client.click(xpath="//div[contains(@class, 'o_form_view')]//button"
+                       "[normalize-space()='Statement (.xlsx)']")
+    client.idle()
+    client.check()
+
+
+def test_complaint_officer_register(users, scenario, browser, odoo_server, artifacts_dir,
+                                    screenshot_on_failure):
+    """Reporting > Complaints Register: the Workbooks wizard on the
+    Complaints register workbook, its filters, then (above the company's
+    size for the background, lowered for the test) made in the
+    background."""
+    call = scenario["call"]
+    company = call("res.users", "read", [users["officer"][2]], ["company_id"])[0][
+        "company_id"][0]
+    before = call("res.company", "read", [company], ["workbook_background_rows"])[0][
+        "workbook_background_rows"]
+    call("res.company", "write", [company], {"workbook_background_rows": 0})
+    try:
+        client = _session("officer", users, browser, odoo_server, artifacts_dir)
+        # Reporting is a section of the side menu (a title, no link)
+        client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_complaint_register_wizard_menu")
+        wizard = client.dialog()
+        assert "Complaints register" in wizard.text
+        client.screenshot("complaint-register-wizard")
+        client.dialog_button("Print")
+        client.find(xpath="//div[contains(@class, 'modal')]//div[contains(@class, 'alert')]"
+                          "[contains(., 'in the background')]")
+        client.screenshot("complaint-register-in-the-background")
+        client.dialog_button("Close")
+        client.dialog_closed()
+        client.check()
+    finally:
+        call("res.company", "write", [company], {"workbook_background_rows": before})

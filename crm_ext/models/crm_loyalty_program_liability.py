@@ -83,12 +83,16 @@ class CrmLoyaltyProgram(models.Model):
             raise LoyaltyManagersOnlyError(self, liability=True)
         access.check_readable(self)
 
-    def _liability_check(self):
-        """See :meth:`check_liability`, without its access checks."""
+    def _liability_check(self, date_to=None):
+        """See :meth:`check_liability`, without its access checks; with
+        ``date_to`` (a 'YYYY-MM-DD' string), as at the end of that day: the
+        ledger entries and the posted journal items dated on or before it
+        (the Loyalty workbook's reconciliation at the end of its period)."""
         self.ensure_one()
         self.env.cr.execute(
-            "SELECT COALESCE(SUM(points), 0) FROM crm_loyalty_entry WHERE program_id = %s",
-            (self.id,))
+            "SELECT COALESCE(SUM(points), 0) FROM crm_loyalty_entry WHERE program_id = %s"
+            " AND (%s::date IS NULL OR date <= %s::date)",
+            (self.id, date_to or None, date_to or None))
         outstanding_points = self.env.cr.fetchone()[0]
         liability = 0.0
         if self.liability_account_id:
@@ -97,7 +101,8 @@ class CrmLoyaltyProgram(models.Model):
                   FROM account_move_line aml
                   JOIN account_move move ON move.id = aml.move_id
                  WHERE aml.account_id = %s AND move.state = 'posted'
-            """, (self.liability_account_id.id,))
+                   AND (%s::date IS NULL OR move.date <= %s::date)
+            """, (self.liability_account_id.id, date_to or None, date_to or None))
             liability = self.env.cr.fetchone()[0]
         outstanding_value = self.currency_id.round(self._points_value(outstanding_points))
         return {

@@ -8,8 +8,6 @@ from odoo import _, api, models
 from ..tools import access, workbook as wb
 from ..tools.workbook_insight_queries import INSIGHT_ROWS
 
-#: insight rows read by one statement
-CHUNK = 5000
 #: the scores of the RFM heat map (1 to 5)
 SCORES = (1, 2, 3, 4, 5)
 
@@ -93,19 +91,17 @@ class CrmCustomerInsightWorkbook(models.AbstractModel):
     @api.model
     def _insight_rows(self, ids):
         """The rows of ``ids`` (dicts by column key), one statement per
-        chunk of :data:`CHUNK`, labels in the user's language."""
+        chunk (see ``_fetch_chunks``), labels in the user's language."""
         insight = self.env["crm.customer.insight"]
         segments = {segment.id: segment.name for segment in self.env[
             "crm.customer.segment"].with_context(active_test=False).search([])}
         labels = {name: dict(insight._fields[name]._description_selection(self.env))
                   for name in ("grade", "lifecycle_stage")}
-        for start in range(0, len(ids), CHUNK):
-            self.env.cr.execute(INSIGHT_ROWS, {"ids": ids[start:start + CHUNK]})
-            for row in self.env.cr.dictfetchall():
-                row["segment"] = segments.get(row["segment_id"])
-                for name, selection in labels.items():
-                    row[name] = selection.get(row[name])
-                yield row
+        for row in self._fetch_chunks(INSIGHT_ROWS, ids):
+            row["segment"] = segments.get(row["segment_id"])
+            for name, selection in labels.items():
+                row[name] = selection.get(row[name])
+            yield row
 
     @api.model
     def _workbook_filters(self, data, objs, company):

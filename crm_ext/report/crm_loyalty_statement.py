@@ -1,113 +1,81 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-import re
-
-from odoo import _, api, fields, models
+"""The member statement workbook: a card, then its ledger with the balance
+after each entry."""
+from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from ..tools import access, xlsx
+from ..tools import workbook as wb
 
 
-class CrmLoyaltyStatement(models.TransientModel):
-    """A member's statement as a spreadsheet: the card, then every entry of
-    the ledger.  Built for the user who asks for it, with their access
-    rights, and downloaded from this short-lived record (only its creator
-    can read it)."""
+class CrmLoyaltyStatement(models.AbstractModel):
+    """Card (the Balances row of the Loyalty workbook of each card),
+    Ledger (every entry of the cards, oldest first, with the balance of
+    the card after it), then Parameters.  From the Print menu of loyalty
+    cards and the card form's button; the cards are those the user may
+    read."""
 
-    _name = "crm.loyalty.statement"
-    _description = "Loyalty Statement"
-
-    member_id = fields.Many2one(
-        "crm.loyalty.member", "Card", required=True, readonly=True, ondelete="cascade")
-    filename = fields.Char(readonly=True)
-    data = fields.Binary("Statement", readonly=True, attachment=False)
+    _name = "report.crm_ext.loyalty_statement"
+    _inherit = "report.crm_ext.loyalty_workbook"
+    _description = "Loyalty Statement Workbook"
 
     @api.model
-    def create(self, vals):
-        """The statement of the card ``vals["member_id"]`` (an int id), its
-        spreadsheet built at once.
+    def _statement_members(self, objs):
+        """The cards of ``objs`` (crm.loyalty.member) the user may read,
+        by card number.
 
-        :raises UserError: no such card.
-        :raises AccessError: the caller may not read the card.
-        """
-        member_id = vals.get("member_id")
-        if not isinstance(member_id, int) or isinstance(member_id, bool):
+        :raises UserError: no card."""
+        if not objs or objs._name != "crm.loyalty.member":
             raise UserError(_("Choose the loyalty card of the statement."))
-        member = self.env["crm.loyalty.member"].browse(member_id).exists()
-        if not member:
-            raise UserError(_("Choose the loyalty card of the statement."))
-        # the statement shows the member's data to whoever asks for it
-        access.check_readable(member)
-        vals = dict(vals, filename=_("Statement %s.xlsx") % member.card_number,
-                    data=base64.b64encode(self._xlsx(member)))
-        return super(CrmLoyaltyStatement, self).create(vals)
-
-    @api.multi
-    def action_download(self):
-        """The client action (a dict) that downloads this statement's
-        spreadsheet.
-
-        :raises ValueError: not exactly one statement.
-        """
-        return xlsx.download_action(self)
+        return self.env["crm.loyalty.member"].search([("id", "in", objs.ids)],
+                                                     order="card_number")
 
     @api.model
-    def _rows(self, member):
-        """(label, value) of the card, then the ledger's header and rows,
-        oldest first."""
-        member.ensure_one()
-        card = [
-            (_("Card"), member.card_number),
-            (_("Customer"), member.partner_id.display_name),
-            (_("Program"), member.program_id.name),
-            (_("Tier"), member.tier_id.name or ""),
-            (_("Balance"), member.balance),
-            (_("Value"), member.balance_value),
-            (_("Expiring in 30 Days"), member.expiring_points),
-            (_("Statement Date"), _date(fields.Date.context_today(self))),
-        ]
-        header = [_("Date"), _("Type"), _("Points"), _("Remaining"), _("Expiry"),
-                  _("Source"), _("Note")]
-        types = dict(self.env["crm.loyalty.entry"]._fields["entry_type"]
-                     ._description_selection(self.env))
+    def _workbook_size(self, data, objs, company):
+        return self.env["crm.loyalty.entry"].search_count([("member_id", "in", objs.ids)])
+
+    @api.model
+    def _workbook_filters(self, data, objs, company):
+        return [(_("Cards"), ", ".join(self._statement_members(objs).mapped("card_number")))]
+
+    @api.model
+    def _statement_columns(self):
+        """The columns of the Ledger sheet (tools/workbook.Column): those
+        of the Loyalty workbook's ledger but the customer, with the points
+        remaining, their expiry, the note and the balance after each entry."""
+        ledger = {column.key: column for column in self._ledger_columns()}
+        column = wb.Column
+        return [ledger["date"], ledger["card_number"], ledger["kind"], ledger["points"],
+                ledger["value"],
+                column(_("Remaining"), "remaining_points", "integer", 10),
+                column(_("Expiry"), "expiry_date", "date", 11),
+                ledger["document"], ledger["journal_entry"],
+                column(_("Note"), "note", "text", 30),
+                column(_("Balance"), "running_balance", "integer", 10)]
+
+    @api.model
+    def _write_workbook(self, workbook, formats, data, objs, company):
+        members = self._statement_members(objs)
+        footer = self._workbook_footer()
+        wb.write_table(workbook, formats, _("Card"), self._balance_columns(),
+                       self._member_rows(members.ids), footer)
         entries = self.env["crm.loyalty.entry"].search(
-            [("member_id", "=", member.id)], order="date, id")
-        ledger = [[
-            _date(entry.date), types.get(entry.entry_type, entry.entry_type), entry.points,
-            entry.remaining_points, _date(entry.expiry_date),
-            entry.origin or entry.invoice_id.number or entry.sale_order_id.name or "",
-            entry.note or "",
-        ] for entry in entries]
-        return card, header, ledger
-
-    @api.model
-    def _xlsx(self, member):
-        card, header, ledger = self._rows(member)
-        heading = _("Loyalty Statement")
-
-        def write(book):
-            sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", member.card_number)[:31])
-            bold = book.add_format({"bold": True})
-            title = book.add_format({"bold": True, "font_size": 14})
-            formats = {"date": book.add_format({"num_format": "yyyy-mm-dd"})}
-            sheet.write(0, 0, heading, title)
-            row = 2
-            for label, value in card:
-                sheet.write(row, 0, label, bold)
-                xlsx.write_cell(sheet, row, 1, value, formats)
-                row += 1
-            row += 1
-            sheet.write_row(row, 0, header, bold)
-            xlsx.write_rows(sheet, row + 1, ledger, formats)
-            sheet.set_column(0, 0, 22)
-            sheet.set_column(1, 1, 28)
-            sheet.set_column(2, 4, 12)
-            sheet.set_column(5, 6, 30)
-
-        return xlsx.workbook_bytes(write)
+            [("member_id", "in", members.ids)], order="member_id, date, id")
+        # by card number, then date: the running balance of each card
+        order = {member_id: n for n, member_id in enumerate(members.ids)}
+        ids = [entry.id for entry in sorted(entries, key=lambda e: order[e.member_id.id])]
+        wb.write_table(workbook, formats, _("Ledger"), self._statement_columns(),
+                       _running_balance(self._entry_rows(ids)), footer, _("Total"))
 
 
-def _date(value):
-    """A date of the ORM (a string in Odoo 11) as a date, or ""."""
-    return fields.Date.from_string(value) if value else ""
+def _running_balance(rows):
+    """Yield ledger ``rows`` (every entry of each card, a card's entries
+    together, oldest first) with ``running_balance``: the card's balance
+    after the entry, the sum of its entries up to it."""
+    member_id, balance = None, 0.0
+    for row in rows:
+        if row["member_id"] != member_id:
+            member_id, balance = row["member_id"], 0.0
+        balance += row["points"]
+        row["running_balance"] = balance
+        yield row

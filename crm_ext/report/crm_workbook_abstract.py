@@ -16,6 +16,8 @@ from ..tools import clock, workbook as wb
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: the records of the Print menu named in the Parameters sheet (above: a count)
 PRINT_MENU_NAMES = 20
+#: rows read by one statement (see CrmWorkbookAbstract._fetch_chunks)
+CHUNK = 5000
 
 
 class CrmWorkbookAbstract(models.AbstractModel):
@@ -99,6 +101,46 @@ class CrmWorkbookAbstract(models.AbstractModel):
 
     # the shared steps
 
+    @api.model
+    def _print_menu(self, data, objs):
+        """Whether the workbook is of the records selected in its Print
+        menu (``objs``), not of the wizard's filters (``data["wizard"]``)."""
+        return bool(objs) and not data.get("wizard")
+
+    @api.model
+    def _fetch_chunks(self, query, ids, **params):
+        """The rows (dicts) of ``query`` (SQL of tools/workbook_*_queries.py)
+        for ``ids`` (a list of ints, its ``%(ids)s``) and ``params``: one
+        statement per chunk of :data:`CHUNK` ids, yielded in their order
+        (one chunk in memory)."""
+        for start in range(0, len(ids), CHUNK):
+            self.env.cr.execute(query, dict(params, ids=ids[start:start + CHUNK]))
+            for row in self.env.cr.dictfetchall():
+                yield row
+
+    @api.model
+    def _workbook_customer_domain(self, data, company, field):
+        """The domain on ``field`` (the path of a commercial partner, e.g.
+        ``"partner_id"``) of the customers of the filters of ``data``:
+        their salesperson among ``user_ids``, their insight (in ``company``)
+        in ``segment_ids`` and ``grades``.  Empty without those filters."""
+        domain = []
+        if data.get("user_ids"):
+            domain.append(("%s.user_id" % field, "in", data["user_ids"]))
+        insight = [("company_id", "=", company.id)]
+        if data.get("segment_ids"):
+            insight.append(("segment_id", "in", data["segment_ids"]))
+        if data.get("grades"):
+            insight.append(("grade", "in", data["grades"]))
+        if len(insight) > 1:
+            # the insight rows the user may read (its record rules), their
+            # customers in one statement
+            ids = self.env["crm.customer.insight"].search(insight).ids
+            self.env.cr.execute("SELECT partner_id FROM crm_customer_insight WHERE id = ANY(%s)",
+                                (ids,))
+            domain.append((field, "in", [row[0] for row in self.env.cr.fetchall()]))
+        return domain
+
     @job
     def _render_in_background(self, report_xmlid, data):
         """The job of a large workbook (queue_job, as the user who asked):
@@ -161,13 +203,6 @@ class CrmWorkbookAbstract(models.AbstractModel):
     def _workbook_footer(self):
         """The page footer (Excel codes: &C centre, &P page, &N pages)."""
         return _("&CPage &P of &N")
-
-    @api.model
-    def _print_menu(self, data, objs):
-        """Whether the workbook is of the records selected in its Print
-        menu (``objs``, of its report action's model), not of the wizard's
-        filters (``data["wizard"]``)."""
-        return bool(objs) and not data.get("wizard")
 
     @api.model
     def _selection_words(self, objs, count_text):

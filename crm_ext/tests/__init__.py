@@ -66,6 +66,8 @@ from . import test_customer_insight_next_step
 from . import test_customer_attention_filters
 from . import test_customer_insight_recompute
 from . import test_workbook_insight
+from . import test_workbook_loyalty
+from . import test_workbook_complaint
 from . import test_workbook_tools
 from . import test_customer_statement
 from . import test_workbook_churn

@@ -1,14 +1,14 @@
-import base64
+import datetime
 
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 
 from .test_complaint_resolution_common import ComplaintResolutionCase
-from .xlsx import xlsx_rows
+from .test_workbook_insight import load
 
 
 class TestComplaintReport(ComplaintResolutionCase):
     """The analysis report against figures computed here from the
-    complaints, and the .xlsx register."""
+    complaints, and the register (the Complaints register workbook)."""
 
     @classmethod
     def setUpClass(cls):
@@ -88,41 +88,47 @@ class TestComplaintReport(ComplaintResolutionCase):
             self.assertFigures(groups[0], self._expected(self.complaints))
         self.assertEqual(self._groups(["partner_id"])[0]["partner_id"][0], self.customer.id)
 
-    # the register
+    # the register: the Complaints register workbook (report_xlsx)
 
-    def _register(self, **values):
-        wizard = self.env["crm.complaint.register.wizard"].sudo(self.officer).create(values)
-        action = wizard.action_export()
-        self.assertIn("/web/content/", action["url"])
-        self.assertTrue(wizard.filename.endswith(".xlsx"))
-        return xlsx_rows(base64.b64decode(wizard.data), empty="")
+    def _register(self, complaints=None, **filters):
+        """The rows of the register (header first) of ``complaints`` (the
+        Print menu's selection) or of the Workbooks wizard's ``filters``."""
+        report = self.env.ref("crm_ext.crm_complaint_workbook_report").sudo(self.officer)
+        if complaints:
+            content = report.with_context(active_ids=complaints.ids).render_xlsx(
+                complaints.ids, None)[0]
+        else:
+            wizard = self.env["crm.workbook.wizard"].sudo(self.officer).create(
+                dict(filters, workbook="crm_ext.crm_complaint_workbook_report"))
+            action = wizard.action_print()
+            self.assertEqual(action["report_name"], "crm_ext.complaint_workbook")
+            content = report.render_xlsx(None, action["data"])[0]
+        sheet = load(content)["Complaints"]
+        return [list(row) for row in sheet.iter_rows(values_only=True) if row[0] != "Total"]
 
     def test_register_of_selected_complaints(self):
         rated = self.complaints[0]
-        rows = self._register(scope="selected", complaint_ids=[(6, 0, rated.ids)])
+        rows = self._register(rated)
         header, line = rows
-        self.assertEqual(header[:2], ["Reference", "Received"])
+        self.assertEqual(header[:3], ["Reference", "Subject", "Customer"])
         self.assertEqual(len(header), 15)
         self.assertEqual(line[header.index("Reference")], rated.name)
-        self.assertEqual(line[header.index("Customer")], self.customer.display_name)
-        self.assertEqual(line[header.index("Channel")], "Email")
+        self.assertEqual(line[header.index("Customer")], self.customer.name)
         self.assertEqual(line[header.index("Category")], "Product (test) / Defect (test)")
-        self.assertEqual(line[header.index("SLA Status")], "Met")
+        self.assertEqual(line[header.index("SLA")], "Met")
         self.assertEqual(line[header.index("Stage")], rated.stage_id.name)
-        self.assertEqual(line[header.index("Resolution Hours")], 10.0)
-        self.assertEqual(line[header.index("Rating")], 5.0)
+        self.assertEqual(line[header.index("Rating")], 5)
         self.assertEqual(line[header.index("Cost")], 100.0)
-        self.assertIsInstance(line[header.index("Received")], float, "a date cell")
+        self.assertIsInstance(line[header.index("Received")], datetime.datetime, "a date cell")
 
     def test_register_of_a_date_range(self):
         old = self._complaint(date_received="2020-03-10 10:00:00")
         self._complaint(date_received="2020-05-10 10:00:00")
-        rows = self._register(scope="dates", date_from="2020-03-01", date_to="2020-03-31")
+        rows = self._register(date_from="2020-03-01", date_to="2020-03-31")
         self.assertEqual([row[0] for row in rows[1:]], [old.name])
 
     def test_register_bad_range_is_refused(self):
-        wizard = self.env["crm.complaint.register.wizard"].sudo(self.officer).create(
-            {"scope": "dates", "date_from": "2020-04-01", "date_to": "2020-03-01"})
-        with self.assertRaises(UserError):
-            wizard.action_export()
-        self.assertFalse(wizard.data)
+        with self.assertRaises(ValidationError):
+            self.env["crm.workbook.wizard"].sudo(self.officer).create(
+                {"workbook": "crm_ext.crm_complaint_workbook_report",
+                 "date_from": "2020-04-01", "date_to": "2020-03-01"})

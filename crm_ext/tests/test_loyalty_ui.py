@@ -1,13 +1,13 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
+import datetime
 
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import common
 
-from .xlsx import xlsx_rows
+from .test_workbook_insight import headers, load
 
 
 @common.at_install(False)
@@ -245,46 +245,54 @@ class TestLoyaltyUi(common.SavepointCase):
 
     # statement
 
+    def _statement(self, user, members=None):
+        """The statement workbook of ``members`` (the card by default) as
+        ``user`` prints it from the Print menu or the card's button."""
+        members = self.member if members is None else members
+        report = self.env.ref("crm_ext.crm_loyalty_statement_report").sudo(user)
+        return load(report.with_context(active_ids=members.ids).render_xlsx(
+            members.ids, None)[0])
+
     def test_statement_xlsx(self):
         self.env["crm.loyalty.entry"]._record([{
             "member_id": self.member.id, "entry_type": "adjust", "points": -300.0,
             "origin": "Correction"}])
-        statement = self.env["crm.loyalty.statement"].sudo(self.salesman).create(
-            {"member_id": self.member.id})
-        self.assertEqual(statement.filename, "Statement %s.xlsx" % self.member.card_number)
-        rows = xlsx_rows(base64.b64decode(statement.data))
-        card = {row[0]: row[1] for row in rows if len(row) >= 2}
+        book = self._statement(self.salesman)
+        self.assertEqual(book.sheetnames, ["Card", "Ledger", "Parameters"])
+        card = dict(zip(headers(book["Card"]), [cell.value for cell in book["Card"][2]]))
         self.assertEqual(card["Card"], self.member.card_number)
         self.assertEqual(card["Customer"], "Loyal Customer Ltd")
         self.assertEqual(card["Program"], "UI Test Rewards")
         self.assertEqual(card["Tier"], "UI Silver")
-        self.assertEqual(card["Balance"], 700.0)
-        header = rows.index(["Date", "Type", "Points", "Remaining", "Expiry", "Source", "Note"])
-        ledger = rows[header + 1:]
-        self.assertEqual([row[1:4] for row in ledger],
-                         [["Bonus", 1000.0, 700.0], ["Adjustment", -300.0, 0.0]])
-        self.assertEqual([row[5] for row in ledger], ["Welcome", "Correction"])
-        # the dates are dates (serial numbers), not text
-        self.assertIsInstance(ledger[0][0], float)
+        self.assertEqual(card["Points"], 700)
+        ledger = book["Ledger"]
+        self.assertEqual(headers(ledger), [
+            "Date", "Card", "Kind", "Points", "Value", "Remaining", "Expiry", "Document",
+            "Journal Entry", "Note", "Balance"])
+        lines = [row for row in ledger.iter_rows(min_row=2, values_only=True)
+                 if row[0] != "Total"]
+        self.assertEqual([row[2:4] + row[5:6] for row in lines],
+                         [("Bonus", 1000, 700), ("Adjustment", -300, 0)])
+        self.assertEqual([row[7] for row in lines], ["Welcome", "Correction"])
+        # the balance of the card after each entry
+        self.assertEqual([row[10] for row in lines], [1000, 700])
+        # the dates are dates, not text
+        self.assertIsInstance(lines[0][0], datetime.datetime)
+        self.assertEqual(ledger.freeze_panes, "A2")
 
-    def test_statement_download_action(self):
-        action = self.env.ref("crm_ext.crm_loyalty_statement_action").sudo(
-            self.salesman).with_context(
-            active_model="crm.loyalty.member", active_id=self.member.id,
-            active_ids=[self.member.id]).run()
-        self.assertEqual(action["type"], "ir.actions.act_url")
-        statement = self.env["crm.loyalty.statement"].search([], order="id desc", limit=1)
-        self.assertEqual(statement.member_id, self.member)
-        self.assertIn("model=crm.loyalty.statement&id=%d&field=data" % statement.id,
-                      action["url"])
-        # only the user who asked for it can download it
-        with self.assertRaises(AccessError):
-            statement.sudo(self.manager).read(["data"])
+    def test_statement_button_prints_the_report(self):
+        arch = etree.fromstring(self.env["crm.loyalty.member"].sudo(self.salesman)
+                                .fields_view_get(view_type="form")["arch"])
+        report = self.env.ref("crm_ext.crm_loyalty_statement_report")
+        self.assertTrue(arch.xpath("//button[@type='action'][@name='%d']" % report.id))
+        action = report.sudo(self.salesman).report_action(self.member)
+        self.assertEqual((action["type"], action["report_type"]),
+                         ("ir.actions.report", "xlsx"))
+        self.assertEqual(action["context"]["active_ids"], self.member.ids)
 
     def test_statement_refused_without_access_to_the_card(self):
         with self.assertRaises(AccessError):
-            self.env["crm.loyalty.statement"].sudo(self.employee).create(
-                {"member_id": self.member.id})
+            self._statement(self.employee)
 
     # the customer's loyalty page
 

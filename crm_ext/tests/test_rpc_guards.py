@@ -64,8 +64,9 @@ class TestInvoiceStepGuards(LoyaltyCase):
             self.assertEqual(self.env.ref(xmlid).code, code)
 
     def test_statement_needs_a_card(self):
+        report = self.env.ref("crm_ext.crm_loyalty_statement_report").sudo(self.salesman)
         with self.assertRaises(UserError):
-            self.env["crm.loyalty.statement"].sudo(self.salesman).create({})
+            report.render_xlsx(None, None)
 
 
 @common.at_install(False)

@@ -1,11 +1,12 @@
 """The workbook framework (tools/workbook.py) on its own: the money format
-of a currency, the Pareto curve, a streamed table with its totals, and an
-empty table."""
+of a currency, the Pareto curve, a streamed table with its totals, an
+empty table, and moments (datetimes) in a reader's time zone."""
 import datetime
 import io
 import unittest
 
 import openpyxl
+import pytz
 import xlsxwriter
 
 from ..tools import workbook as wb
@@ -55,3 +56,18 @@ class TestWorkbookTools(unittest.TestCase):
             book, formats, "Data", COLUMNS, iter(()), "&CPage &P of &N", "Total"))["Data"]
         self.assertEqual([cell.value for cell in sheet[1]], ["Name", "Day", "Amount"])
         self.assertEqual(sheet["C3"].value, 0)
+
+    def test_local_datetime(self):
+        brussels = pytz.timezone("Europe/Brussels")
+        self.assertEqual(wb.local_datetime("2026-04-06 23:30:00", brussels),
+                         datetime.datetime(2026, 4, 7, 1, 30))
+        self.assertEqual(wb.local_datetime(datetime.datetime(2026, 1, 6, 23, 30), brussels),
+                         datetime.datetime(2026, 1, 7, 0, 30))
+
+    def test_datetime_column(self):
+        columns = [wb.Column("Received", "moment", "datetime", 16)]
+        sheet = _book_bytes(lambda book, formats: wb.write_table(
+            book, formats, "Data", columns,
+            iter([{"moment": datetime.datetime(2026, 4, 7, 1, 30)}]), "&CPage &P of &N"))["Data"]
+        self.assertEqual(sheet["A2"].value, datetime.datetime(2026, 4, 7, 1, 30))
+        self.assertEqual(sheet["A2"].number_format, "yyyy-mm-dd hh:mm")

@@ -19,7 +19,7 @@ import datetime
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 #: the column types and their cell format (see :class:`Formats`)
-TYPES = ("text", "date", "money", "float", "integer", "percent")
+TYPES = ("text", "date", "datetime", "money", "float", "integer", "percent")
 
 #: SUBTOTAL's function of a visible-rows sum (it follows the autofilter)
 SUBTOTAL_SUM = 109
@@ -64,6 +64,7 @@ class Formats(object):
 
     NUMBER_FORMATS = {
         "date": "yyyy-mm-dd",
+        "datetime": "yyyy-mm-dd hh:mm",
         "float": "#,##0.00;[Red]-#,##0.00",
         "integer": "#,##0",
         "percent": "0.0%",
@@ -126,12 +127,26 @@ def to_date(value):
     return value
 
 
+def local_datetime(value, tz):
+    """``value`` (a UTC datetime, or an Odoo 'YYYY-MM-DD HH:MM:SS' string)
+    as a naive datetime in ``tz`` (a pytz time zone): what a reader in
+    that zone reads on a clock (Excel has no time zones)."""
+    if isinstance(value, str):
+        value = datetime.datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(tz).replace(tzinfo=None)
+
+
 def cell_writer(sheet, column):
     """The function ``write(row, col, value, cell_format)`` that writes a
     value of ``column``'s type (a :class:`Column`) in ``sheet``: a number
     for the numeric types, an Excel date for a date (see :func:`to_date`),
-    text for text.  A value that is None or False is left out (an empty
-    cell)."""
+    text for text, a datetime as it is (a naive ``datetime.datetime`` in
+    the reader's time zone, see :func:`local_datetime`).  A value that is
+    None or False is left out (an empty cell)."""
+    if column.type == "datetime":
+        return sheet.write_datetime
     if column.type == "date":
         write = sheet.write_datetime
 

@@ -1,6 +1,7 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CrmWorkbookWizard(models.TransientModel):
@@ -33,12 +34,20 @@ class CrmWorkbookWizard(models.TransientModel):
                              default="draft", readonly=True)
     row_count = fields.Integer("Rows", readonly=True)
 
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for wizard in self:
+            if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
+                raise ValidationError(_("The period cannot end before it starts."))
+
     @api.model
     def _workbooks(self):
         """The workbooks of the wizard: a list of (xml id of the report
         action, label).  Meant to be overridden: each workbook adds its
         own (``super()`` then append)."""
-        return [("crm_ext.crm_customer_insight_workbook_report", _("Customer insight"))]
+        return [("crm_ext.crm_customer_insight_workbook_report", _("Customer insight")),
+                ("crm_ext.crm_loyalty_workbook_report", _("Loyalty")),
+                ("crm_ext.crm_complaint_workbook_report", _("Complaints register"))]
 
     @api.model
     def _selection_workbook(self):
