@@ -3,6 +3,7 @@ salesperson, complaint officer, sales manager, accountant and admin.  A step
 fails on any error dialog of the web client or error in the server's log
 (see webclient.py); screenshots of each screen land in
 .local/test-artifacts/."""
+import contextlib
 import re
 
 import pytest
@@ -103,6 +104,20 @@ def _session(role, users, browser, odoo_server, artifacts_dir):
     client = WebClient(browser, odoo_server, artifacts_dir, role)
     client.login(*users[role][:2])
     return client
+
+
+@contextlib.contextmanager
+def _workbooks_in_background(call, uid):
+    """Every workbook of the company of the user ``uid`` made in the
+    background (its size for the background set to 0), as before after."""
+    company = call("res.users", "read", [uid], ["company_id"])[0]["company_id"][0]
+    before = call("res.company", "read", [company], ["workbook_background_rows"])[0][
+        "workbook_background_rows"]
+    call("res.company", "write", [company], {"workbook_background_rows": 0})
+    try:
+        yield
+    finally:
+        call("res.company", "write", [company], {"workbook_background_rows": before})
 
 
 def _open_record(client, odoo_server, model, record_id):
@@ -821,13 +836,7 @@ def test_salesperson_workbook(users, scenario, browser, odoo_server, artifacts_d
     """The Workbooks wizard of the Reporting menu: its filters, then a
     workbook larger than the company's size for the background (the admin
     lowers it for the test), which the wizard says it makes there."""
-    call = scenario["call"]
-    company = call("res.users", "read", [users["salesperson"][2]], ["company_id"])[0][
-        "company_id"][0]
-    before = call("res.company", "read", [company], ["workbook_background_rows"])[0][
-        "workbook_background_rows"]
-    call("res.company", "write", [company], {"workbook_background_rows": 0})
-    try:
+    with _workbooks_in_background(scenario["call"], users["salesperson"][2]):
         client = _session("salesperson", users, browser, odoo_server, artifacts_dir)
         client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_workbook_wizard_menu")
         wizard = client.dialog()
@@ -841,8 +850,6 @@ def test_salesperson_workbook(users, scenario, browser, odoo_server, artifacts_d
         client.dialog_button("Close")
         client.dialog_closed()
         client.check()
-    finally:
-        call("res.company", "write", [company], {"workbook_background_rows": before})
 
 
 # the complaint officer's and the admin's daily path (issue 15): missed
@@ -977,13 +984,7 @@ def test_complaint_officer_register(users, scenario, browser, odoo_server, artif
     Complaints register workbook, its filters, then (above the company's
     size for the background, lowered for the test) made in the
     background."""
-    call = scenario["call"]
-    company = call("res.users", "read", [users["officer"][2]], ["company_id"])[0][
-        "company_id"][0]
-    before = call("res.company", "read", [company], ["workbook_background_rows"])[0][
-        "workbook_background_rows"]
-    call("res.company", "write", [company], {"workbook_background_rows": 0})
-    try:
+    with _workbooks_in_background(scenario["call"], users["officer"][2]):
         client = _session("officer", users, browser, odoo_server, artifacts_dir)
         # Reporting is a section of the side menu (a title, no link)
         client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_complaint_register_wizard_menu")
@@ -997,5 +998,3 @@ def test_complaint_officer_register(users, scenario, browser, odoo_server, artif
         client.dialog_button("Close")
         client.dialog_closed()
         client.check()
-    finally:
-        call("res.company", "write", [company], {"workbook_background_rows": before})
