@@ -201,7 +201,10 @@ class TestLoyaltyRedemption(LoyaltyCase):
             "Two tiers of %s have the same qualifying spend: each tier needs its own "
             "threshold.",
         ]
-        # code translations, as crm_ext's zh_CN.po loads them (looked up by source)
+        # code translations, as crm_ext's zh_CN.po loads them (looked up by
+        # source), in place of those of a database where zh_CN is installed
+        self.env["ir.translation"].search([
+            ("type", "=", "code"), ("lang", "=", "zh_CN"), ("src", "in", sources)]).unlink()
         for source in sources:
             self.env["ir.translation"].create({
                 "name": "addons/crm_ext/models/sale_order.py", "type": "code", "lang": "zh_CN",
