@@ -50,14 +50,18 @@ class CustomerStatementReport(models.AbstractModel):
         :raises StatementAccessError: the user is no invoicing user nor
             sales manager, or the company is not one of theirs
         :raises AccessError: a partner the user may not read
-        :raises UserError: no partner
+        :raises UserError: no partner, or partners that are not a list of ids
         :raises StatementPeriodError: a period that ends before it starts
         """
         data = data or {}
         company = self._statement_company(data.get("company_id"))
         # the web client drops the ids of a report with options from its
         # address: the wizard's options carry them
-        partners = self.env["res.partner"].browse(docids or data.get("partner_ids") or [])
+        ids = docids or data.get("partner_ids") or []
+        if not isinstance(ids, (list, tuple)) or not all(
+                isinstance(id_, int) and not isinstance(id_, bool) for id_ in ids):
+            raise UserError(_("Choose the customers of the statement."))
+        partners = self.env["res.partner"].browse(ids)
         self._check_statement_access(partners, company)
         date_from, date_to = self._statement_period(data.get("date_from"),
                                                     data.get("date_to"))

@@ -118,6 +118,14 @@ class TestCustomerStatement(StatementCase):
         with self.assertRaises(UserError):
             self.report.sudo(self.accountant).get_report_values([])
 
+    def test_partners_not_ids_refused(self):
+        """The wizard's options as a caller over RPC may send them."""
+        for partner_ids in ("1,2", [str(self.partner.id)], [True], {"id": 1}):
+            with self.assertRaises(UserError) as caught:
+                self.report.sudo(self.accountant).get_report_values(
+                    [], data={"partner_ids": partner_ids})
+            self.assertIn("Choose the customers", caught.exception.name)
+
     def test_not_a_date_refused(self):
         with self.assertRaises(StatementPeriodError):
             self.report.sudo(self.accountant).get_report_values(
