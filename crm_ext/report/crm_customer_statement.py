@@ -57,11 +57,7 @@ class CustomerStatementReport(models.AbstractModel):
         company = self._statement_company(data.get("company_id"))
         # the web client drops the ids of a report with options from its
         # address: the wizard's options carry them
-        ids = docids or data.get("partner_ids") or []
-        if not isinstance(ids, (list, tuple)) or not all(
-                isinstance(id_, int) and not isinstance(id_, bool) for id_ in ids):
-            raise UserError(_("Choose the customers of the statement."))
-        partners = self.env["res.partner"].browse(ids)
+        partners = self._statement_partners(docids or data.get("partner_ids") or [])
         self._check_statement_access(partners, company)
         date_from, date_to = self._statement_period(data.get("date_from"),
                                                     data.get("date_to"))
@@ -73,9 +69,7 @@ class CustomerStatementReport(models.AbstractModel):
             "doc_ids": docs.ids,
             "doc_model": "res.partner",
             "docs": docs,
-            "statements": dict((partner.id, self._statement(partner, date_from, date_to,
-                                                            company))
-                               for partner in docs),
+            "statements": self._statements(docs, date_from, date_to, company),
             "labels": dict((partner.id, self.with_context(lang=partner.lang)._labels())
                            for partner in docs),
             "statement_company": company,
@@ -145,8 +139,9 @@ class CustomerStatementReport(models.AbstractModel):
         """The statement of ``partner``'s commercial entity in ``company``:
         the one implementation of its figures (PDF and workbook).
 
-        Read in one SQL statement (tools/customer_statement.py
-        ``STATEMENT_LINES``) from the journal items accounting uses: posted
+        Read with :meth:`_statements` (one SQL statement for any number of
+        customers: tools/customer_statement.py ``STATEMENT_LINES``) from the
+        journal items accounting uses: posted
         moves, receivable accounts, the items of every contact of the
         commercial entity, amounts in the company currency.  The residual
         of each item as of ``date_to`` is Odoo 11's aged partner balance's
@@ -171,15 +166,44 @@ class CustomerStatementReport(models.AbstractModel):
             the company currency; line kinds and bucket keys worded by
             :meth:`_labels`)
         """
+        partner.ensure_one()
+        return self._statements(partner, date_from, date_to, company)[
+            partner.commercial_partner_id.id]
+
+    @api.model
+    def _statement_partners(self, ids):
+        """The res.partner of ``ids`` (a list of ints, as the wizard's
+        options or a caller over RPC give them).
+
+        :raises UserError: not a list of ids
+        """
+        if not isinstance(ids, (list, tuple)) or not all(
+                isinstance(id_, int) and not isinstance(id_, bool) for id_ in ids):
+            raise UserError(_("Choose the customers of the statement."))
+        return self.env["res.partner"].browse(ids)
+
+    @api.model
+    def _statements(self, partners, date_from, date_to, company):
+        """The statements of ``partners``' commercial entities (see
+        :meth:`_statement`), all read in one SQL statement.
+
+        :param partners: res.partner (any number)
+        :returns: dict {commercial entity id: the dict of :meth:`_statement`}
+        """
+        customers = partners.mapped("commercial_partner_id").ids
         self.env.cr.execute(engine.STATEMENT_LINES, {
-            "partner": partner.commercial_partner_id.id, "company": company.id,
-            "date_to": date_to})
-        rows = self.env.cr.dictfetchall()
+            "partners": customers, "company": company.id, "date_to": date_to})
+        rows = dict((customer, []) for customer in customers)
+        for row in self.env.cr.dictfetchall():
+            rows[row["customer"]].append(row)
         currency = company.currency_id
-        values = engine.statement(rows, date_from, date_to, currency.round)
-        values.update(partner_id=partner.commercial_partner_id.id, company_id=company.id,
-                      currency_id=currency.id, date_from=date_from, date_to=date_to)
-        return values
+        statements = {}
+        for customer in customers:
+            values = engine.statement(rows[customer], date_from, date_to, currency.round)
+            values.update(partner_id=customer, company_id=company.id, currency_id=currency.id,
+                          date_from=date_from, date_to=date_to)
+            statements[customer] = values
+        return statements
 
     @api.model
     def _labels(self):

@@ -39,7 +39,7 @@ class CrmCustomerStatementWorkbook(models.AbstractModel):
         ``data["partner_ids"]`` (the wizard's, which the web client drops
         from the address), else of the Print menu's partners (``objs``)."""
         if data.get("partner_ids"):
-            partners = self.env["res.partner"].browse(data["partner_ids"])
+            partners = self.env[STATEMENT]._statement_partners(data["partner_ids"])
         else:
             partners = objs if objs and objs._name == "res.partner" else \
                 self.env["res.partner"]
@@ -123,7 +123,8 @@ class CrmCustomerStatementWorkbook(models.AbstractModel):
             raise UserError(_("Choose the customers of the statement."))
         date_from, date_to = report._statement_period(data.get("date_from"),
                                                       data.get("date_to"))
-        return ([(partner, report._statement(partner, date_from, date_to, company))
+        statements = report._statements(partners, date_from, date_to, company)
+        return ([(partner, statements[partner.id])
                  for partner in partners.sorted("display_name")], report._labels())
 
     @api.model

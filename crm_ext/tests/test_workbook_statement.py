@@ -131,6 +131,17 @@ class TestWorkbookStatement(StatementCase):
         self.assertEqual([row[0] for row in self._rows(book[AGING])][:2],
                          ["Statement Customer Ltd", "Statement Second Customer"])
 
+    def test_several_customers_read_at_once_as_one_by_one(self):
+        """The statements of a selection, read in one SQL statement, are
+        each customer's own (a contact gives its company's)."""
+        report = self.env["report.crm_ext.customer_statement"]
+        together = report._statements(self.contact | self.second, PERIOD[0], PERIOD[1],
+                                      self.company)
+        self.assertEqual(together, {
+            partner.id: report._statement(partner, PERIOD[0], PERIOD[1], self.company)
+            for partner in (self.partner, self.second)})
+        self.assertTrue(together[self.partner.id]["lines"])
+
     # -- who may make it ----------------------------------------------------
 
     def test_sales_manager_makes_it(self):

@@ -9,10 +9,11 @@ statement reads the same data through it.
 """
 import datetime
 
-# The journal items of one customer's statement, in one statement: the
-# posted items on receivable accounts of every contact of the commercial
-# entity, in one company, up to the last day of the period, each with what
-# was still open on that day.
+# The journal items of the statements of several customers, in one
+# statement: the posted items on receivable accounts of every contact of
+# each commercial entity, in one company, up to the last day of the period,
+# each with what was still open on that day and its commercial entity
+# (``customer``), in the order of each customer's statement.
 #
 # The residual as of %(date_to)s is the aged partner balance's of Odoo 11
 # (account/report/account_aged_partner_balance.py): the item's balance, less
@@ -20,10 +21,11 @@ import datetime
 # items they match) is on or before that day.  Amounts are in the company
 # currency (``balance``, ``account.partial.reconcile.amount``).
 #
-# Parameters: partner (the commercial entity's id), company (id),
-# date_to ('YYYY-MM-DD', included).
+# Parameters: partners (the commercial entities' ids, a list), company
+# (id), date_to ('YYYY-MM-DD', included).
 STATEMENT_LINES = """
-    SELECT aml.id, aml.date, aml.date_maturity, aml.debit, aml.credit, aml.balance,
+    SELECT contact.commercial_partner_id AS customer,
+           aml.id, aml.date, aml.date_maturity, aml.debit, aml.credit, aml.balance,
            move.name AS move_name, aml.ref, aml.name AS label,
            invoice.number AS invoice_number, invoice.type AS invoice_type,
            payment.name AS payment_name,
@@ -35,17 +37,17 @@ STATEMENT_LINES = """
                           WHERE partial.debit_move_id = aml.id
                             AND partial.max_date <= %(date_to)s), 0) AS residual
       FROM account_move_line aml
+      JOIN res_partner contact ON contact.id = aml.partner_id
       JOIN account_move move ON move.id = aml.move_id
       JOIN account_account account ON account.id = aml.account_id
       LEFT JOIN account_invoice invoice ON invoice.id = aml.invoice_id
       LEFT JOIN account_payment payment ON payment.id = aml.payment_id
-     WHERE aml.partner_id IN (SELECT contact.id FROM res_partner contact
-                               WHERE contact.commercial_partner_id = %(partner)s)
+     WHERE contact.commercial_partner_id = ANY(%(partners)s)
        AND aml.company_id = %(company)s
        AND account.internal_type = 'receivable'
        AND move.state = 'posted'
        AND aml.date <= %(date_to)s
-     ORDER BY aml.date, move.name, aml.id
+     ORDER BY contact.commercial_partner_id, aml.date, move.name, aml.id
 """
 
 # the kinds of a line: from the invoice's type, else a payment, else other
