@@ -79,11 +79,13 @@ def test_chinese_user_interface(lang, cjk_user, customer, browser, odoo_server,
     # the application, its dashboard and its panels
     assert _menu_text(client, "crm_ext.crm_retention_menu_root") == tr("Customer Retention")
     client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_dashboard_menu")
-    client.find(css=".o_dashboard .oe_action")
-    titles = [element.text.strip() for element in client.find_all(
-        ".o_dashboard .oe_action .oe_header_txt")]
-    assert tr("Segment Distribution") in titles, titles
-    assert tr("Open Complaints by SLA Status") in titles, titles
+    expected = {tr("Segment Distribution"), tr("Open Complaints by SLA Status")}
+
+    def titles():
+        return {element.text.strip() for element in client.find_all(
+            ".o_dashboard .oe_action .oe_header_txt")}
+    # the board draws its panels one after the other
+    client.wait(lambda: expected <= titles(), "the panels %s" % sorted(expected))
     client.idle()
     client.screenshot("dashboard")
     # the loyalty and complaint menus of the application
