@@ -163,25 +163,25 @@ class WebClient(object):
     def filter(self, label):
         """Turn on the filter ``label`` of the search view's Filters menu
         (the menu shown first by the search view's toggle when hidden)."""
-        self.idle()
         toggler = "//div[contains(@class, 'o_search_options')]//button" \
                   "[contains(@class, 'o_dropdown_toggler_btn')][contains(., 'Filters')]"
-        if not [element for element in self.browser.find_elements(By.XPATH, toggler)
-                if element.is_displayed()]:
-            self.click(css=".o_searchview_more")
         link = "//ul[contains(@class, 'o_filters_menu')]/li/a[normalize-space()=%s]" \
             % xpath_string(label)
-        # opened again when the search view the first click opened was
-        # replaced (a loaded machine draws the view of a new action late)
+        # all again when the search view was drawn anew meanwhile (a loaded
+        # machine draws the view of a new action late, its options hidden)
         for attempt in range(3):
-            self.click(xpath=toggler)
+            self.idle()
+            if not [element for element in self.browser.find_elements(By.XPATH, toggler)
+                    if element.is_displayed()]:
+                self.click(css=".o_searchview_more")
             try:
+                self.find(xpath=toggler, timeout=15).click()
                 self.find(xpath=link, timeout=15)
                 break
-            except AssertionError:
+            except (AssertionError, StaleElementReferenceException,
+                    ElementClickInterceptedException):
                 if attempt == 2:
                     raise
-                self.idle()
         self.click(xpath=link)
         self.find(xpath="//div[contains(@class, 'o_searchview_facet')][contains(., %s)]"
                         % xpath_string(label))
