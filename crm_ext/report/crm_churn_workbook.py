@@ -47,14 +47,10 @@ class CrmChurnWorkbook(models.AbstractModel):
             domain.append((date_field, ">=", data["date_from"]))
         if data.get("date_to"):
             domain.append((date_field, "<=", data["date_to"]))
-        if data.get("segment_ids") or data.get("grades"):
-            insight_domain = [("company_id", "=", company.id)]
-            if data.get("segment_ids"):
-                insight_domain.append(("segment_id", "in", data["segment_ids"]))
-            if data.get("grades"):
-                insight_domain.append(("grade", "in", data["grades"]))
-            insights = self.env["crm.customer.insight"].search(insight_domain)
-            domain.append(("partner_id", "in", insights.mapped("partner_id").ids))
+        # the customers' segments and grades; the users filter the owners
+        # of the alerts, not the customers' salesperson
+        domain += self._workbook_customer_domain(dict(data, user_ids=None), company,
+                                                 "partner_id")
         if data.get("user_ids"):
             domain.append(("user_id", "in", data["user_ids"]))
         return domain
