@@ -575,12 +575,8 @@ def test_accountant_churn(users, scenario, browser, odoo_server, artifacts_dir,
     client.check()
 
 
-def test_accountant_prints_a_statement(users, scenario, browser, odoo_server, artifacts_dir,
-                                      screenshot_on_failure):
-    """The Statement button of a customer: the period to print (the year to
-    date), then the PDF (the report's figures and text are tested in
-    crm_ext/tests/test_customer_statement.py)."""
-    client = _session("accountant", users, browser, odoo_server, artifacts_dir)
+def _statement_wizard(client, odoo_server, scenario):
+    """The period dialog of the Statement button of the scenario's customer."""
     _open_record(client, odoo_server, "res.partner", scenario["customer"]["id"])
     statement = ("//div[contains(@class, 'o_form_view')]//div[contains(@class, 'oe_button_box')]"
                  "//button[normalize-space()='Statement']")
@@ -588,7 +584,16 @@ def test_accountant_prints_a_statement(users, scenario, browser, odoo_server, ar
         # more buttons than the box shows: the others are under More
         client.click(css=".o_form_view .oe_button_box .o_button_more")
     client.click(xpath=statement)
-    wizard = client.dialog()
+    return client.dialog()
+
+
+def test_accountant_prints_a_statement(users, scenario, browser, odoo_server, artifacts_dir,
+                                      screenshot_on_failure):
+    """The Statement button of a customer: the period to print (the year to
+    date), then the PDF (the report's figures and text are tested in
+    crm_ext/tests/test_customer_statement.py)."""
+    client = _session("accountant", users, browser, odoo_server, artifacts_dir)
+    wizard = _statement_wizard(client, odoo_server, scenario)
     client.find(css=".modal .o_field_widget[name='date_from']")
     assert scenario["customer"]["name"] in wizard.text
     client.screenshot("statement-period")
@@ -604,13 +609,7 @@ def test_accountant_prints_a_statement_workbook(users, scenario, browser, odoo_s
     downloaded (its sheets and figures are tested in
     crm_ext/tests/test_workbook_statement.py)."""
     client = _session("accountant", users, browser, odoo_server, artifacts_dir)
-    _open_record(client, odoo_server, "res.partner", scenario["customer"]["id"])
-    statement = ("//div[contains(@class, 'o_form_view')]//div[contains(@class, 'oe_button_box')]"
-                 "//button[normalize-space()='Statement']")
-    if not client.browser.find_element(By.XPATH, statement).is_displayed():
-        client.click(css=".o_form_view .oe_button_box .o_button_more")
-    client.click(xpath=statement)
-    client.dialog()
+    _statement_wizard(client, odoo_server, scenario)
     client.click(css=".modal .o_field_widget[name='output'] input[data-value='xlsx']")
     client.screenshot("statement-workbook-choice")
     client.dialog_button("Print")
