@@ -22,6 +22,7 @@ from . import account_payment
 from . import crm_loyalty_program
 from . import crm_loyalty_program_daily
 from . import crm_loyalty_program_liability
+from . import crm_loyalty_program_consistency
 from . import crm_loyalty_program_category
 from . import crm_loyalty_tier
 from . import crm_loyalty_member

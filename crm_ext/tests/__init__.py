@@ -10,6 +10,7 @@ from . import test_loyalty_concurrency
 from . import test_loyalty_daily
 from . import test_loyalty_earning
 from . import test_loyalty_liability
+from . import test_loyalty_consistency
 from . import test_loyalty_program
 from . import test_loyalty_redemption
 from . import test_loyalty_booking

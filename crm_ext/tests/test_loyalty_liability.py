@@ -118,6 +118,8 @@ class TestLoyaltyLiability(LoyaltyCase):
         event("ends with a debt" if self.entry_model._debt(self.member) else "ends without debt")
         for invoice in self.invoices:
             self._assert_invoice_points(invoice)
+        consistency = self.env["crm.loyalty.program"]._ledger_consistency()
+        self.assertTrue(consistency["consistent"], consistency)
 
     # the operations: each returns whether it did something
 
