@@ -6,10 +6,12 @@
 #   make bench       the benchmarks in bench/ (prints 'bench …' lines)
 #   make demo-cdnow  CDNOW's sample through the history import, the churn model fitted
 #   make wheel       the wheel odoo11-addon-crm_ext in .local/dist/ (setup/crm_ext)
+#   make backup      the database DB (default: the demo's) and its filestore in one zip
+#   make restore     FILE=backup.zip [DB=name]: a backup into a new database
 #   make stop        stop the private PostgreSQL
 SHELL := /bin/bash
 
-.PHONY: setup run test host-check bench demo-cdnow stop i18n readme wheel screenshots
+.PHONY: setup run test host-check bench demo-cdnow stop i18n readme wheel screenshots backup restore
 
 setup:
 	@scripts/setup.sh
@@ -31,6 +33,12 @@ demo-cdnow: setup
 
 wheel: setup
 	@scripts/wheel.sh
+
+backup: setup
+	@scripts/backup.sh
+
+restore: setup
+	@scripts/restore.sh
 
 stop:
 	@scripts/pg.sh stop

@@ -26,6 +26,9 @@ if action == "exists":
 if action == "drop":
     cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (dbname,))
     cr.execute('DROP DATABASE IF EXISTS "%s"' % dbname.replace('"', '""'))
+    # and its filestore, as Odoo's own drop does
+    import shutil
+    shutil.rmtree(config.filestore(dbname), ignore_errors=True)
 PYCODE
 }
 
