@@ -22,6 +22,9 @@ LOCK = "crm_ext.customer_insight"
 CHUNK_SIZE = 5000
 #: the columns a full recompute writes
 WRITTEN_COLUMNS = insight_queries.RAW_COLUMNS + SCORE_COLUMNS
+#: the statements of its rows' table, with these columns (fixed texts)
+ROWS_TABLE = insight_queries.ROWS_TABLE.format(columns=", ".join(WRITTEN_COLUMNS))
+ROWS_FILL = insight_queries.ROWS_FILL.format(columns=", ".join(WRITTEN_COLUMNS))
 
 
 class CrmCustomerInsight(models.Model):
@@ -49,7 +52,8 @@ class CrmCustomerInsight(models.Model):
             recomputed, segments changed, seconds taken.
         :raises AccessError: the caller is not a sales manager.
         :raises UserError: a recompute (the nightly one, or another
-            manager's) is running.
+            manager's) is running, or a chunk of this one failed (nothing
+            is changed then).
         """
         access.check_sales_manager(self.env, "recompute_insight")
         companies = self.env.user.company_ids
@@ -58,6 +62,11 @@ class CrmCustomerInsight(models.Model):
         if counts is None:
             raise UserError(_("The customer insight is being recomputed right now; "
                               "try again when it is done."))
+        if counts["failed_chunks"]:
+            # raised: the whole transaction, the chunks that worked included,
+            # is rolled back
+            raise UserError(_("The customer insight could not be recomputed (the server's "
+                              "log says why); nothing was changed."))
         return self.env["crm.customer.insight.recompute"]._show(
             companies, counts, time.monotonic() - started)
 
@@ -81,8 +90,9 @@ class CrmCustomerInsight(models.Model):
         :param use_new_cursor: commit each chunk on a cursor of its own
             (the cron), or run it in a savepoint of this transaction.
         :returns: the counts of :meth:`_recompute_company`, summed over the
-            companies (a dict), or None when another run holds the lock
-            (nothing done).
+            companies, and ``failed_chunks``, the chunks that failed (a
+            dict of ints); None when another run holds the lock (nothing
+            done).
         """
         now = clock.now(self.env)
         today = fields.Date.context_today(self, now)
@@ -96,6 +106,7 @@ class CrmCustomerInsight(models.Model):
                 totals.update(company_insight._recompute_company(company, today=today, run=run))
                 company_insight._score_churn_run(company, now, run)
                 company_insight._schedule_visits_run(company, today, run)
+            totals["failed_chunks"] = run.summary["failed"]
         return dict(totals)
 
     @api.model
@@ -175,7 +186,6 @@ class CrmCustomerInsight(models.Model):
             insight rows of customers without any figure left).
         """
         cr = self.env.cr
-        columns = ", ".join(WRITTEN_COLUMNS)
         with session.tuned(cr):
             self._fill_raw_metrics(company, params)
             cr.execute("DROP TABLE IF EXISTS crm_ext_insight_scored")
@@ -184,7 +194,7 @@ class CrmCustomerInsight(models.Model):
             cr.execute(insight_queries.VANISHED_IDS, params)
             vanished_ids = [row[0] for row in cr.fetchall()]
             self._create_rows_table()
-            cr.execute(insight_queries.ROWS_FILL.format(columns=columns))
+            cr.execute(ROWS_FILL)
             cr.execute("DROP TABLE crm_ext_insight_raw")
             cr.execute("DROP TABLE crm_ext_insight_scored")
             cr.execute("SELECT partner_id FROM crm_ext_insight_rows ORDER BY partner_id")
@@ -203,7 +213,7 @@ class CrmCustomerInsight(models.Model):
     def _create_rows_table(self):
         """The empty temporary table ``crm_ext_insight_rows``."""
         self.env.cr.execute("DROP TABLE IF EXISTS crm_ext_insight_rows")
-        self.env.cr.execute(insight_queries.ROWS_TABLE.format(columns=", ".join(WRITTEN_COLUMNS)))
+        self.env.cr.execute(ROWS_TABLE)
 
     @api.model
     def _delete_rows(self, insight_ids):

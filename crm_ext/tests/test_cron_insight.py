@@ -41,6 +41,10 @@ class TestCronInsight(CommittedCase):
                 "name": "Insight Cron Co", "partner_id": holder.id,
                 "currency_id": main.currency_id.id, "insight_window_days": 365})
             self.company_id, self.holder_id = company.id, holder.id
+            # visits for every customer scoring 1 or more but the key ones
+            env["crm.customer.grade"].create({
+                "name": "Cron Strategic", "code": "strategic", "company_id": company.id,
+                "min_score": 1, "visit_interval_days": 30})
             salesperson = env.ref("base.user_demo")
             self.partner_ids, self.invoice_ids = [], []
             journal = env["account.journal"].search(
@@ -78,6 +82,8 @@ class TestCronInsight(CommittedCase):
             env.cr.execute("DELETE FROM crm_customer_insight WHERE company_id = %s",
                            (self.company_id,))
             env.cr.execute("DELETE FROM account_invoice WHERE id = ANY(%s)", (self.invoice_ids,))
+            env.cr.execute("DELETE FROM crm_customer_grade WHERE company_id = %s",
+                           (self.company_id,))
             env.cr.execute("DELETE FROM res_company WHERE id = %s", (self.company_id,))
             env.cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)",
                            (self.partner_ids + [self.holder_id],))
@@ -138,7 +144,7 @@ class TestCronInsight(CommittedCase):
             self.assertEqual(self._state(), ({}, [], [], None))
         counts = self._run()
         self.assertEqual(counts, {"customers": len(PURCHASES),
-                                  "segment_changes": len(PURCHASES)})
+                                  "segment_changes": len(PURCHASES), "failed_chunks": 0})
         self.assertEqual(len(self._state()[0]), len(PURCHASES))
 
     def test_chunks_see_the_runs_clock(self):
@@ -152,7 +158,8 @@ class TestCronInsight(CommittedCase):
     def test_a_second_run_changes_nothing(self):
         self._run()
         first = self._state()
-        self.assertEqual(self._run(), {"customers": len(PURCHASES), "segment_changes": 0})
+        self.assertEqual(self._run(), {"customers": len(PURCHASES), "segment_changes": 0,
+                                       "failed_chunks": 0})
         self.assertEqual(self._state(), first)
 
     def test_visits_are_planned_once(self):
@@ -180,7 +187,8 @@ class TestCronInsight(CommittedCase):
 
         with mock.patch.object(model, "_write_rows", fail_second):
             counts = self._run()
-        self.assertEqual(counts["customers"], len(PURCHASES) - 2)
+        self.assertEqual((counts["customers"], counts["failed_chunks"]),
+                         (len(PURCHASES) - 2, 1))
         rows, history, _visits, stamp = self._state()
         failed = [partner_id for partner_id in self.partner_ids
                   if calls[1] <= partner_id < calls[2]]
