@@ -74,13 +74,8 @@ class TestCronInsight(CommittedCase):
         self.addCleanup(self._remove_fixtures)
 
     def _remove_fixtures(self):
+        self._forget()
         with self.committed_env() as env:
-            env.cr.execute("DELETE FROM mail_activity WHERE res_model = 'res.partner' "
-                           "AND res_id = ANY(%s)", (self.partner_ids,))
-            env.cr.execute("DELETE FROM crm_customer_segment_history WHERE company_id = %s",
-                           (self.company_id,))
-            env.cr.execute("DELETE FROM crm_customer_insight WHERE company_id = %s",
-                           (self.company_id,))
             env.cr.execute("DELETE FROM account_invoice WHERE id = ANY(%s)", (self.invoice_ids,))
             env.cr.execute("DELETE FROM crm_customer_grade WHERE company_id = %s",
                            (self.company_id,))
