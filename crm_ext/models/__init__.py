@@ -6,6 +6,7 @@ from . import crm_customer_insight_mirror
 from . import crm_customer_segment
 from . import crm_customer_grade
 from . import crm_customer_segment_history
+from . import crm_customer_insight_run
 from . import res_company
 from . import res_company_churn
 from . import res_config_settings

@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import insight_queries
 from .crm_customer_insight import GRADES
 
 
@@ -47,40 +48,56 @@ class CrmCustomerGrade(models.Model):
                 raise ValidationError(_("Visit intervals and limits cannot be negative."))
 
     @api.model
-    def _schedule_visits(self, company, today=None):
+    def _visit_grades(self, company):
+        """[(grade, its visit's ``mail.activity.type``)] of the grades of
+        ``company`` (a ``res.company``) that plan visits."""
+        grades = self.search([
+            ("visit_interval_days", ">", 0),
+            "|", ("company_id", "=", False), ("company_id", "=", company.id)])
+        meeting = self.env.ref("mail.mail_activity_data_meeting")
+        return [(grade, grade.visit_activity_type_id or meeting) for grade in grades]
+
+    @api.model
+    def _visits_due(self, company, grade, activity_type, partner_ids=None):
+        """[(partner id, salesperson id, last visit done or None)] of the
+        customers of ``grade`` in ``company`` a visit of ``activity_type`` is
+        due for (see insight_queries.VISITS_DUE), as the database holds them
+        now; ``partner_ids``: among these only (a list of ids)."""
+        self.env.cr.execute(insight_queries.VISITS_DUE, {
+            "type": activity_type.id, "company": company.id, "grade": grade.code,
+            "partner_ids": list(partner_ids) if partner_ids is not None else None})
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _visit_partner_ids(self, company):
+        """The ids (a sorted list) of the customers of ``company`` a visit
+        is due for: what the nightly run plans, in chunks of them."""
+        due = set()
+        for grade, activity_type in self._visit_grades(company):
+            due.update(row[0] for row in self._visits_due(company, grade, activity_type))
+        return sorted(due)
+
+    @api.model
+    def _schedule_visits(self, company, today=None, partner_ids=None):
         """Service policy by grade: plan a visit for the salesperson of every
         customer of ``company`` (a ``res.company`` record) whose grade there
         has a visit interval and who has no visit of that type planned, on
         ``today`` (a date string 'YYYY-MM-DD'; the user's today by
-        default).  The deadline is the interval after the last visit done,
-        or today when there was none or it is overdue.  Run after each
-        recompute of the company's figures."""
+        default); ``partner_ids`` (a list of ids): of these customers only
+        (a chunk of the nightly run).  The deadline is the interval after
+        the last visit done, or today when there was none or it is
+        overdue.  Run after each recompute of the company's figures; the
+        planned visits are read first, so a second run plans none again.
+
+        :returns: the number of visits planned (int).
+        """
         today = fields.Date.from_string(today or fields.Date.context_today(self))
         partner_model = self.env["ir.model"]._get("res.partner")
         activities = self.env["mail.activity"]
-        grades = self.search([
-            ("visit_interval_days", ">", 0),
-            "|", ("company_id", "=", False), ("company_id", "=", company.id)])
-        for grade in grades:
-            activity_type = grade.visit_activity_type_id or self.env.ref(
-                "mail.mail_activity_data_meeting")
-            self.env.cr.execute("""
-                SELECT partner.id, partner.user_id, MAX(done.date)
-                  FROM crm_customer_insight insight
-                  JOIN res_partner partner ON partner.id = insight.partner_id
-                  LEFT JOIN mail_message done
-                         ON done.model = 'res.partner' AND done.res_id = partner.id
-                        AND done.mail_activity_type_id = %(type)s
-                 WHERE insight.company_id = %(company)s AND insight.grade = %(grade)s
-                   AND partner.user_id IS NOT NULL AND partner.active
-                   AND NOT EXISTS (
-                       SELECT 1 FROM mail_activity planned
-                        WHERE planned.res_model = 'res.partner'
-                          AND planned.res_id = partner.id
-                          AND planned.activity_type_id = %(type)s)
-                 GROUP BY partner.id, partner.user_id
-            """, {"type": activity_type.id, "company": company.id, "grade": grade.code})
-            for partner_id, user_id, last_done in self.env.cr.fetchall():
+        planned = 0
+        for grade, activity_type in self._visit_grades(company):
+            for partner_id, user_id, last_done in self._visits_due(
+                    company, grade, activity_type, partner_ids):
                 deadline = today
                 if last_done:
                     due = fields.Date.from_string(last_done[:10] if isinstance(
@@ -95,3 +112,5 @@ class CrmCustomerGrade(models.Model):
                     "date_deadline": fields.Date.to_string(deadline),
                     "summary": _("%(grade)s customer: regular visit") % {"grade": grade.name},
                 })
+                planned += 1
+        return planned

@@ -1,12 +1,11 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import collections
-import time
 from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools import access, in_progress, insight_queries, prepared, session
+from ..tools import in_progress, insight_queries, prepared
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
@@ -59,8 +58,8 @@ INSIGHT_REFRESH_DEFERRED = "insight_refresh_deferred"
 
 class CrmCustomerInsight(models.Model):
     """What the ledger says about one customer (a commercial partner) in one
-    company.  Rows are written by set-based SQL (:meth:`_recompute_company`),
-    never edited by hand."""
+    company.  Rows are written by set-based SQL (``_recompute_company``, in
+    crm_customer_insight_run.py), never edited by hand."""
 
     _name = "crm.customer.insight"
     _description = "Customer Insight"
@@ -233,53 +232,6 @@ class CrmCustomerInsight(models.Model):
         return insight_queries.RAW_SELECT.format(sales_source=source)
 
     @api.model
-    def _fill_raw_metrics(self, company, params):
-        """The raw figures of the whole company, in the temporary table the
-        scores read."""
-        self.env.cr.execute("DROP TABLE IF EXISTS crm_ext_insight_raw")
-        self.env.cr.execute(
-            "CREATE TEMP TABLE crm_ext_insight_raw ON COMMIT DROP AS " + self._raw_select(company),
-            params)
-
-    @api.model
-    def _write_rows(self, source_table, columns, params):
-        """Write the rows of ``source_table`` into the insight table: only
-        those that changed are updated (a nightly run rewrites a few
-        customers, not all of them), new customers are inserted."""
-        update, insert = insight_queries.upsert_statements(source_table, columns)
-        self.env.cr.execute(update, params)
-        self.env.cr.execute(insert, params)
-
-    @api.model
-    def _recompute_company(self, company, today=None):
-        """Recompute every figure and score of ``company``: a few statements
-        over the whole company, whatever its number of customers.
-
-        :returns: {"customers": customers scored (int), "segment_changes":
-            those whose segment changed, new ones included (int)}.
-        """
-        params = self._query_parameters(company, today=today)
-        cr = self.env.cr
-        with session.tuned(cr):
-            self._fill_raw_metrics(company, params)
-            cr.execute("DROP TABLE IF EXISTS crm_ext_insight_scored")
-            cr.execute(insight_queries.SCORES.format(
-                abc_column=ABC_COLUMNS[company.insight_abc_measure]), params)
-            cr.execute(insight_queries.TRACKED_CHANGES, params)
-            cr.execute(insight_queries.SCORED_COUNTS)
-            customers, segment_changes = cr.fetchone()
-            cr.execute(insight_queries.CLEAR_VANISHED, params)
-            self._write_rows("crm_ext_insight_scored",
-                             insight_queries.RAW_COLUMNS + SCORE_COLUMNS, params)
-            cr.execute("DROP TABLE crm_ext_insight_raw")
-            cr.execute("DROP TABLE crm_ext_insight_scored")
-            cr.execute("UPDATE res_company SET insight_last_recompute = NOW() AT TIME ZONE 'UTC' "
-                       "WHERE id = %s", (company.id,))
-            company.invalidate_cache(["insight_last_recompute"], company.ids)
-        self._invalidate_insight_cache()
-        return {"customers": customers, "segment_changes": segment_changes}
-
-    @api.model
     def _refresh_partners(self, partners, company, commercial=False):
         """Refresh the raw figures of some customers at once (after an invoice
         or a payment); scores, which compare customers, wait for the next
@@ -333,48 +285,3 @@ class CrmCustomerInsight(models.Model):
                 lambda document: document.company_id == company).mapped(partner_field)
             insight._refresh_partners(partners, company,
                                       commercial=partner_field == "commercial_partner_id")
-
-    @api.model
-    def _action_recompute_all(self):
-        """The "Recompute Customer Insight" menu (a server action, which any
-        user may run): the figures and scores of the caller's companies now,
-        as the nightly cron computes them.
-
-        :returns: the window action (a dict) of the form that says what it
-            did (a ``crm.customer.insight.recompute``): customers
-            recomputed, segments changed, seconds taken.
-        :raises AccessError: the caller is not a sales manager.
-        """
-        access.check_sales_manager(self.env, "recompute_insight")
-        companies = self.env.user.company_ids
-        started = time.monotonic()
-        counts = self._recompute_companies(companies)
-        return self.env["crm.customer.insight.recompute"]._show(
-            companies, counts, time.monotonic() - started)
-
-    @api.model
-    def _cron_recompute_all(self):
-        """Entry point of the nightly cron (``ir_cron_customer_insight``):
-        every company."""
-        # a database has a handful of companies
-        self._recompute_companies(
-            self.env["res.company"].sudo().search([]))  # pylint: disable=no-search-all
-        return True
-
-    @api.model
-    def _recompute_companies(self, companies):
-        """The figures and scores of ``companies``, their churn risk (see
-        ``_score_churn``), then the visits their grades plan.
-
-        :returns: the counts of :meth:`_recompute_company`, summed over the
-            companies (a dict).
-        """
-        insight = self.sudo()
-        grades = self.env["crm.customer.grade"].sudo()
-        totals = collections.Counter(customers=0, segment_changes=0)
-        for company in companies.sudo():
-            totals.update(insight.with_context(
-                force_company=company.id)._recompute_company(company))
-            insight.with_context(force_company=company.id)._score_churn(company)
-            grades._schedule_visits(company)
-        return dict(totals)

@@ -189,43 +189,77 @@ class CrmCustomerInsight(models.Model):
         on the clock's today: one statement reads the figures of the whole
         company, numpy scores them, one statement writes them.  The latest
         ``crm.churn.model`` of the company gives P(alive) unless its data
-        was insufficient.  Run after the nightly recompute of the insight
-        (:meth:`_recompute_companies`), after each fit of the model, and by
-        the churn detection before it raises alerts; a second run on the
-        same day gives the same figures."""
+        was insufficient.  Run after each fit of the model and by the churn
+        detection before it raises alerts (the nightly recompute runs the
+        same three steps in chunks: crm_customer_insight_run.py); a second
+        run on the same day gives the same figures."""
         now = clock.now(self.env)
+        ids, scores = self._churn_score_rows(company, now, partner_ids)
+        self._write_churn_scores(ids, scores, now)
+        self._clear_unscored_churn(company, now, ids, partner_ids)
+        self._invalidate_insight_cache()
+
+    @api.model
+    def _churn_params(self, company, now, partner_ids=None):
+        """The parameters of tools/churn_queries.py's scoring statements for
+        ``company`` at ``now`` (a naive UTC datetime: the day is the user's
+        today then)."""
         today = fields.Date.from_string(fields.Date.context_today(self, now))
-        cr = self.env.cr
-        params = {
+        return {
             "company_id": company.id, "as_of": today, "holdout_end": today,
             "d90": today - timedelta(days=90), "d180": today - timedelta(days=180),
             "points_until": today + timedelta(days=company.churn_points_days),
             "partner_ids": list(partner_ids) if partner_ids is not None else None,
             "now": fields.Datetime.to_string(now),
         }
+
+    @api.model
+    def _churn_score_rows(self, company, now, partner_ids=None):
+        """The scores of the customers of ``company`` at ``now`` (see
+        :meth:`_score_churn`), read and computed, not written.
+
+        :returns: (insight ids, {score column: list of values in the order
+            of the ids}), ``churn_figures`` included.
+        """
+        params = self._churn_params(company, now, partner_ids)
+        cr = self.env.cr
         with session.tuned(cr):
             cr.execute(churn_queries.SCORE_INPUTS, params)
             rows = cr.fetchall()
-            columns = churn_queries.SCORE_INPUT_COLUMNS
-            data = dict(zip(columns, zip(*rows))) if rows else {name: () for name in columns}
-            scores = self._churn_scores(company, data)
-            if rows:
-                position = {name: index for index, name in enumerate(columns)}
-                p_alive = scores["p_alive"]
+        columns = churn_queries.SCORE_INPUT_COLUMNS
+        data = dict(zip(columns, zip(*rows))) if rows else {name: () for name in columns}
+        scores = self._churn_scores(company, data)
+        position = {name: index for index, name in enumerate(columns)}
+        p_alive = scores["p_alive"]
 
-                def reader(index, row):
-                    return lambda name: (p_alive[index] if name == "p_alive"
-                                         else row[position[name]])
+        def reader(index, row):
+            return lambda name: p_alive[index] if name == "p_alive" else row[position[name]]
 
-                scores["churn_figures"] = [
-                    churn_risk.reason_figures(codes, reader(index, row)) if codes else None
-                    for index, (codes, row) in enumerate(zip(scores.pop("reasons"), rows))]
-                bulk_update.update_rows(cr, "crm_customer_insight", list(data["id"]), scores,
-                                        constants={"churn_scored_at": params["now"]})
-            factor_nulls = ", ".join("%s = 0" % column for column in FACTOR_COLUMNS)
-            cr.execute(churn_queries.CLEAR_UNSCORED.format(factor_columns_null=factor_nulls),
-                       dict(params, scored_ids=list(data["id"])))
-        self._invalidate_insight_cache()
+        scores["churn_figures"] = [
+            churn_risk.reason_figures(codes, reader(index, row)) if codes else None
+            for index, (codes, row) in enumerate(zip(scores.pop("reasons"), rows))]
+        return list(data["id"]), scores
+
+    @api.model
+    def _write_churn_scores(self, ids, scores, now):
+        """Write ``scores`` (as :meth:`_churn_score_rows` gives them) on the
+        insight rows ``ids`` at once, through COPY, scored at ``now``."""
+        with session.tuned(self.env.cr):
+            bulk_update.update_rows(
+                self.env.cr, "crm_customer_insight", ids, scores,
+                constants={"churn_scored_at": fields.Datetime.to_string(now)})
+
+    @api.model
+    def _clear_unscored_churn(self, company, now, scored_ids, partner_ids=None):
+        """No risk nor reason for the customers of ``company`` (``partner_ids``:
+        of these only) that are not among ``scored_ids`` (insight ids): those
+        without a purchase up to the day of ``now``."""
+        factor_nulls = ", ".join("%s = 0" % column for column in FACTOR_COLUMNS)
+        with session.tuned(self.env.cr):
+            self.env.cr.execute(
+                churn_queries.CLEAR_UNSCORED.format(factor_columns_null=factor_nulls),
+                dict(self._churn_params(company, now, partner_ids),
+                     scored_ids=list(scored_ids)))
 
     @api.model
     def _churn_scored_on(self, company):

@@ -1,6 +1,12 @@
-from odoo.exceptions import AccessError
+from unittest import mock
+
+import odoo
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import common
 
+from ..models import crm_customer_insight_run
+from ..models.crm_customer_insight_run import LOCK
+from ..tools.chunked_cron import try_lock
 from .common import InsightCase
 
 
@@ -51,3 +57,37 @@ class TestCustomerInsightRecompute(InsightCase):
     def test_salespeople_do_not_recompute(self):
         with self.assertRaises(AccessError):
             self.action.sudo(self.salesman).run()
+
+    def test_a_failed_chunk_changes_nothing(self):
+        # the chunks run in savepoints of the manager's transaction: one that
+        # fails fails the whole recompute, and the transaction is rolled
+        # back (the savepoint here, as Odoo's RPC does) with the chunks done
+        history = self.env["crm.customer.segment.history"]
+        before = history.search_count([])
+        model = type(self.env["crm.customer.insight"])
+        original = model._write_rows
+        calls = []
+
+        def fail_second(insight, params, lines=None):
+            calls.append(params)
+            if len(calls) == 2:
+                raise RuntimeError("a chunk that fails on purpose")
+            return original(insight, params, lines)
+
+        with mock.patch.object(model, "_write_rows", fail_second), \
+                mock.patch.object(crm_customer_insight_run, "CHUNK_SIZE", 2):
+            with self.assertRaises(UserError), self.env.cr.savepoint():
+                self.action.sudo(self.manager).run()
+        self.assertGreater(len(calls), 2, "the other chunks went on")
+        self.assertEqual(history.search_count([]), before)
+
+    def test_recompute_waits_for_the_cron(self):
+        company = self.company.sudo()
+        company.insight_last_recompute = False
+        with odoo.registry(self.env.cr.dbname).cursor() as cr:
+            self.assertTrue(try_lock(cr, LOCK))
+            with self.assertRaises(UserError):
+                self.action.sudo(self.manager).run()
+            cr.rollback()
+        company.invalidate_cache()
+        self.assertFalse(company.insight_last_recompute)

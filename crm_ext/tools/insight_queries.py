@@ -26,7 +26,9 @@ The day and the company:
 - ``finance_account_ids`` (list of ``account.account`` ids): the accounts of
   the financial expenses counted as marketing cost;
 - ``uid`` (int): the ``res.users`` id written as creator and last editor of
-  the rows.
+  the rows;
+- ``first_id`` / ``last_id`` (int, ``res.partner`` ids): the first and last
+  customer of a chunk of the full recompute's writes (:data:`CHUNK_ROWS`).
 
 The company's settings (``res.company.insight_*``, see
 ``crm_customer_insight.COMPANY_SETTINGS``; 0 when not set):
@@ -523,7 +525,33 @@ SELECT staged.*,
         AND (grades.next_min_score IS NULL OR valued.value_score < grades.next_min_score)
 """
 
-# What changed since the previous run, for the history.
+# The rows of a full recompute as they are written: the scored rows with
+# the insight table's own column types (the scores are cast once, here, as
+# writing them would), and the state the run read before (``previous_*``),
+# which the history compares.  ``{columns}``: RAW_COLUMNS + the score
+# columns of crm_customer_insight.SCORE_COLUMNS, fixed texts.  The whole
+# company's rows are made on the cursor that scored them, then written in
+# chunks of customers (copied to the chunk's own cursor when it has one).
+ROWS_TABLE = """
+CREATE TEMP TABLE crm_ext_insight_rows ON COMMIT DROP AS
+SELECT partner_id, {columns}, segment_id AS previous_segment_id, grade AS previous_grade,
+       abc_class AS previous_abc_class, lifecycle_stage AS previous_stage
+  FROM crm_customer_insight WITH NO DATA
+"""
+
+ROWS_FILL = """
+INSERT INTO crm_ext_insight_rows
+SELECT partner_id, {columns}, previous_segment_id, previous_grade, previous_abc_class,
+       previous_stage
+  FROM crm_ext_insight_scored
+"""
+
+# The rows of one chunk: the customers ``first_id`` to ``last_id`` (ids of
+# res.partner) of the rows above, a fixed text for upsert_statements.
+CHUNK_ROWS = ("(SELECT * FROM crm_ext_insight_rows "
+              "WHERE partner_id BETWEEN %(first_id)s AND %(last_id)s)")
+
+# What changed since the previous run, for the history, in one chunk.
 TRACKED_CHANGES = """
 INSERT INTO crm_customer_segment_history
        (partner_id, company_id, date, field_name, old_value, new_value,
@@ -531,7 +559,7 @@ INSERT INTO crm_customer_segment_history
 SELECT scored.partner_id, %(company_id)s, %(today)s, change.field_name,
        change.old_value, change.new_value,
        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-  FROM crm_ext_insight_scored scored
+  FROM """ + CHUNK_ROWS + """ scored
   LEFT JOIN crm_customer_segment old_segment ON old_segment.id = scored.previous_segment_id
   LEFT JOIN crm_customer_segment new_segment ON new_segment.id = scored.segment_id
   CROSS JOIN LATERAL (VALUES
@@ -543,11 +571,11 @@ SELECT scored.partner_id, %(company_id)s, %(today)s, change.field_name,
  WHERE change.old_value IS DISTINCT FROM change.new_value
 """
 
-# What a full recompute scored (no parameter): the customers, and those
-# whose segment changed (new customers included, as TRACKED_CHANGES keeps them).
+# What a chunk of a full recompute scored: the customers, and those whose
+# segment changed (new customers included, as TRACKED_CHANGES keeps them).
 SCORED_COUNTS = """
 SELECT COUNT(*), COUNT(*) FILTER (WHERE previous_segment_id IS DISTINCT FROM segment_id)
-  FROM crm_ext_insight_scored
+  FROM """ + CHUNK_ROWS + """ scored
 """
 
 # Customers the company no longer has any figure for lose their row: the
@@ -558,12 +586,37 @@ DELETE FROM crm_customer_insight insight
    AND NOT EXISTS (SELECT 1 FROM source WHERE source.partner_id = insight.partner_id)
 """
 
-# ... and, in the full recompute, every customer the raw figures no longer hold.
-CLEAR_VANISHED = """
-DELETE FROM crm_customer_insight insight
+# ... and, in the full recompute, every customer the raw figures no longer
+# hold (their ids: a chunk deletes them).
+VANISHED_IDS = """
+SELECT insight.id FROM crm_customer_insight insight
  WHERE insight.company_id = %(company_id)s
    AND NOT EXISTS (SELECT 1 FROM crm_ext_insight_raw raw
                     WHERE raw.partner_id = insight.partner_id)
+ ORDER BY insight.id
+"""
+
+# The customers of a grade of the company (``grade``, its code) a visit of
+# the activity type ``type`` (a mail.activity.type id) is due for: they have
+# a salesperson and no visit of that type planned; with the day of their
+# last visit done.  ``partner_ids``: only these (a chunk), or NULL.
+VISITS_DUE = """
+SELECT partner.id, partner.user_id, MAX(done.date)
+  FROM crm_customer_insight insight
+  JOIN res_partner partner ON partner.id = insight.partner_id
+  LEFT JOIN mail_message done
+         ON done.model = 'res.partner' AND done.res_id = partner.id
+        AND done.mail_activity_type_id = %(type)s
+ WHERE insight.company_id = %(company)s AND insight.grade = %(grade)s
+   AND partner.user_id IS NOT NULL AND partner.active
+   AND (%(partner_ids)s::int[] IS NULL OR partner.id = ANY(%(partner_ids)s::int[]))
+   AND NOT EXISTS (
+       SELECT 1 FROM mail_activity planned
+        WHERE planned.res_model = 'res.partner'
+          AND planned.res_id = partner.id
+          AND planned.activity_type_id = %(type)s)
+ GROUP BY partner.id, partner.user_id
+ ORDER BY partner.id
 """
 
 
