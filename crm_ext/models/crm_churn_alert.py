@@ -237,4 +237,4 @@ class CrmChurnAlert(models.Model):
         with their planned activities; the caller checked them."""
         self.activity_ids.sudo().unlink()
         self._write_outcome({"state": "dismissed", "dismiss_reason": reason,
-                             "date_closed": clock.now(self.env).date()})
+                             "date_closed": clock.today(self)})

@@ -34,3 +34,11 @@ def frozen(env, moment):
         yield moment
     finally:
         setattr(env.cr, _ATTRIBUTE, previous)
+
+
+def today(record):
+    """The current date (a ``date``) where the user of ``record``'s
+    environment is: :func:`now` in their time zone (the context's, else
+    their preference's; UTC without one), as Odoo's own
+    ``fields.Date.context_today`` gives it for the dates users see."""
+    return fields.Date.from_string(fields.Date.context_today(record, timestamp=now(record.env)))
