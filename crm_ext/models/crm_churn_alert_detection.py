@@ -131,7 +131,7 @@ class CrmChurnAlert(models.Model):
         on the day of ``now``.  Returns True."""
         insight = self.env["crm.customer.insight"].sudo()
         if insight._churn_scored_on(company) != fields.Date.to_string(now.date()):
-            insight.with_context(force_company=company.id)._score_churn(company)
+            insight._score_churn(company)
         return True
 
     @api.model

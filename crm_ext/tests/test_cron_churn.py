@@ -20,30 +20,37 @@ NOW = "2026-06-30 03:00:00"
 TODAY = "2026-06-30"
 
 
-def _cleanup_companies(case, company_ids):
-    """Remove the companies ``company_ids`` and what the tests and the crons
-    made in them (insight rows, alerts and crises cascade with them)."""
+def _company(env, name, **values):
+    """The company ``name`` with ``values``: made by the first test that
+    needs it and kept (a company, with its warehouse, cannot be deleted),
+    emptied by :func:`_empty_companies` after each test."""
+    company = env["res.company"].search([("name", "=", name)])
+    if company:
+        company.write(values)
+        return company
+    return company.create(dict(values, name=name))
+
+
+def _empty_companies(case, company_ids, partner_ids=()):
+    """Remove what the tests and the crons made in the companies
+    ``company_ids``: alerts and crises with their activities and
+    messages, insight rows, churn models, and the customers
+    ``partner_ids``."""
     with case.committed_env() as env:
         cr = env.cr
-        cr.execute("""
-            DELETE FROM mail_activity
-             WHERE (res_model = 'crm.churn.alert' AND res_id IN (
-                        SELECT id FROM crm_churn_alert WHERE company_id IN %(companies)s))
-                OR (res_model = 'crm.churn.crisis' AND res_id IN (
-                        SELECT id FROM crm_churn_crisis WHERE company_id IN %(companies)s))
-        """, {"companies": tuple(company_ids)})
-        cr.execute("""
-            DELETE FROM mail_message
-             WHERE (model = 'crm.churn.alert' AND res_id IN (
-                        SELECT id FROM crm_churn_alert WHERE company_id IN %(companies)s))
-                OR (model = 'crm.churn.crisis' AND res_id IN (
-                        SELECT id FROM crm_churn_crisis WHERE company_id IN %(companies)s))
-        """, {"companies": tuple(company_ids)})
-        cr.execute("SELECT id FROM res_partner WHERE company_id IN %s",
-                   (tuple(company_ids),))
-        partner_ids = [row[0] for row in cr.fetchall()]
-        env["res.company"].browse(company_ids).unlink()
-        env["res.partner"].browse(partner_ids).exists().unlink()
+        params = {"companies": tuple(company_ids)}
+        for model, table in (("crm.churn.alert", "crm_churn_alert"),
+                             ("crm.churn.crisis", "crm_churn_crisis")):
+            query = "SELECT id FROM {} WHERE company_id IN %(companies)s".format(table)
+            cr.execute("DELETE FROM mail_activity WHERE res_model = %(model)s "
+                       "AND res_id IN ({})".format(query), dict(params, model=model))
+            cr.execute("DELETE FROM mail_message WHERE model = %(model)s "
+                       "AND res_id IN ({})".format(query), dict(params, model=model))
+        for table in ("crm_churn_crisis", "crm_churn_alert", "crm_customer_insight",
+                      "crm_churn_model"):
+            cr.execute("DELETE FROM {} WHERE company_id IN %(companies)s".format(table),
+                       params)
+        env["res.partner"].browse(list(partner_ids)).exists().unlink()
 
 
 class TestCronChurnDetection(CommittedCase):
@@ -53,16 +60,17 @@ class TestCronChurnDetection(CommittedCase):
     def setUp(self):
         super(TestCronChurnDetection, self).setUp()
         with self.committed_env() as env:
-            company = env["res.company"].create({
-                "name": "Cron Churn Detection", "churn_alert_risk_threshold": 70,
-                "churn_alert_p_alive_threshold": 0.3, "churn_alert_lost_days": 90,
-                "churn_alert_holdout_pct": 0.0, "churn_crisis_count": 100})
+            company = _company(
+                env, "Cron Churn Detection", churn_alert_risk_threshold=70,
+                churn_alert_p_alive_threshold=0.3, churn_alert_lost_days=90,
+                churn_alert_holdout_pct=0.0, churn_crisis_count=100)
             self.company_id = company.id
             self.owner_id = env.ref("base.user_demo").id
             self.at_risk_ids = [self._customer(env, company, "At Risk %d" % index, 80)
                                 for index in range(4)]
             self.safe_id = self._customer(env, company, "Safe", 20)
-        self.addCleanup(_cleanup_companies, self, [self.company_id])
+        self.addCleanup(_empty_companies, self, [self.company_id],
+                        self.at_risk_ids + [self.safe_id])
 
     def _customer(self, env, company, name, risk):
         """A customer of ``company`` whose insight row says ``risk`` and a
@@ -206,12 +214,12 @@ class TestCronChurnFit(CommittedCase):
     def setUp(self):
         super(TestCronChurnFit, self).setUp()
         with self.committed_env() as env:
-            self.first_id = env["res.company"].create({"name": "Cron Churn Fit A"}).id
-            self.second_id = env["res.company"].create({"name": "Cron Churn Fit B"}).id
+            self.first_id = _company(env, "Cron Churn Fit A").id
+            self.second_id = _company(env, "Cron Churn Fit B").id
             env["crm.churn.model"].create({
                 "company_id": self.first_id, "as_of": "2026-06-01", "r": 0.5, "alpha": 4.0,
                 "a": 0.8, "b": 2.4, "converged": True, "customers": 600})
-        self.addCleanup(_cleanup_companies, self, [self.first_id, self.second_id])
+        self.addCleanup(_empty_companies, self, [self.first_id, self.second_id])
 
     def _run(self):
         """The cron's entry point as the cron calls it, on the two companies
