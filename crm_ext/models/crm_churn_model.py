@@ -1,13 +1,19 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The churn model of a company: its BG/NBD and Gamma-Gamma fit and its card."""
+import logging
+import math
 from datetime import timedelta
 
 import numpy as np
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import access, bgnbd, churn_queries, clock, gamma_gamma, model_card, session
+from ..tools.chunked_cron import ChunkedRun
+
+_logger = logging.getLogger(__name__)
 
 GRADES = [("A", "A"), ("B", "B"), ("C", "C")]
 # what a fit writes besides the card (nothing when the data is insufficient)
@@ -23,6 +29,9 @@ CARD_FIGURES = {
 }
 # the time unit of the parameters: days of the SQL divided by this
 DAYS_PER_UNIT = 7.0
+#: the advisory lock of the weekly fit (tools/chunked_cron.py): two runs of
+#: it, on any worker or server, never overlap
+FIT_LOCK = "crm_ext.churn_fit"
 
 
 class CrmChurnModel(models.Model):
@@ -179,6 +188,7 @@ class CrmChurnModel(models.Model):
         values = {"r": fit["r"], "alpha": fit["alpha"], "a": fit["a"], "b": fit["b"],
                   "log_likelihood": fit["log_likelihood"], "converged": fit["converged"],
                   "customers": int(round(fit["customers"]))}
+        self._check_finite(values)
         self.env.cr.execute(churn_queries.FIT_SPENDS, params)
         spends = np.array(self.env.cr.fetchall(), dtype=float).reshape(-1, 2)
         if len(spends) > 1:
@@ -187,7 +197,19 @@ class CrmChurnModel(models.Model):
                            "spend_gamma": spend["gamma"],
                            "spend_customers": int(round(spend["customers"])),
                            "spend_correlation": spend["correlation"]})
+            self._check_finite(values)
         return values
+
+    @api.model
+    def _check_finite(self, values):
+        """Raise a UserError when a fitted figure of ``values`` (a dict) is
+        not a finite number (a numerical failure of the fit): nothing of
+        the fit is written, the previous model stays in use."""
+        wrong = sorted(name for name, value in values.items()
+                       if isinstance(value, float) and not math.isfinite(value))
+        if wrong:
+            raise UserError(_("The churn model could not be fitted: %s is not a number.")
+                            % ", ".join(wrong))
 
     @api.model
     def _card_values(self, company, as_of, params):
@@ -213,20 +235,69 @@ class CrmChurnModel(models.Model):
     @api.model
     def _fit_companies(self, companies):
         """Fit the models of ``companies`` as of today, then score their
-        customers with them."""
-        insight = self.env["crm.customer.insight"].sudo()
+        customers with them (:meth:`_fit_and_score`), in the caller's
+        transaction."""
         for company in companies.sudo():
-            self.sudo().with_context(force_company=company.id)._fit_company(company)
-            insight.with_context(force_company=company.id)._score_churn(company)
+            self._fit_and_score(company)
 
     @api.model
-    def _cron_fit(self):
-        """Entry point of the weekly cron (``ir_cron_churn_fit``): every
-        company."""
-        # a database has a handful of companies
-        self._fit_companies(
-            self.env["res.company"].sudo().search([]))  # pylint: disable=no-search-all
+    def _fit_and_score(self, company):
+        """Fit the model of ``company`` as of the clock's today and score
+        its customers with it: the model and the scores it gives change
+        together.  Returns the model's id."""
+        model = self.sudo().with_context(force_company=company.id)._fit_company(company)
+        self.env["crm.customer.insight"].sudo().with_context(
+            force_company=company.id)._score_churn(company)
+        return model.id
+
+    @api.model
+    def _fitted_today(self, company):
+        """Whether ``company`` has a model as of the clock's today (the
+        cron fits it no more that day)."""
+        as_of = fields.Date.context_today(self, clock.now(self.env))
+        return bool(self.sudo().search_count([("company_id", "=", company.id),
+                                              ("as_of", "=", as_of)]))
+
+    @api.model
+    def _cron_fit(self, use_new_cursor=True):
+        """Entry point of the weekly cron (``ir_cron_churn_fit``): the fit and
+        scoring of every company without a model as of today
+        (:meth:`_fit_and_score`), each company in a chunk of its own
+        (tools/chunked_cron.py), committed on a cursor of its own
+        (``use_new_cursor``, a bool; False: in savepoints of the caller's
+        transaction, as the tests run it), under the advisory lock
+        ``FIT_LOCK`` (a run that finds it taken does nothing).  A company
+        whose fit fails (a numerical failure) is logged and keeps its
+        previous model and scores; the others are fitted; the next run
+        fits the companies left.  Returns True."""
+        now = clock.now(self.env)
+        with ChunkedRun(self.env, FIT_LOCK, use_new_cursor=use_new_cursor) as run:
+            if run.acquired:
+                for company in self._fit_cron_companies():
+                    run.chunk(self._fit_step(company, now), "fit of %s" % company.name)
         return True
+
+    @api.model
+    def _fit_cron_companies(self):
+        """The companies the weekly cron fits: all of them.  Meant to be
+        overridden (a module that leaves some out)."""
+        # a database has a handful of companies
+        return self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+
+    @api.model
+    def _fit_step(self, company, now):
+        """The chunk of ``company`` of :meth:`_cron_fit`: on the chunk's
+        cursor, with the clock frozen at the run's ``now``, the fit and
+        scoring of the company unless fitted today.  Returns the model's
+        id, or False when there was nothing to do."""
+        def work(env):
+            with clock.frozen(env, now):
+                model = env[self._name].sudo()
+                chunk_company = env["res.company"].browse(company.id)
+                if model._fitted_today(chunk_company):
+                    return False
+                return model._fit_and_score(chunk_company)
+        return work
 
     @api.model
     def _action_fit_now(self):

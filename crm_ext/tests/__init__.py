@@ -75,3 +75,4 @@ from . import test_workbook_churn
 from . import test_workbook_statement
 from . import test_cron_chunks
 from . import test_cron_insight
+from . import test_cron_churn

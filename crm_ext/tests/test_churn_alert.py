@@ -98,7 +98,7 @@ class TestChurnAlertDetection(ChurnCase):
                             "SET churn_scored_at = churn_scored_at - INTERVAL '2 days'")
         with mock.patch.object(type(self.env["crm.customer.insight"]), "_score_churn",
                                lambda insight, company: scored.append(company.id)):
-            raised = self.alert_model._cron_detect()
+            raised = self.alert_model._cron_detect(use_new_cursor=False)
         self.assertEqual(sorted(scored), sorted(self.env["res.company"].search([]).ids))
         self.assertGreaterEqual(raised, 1)
         self.assertEqual(len(self._alert(self.own)), 1)

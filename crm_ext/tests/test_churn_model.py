@@ -94,7 +94,7 @@ class TestChurnModel(ChurnCase):
 
     def test_cron_fits_every_company(self):
         other = self.env["res.company"].create({"name": "Churn Other Company"})
-        self.env["crm.churn.model"]._cron_fit()
+        self.env["crm.churn.model"]._cron_fit(use_new_cursor=False)
         self.assertTrue(self.env["crm.churn.model"].search([("company_id", "=", other.id)]))
 
     def test_salesman_reads_the_models_of_the_company_only(self):

@@ -1,14 +1,17 @@
 # Copyright 2026 crm_ext contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The SQL of the churn alerts and crises, set-based: one statement per step
-of a company, whatever its number of customers.
+of a company, or of a chunk of its customers or alerts, whatever their
+number.
 
 Every statement takes named psycopg2 parameters:
 
 - ``company``: the res.company id;
 - ``today``: the day of the run, a ``date`` (the alerts' ``date``);
 - ``now``: the moment of the run, a naive UTC ``datetime`` (write dates);
-- ``uid``: the user who writes (create/write uid).
+- ``uid``: the user who writes (create/write uid);
+- the statements of one chunk, the ids of the chunk: ``partner_ids``
+  (customers) or ``alert_ids`` (alerts), lists.
 """
 
 # the states of an alert still waiting for its outcome
@@ -26,13 +29,43 @@ HOLDOUT_DRAW = """
     < %(holdout)s * 1152921504606846976
 """
 
-# The new alerts of a company: the customers (with a purchase) whose risk
-# reaches ``risk`` or whose P(alive) is below ``p_alive``, without an open
-# alert, and not already lost or dismissed since their last purchase (a
-# customer who buys again may be alerted again).  The owner is the
+# The customers of a company due an alert (the rule, in one place): those
+# with a purchase whose risk reaches ``risk`` or whose P(alive) is below
+# ``p_alive``, without an open alert, and not already lost or dismissed
+# since their last purchase (a customer who buys again may be alerted
+# again: one alert per customer and episode).  Read from the data at each
+# chunk, so that a re-run or a run after a failed chunk finds only what is
+# left.
+CANDIDATES = """
+      FROM crm_customer_insight insight
+      JOIN res_partner partner ON partner.id = insight.partner_id
+     WHERE insight.company_id = %(company)s
+       AND insight.last_invoice_date IS NOT NULL
+       AND partner.active
+       AND (insight.churn_risk >= %(risk)s OR insight.p_alive < %(p_alive)s)
+       AND NOT EXISTS (
+           SELECT 1 FROM crm_churn_alert alert
+            WHERE alert.partner_id = insight.partner_id
+              AND alert.company_id = insight.company_id
+              AND (alert.state IN ('new', 'in_progress')
+                   OR (alert.state IN ('lost', 'dismissed')
+                       AND insight.last_invoice_date <= alert.date)))
+"""
+
+# The customers of CANDIDATES, in id order: the detection splits them in
+# chunks.  Returns (partner id).
+CANDIDATE_IDS = """
+    SELECT insight.partner_id {candidates}
+     ORDER BY insight.partner_id
+""".format(candidates=CANDIDATES)
+
+# The new alerts of a company among the customers ``partner_ids`` (a list
+# of ids: one chunk of CANDIDATE_IDS, checked again).  The owner is the
 # customer's salesperson, else the leader of its sales team.  The partial
 # unique index of crm_churn_alert (one open alert per customer and
-# company) settles a concurrent run.  Returns (id, owner, held out).
+# company) settles a concurrent transaction: ON CONFLICT DO NOTHING, or a
+# serialization failure under REPEATABLE READ (retried by the chunked
+# run, which then finds the alert).  Returns (id, owner, held out).
 INSERT_ALERTS = """
     INSERT INTO crm_churn_alert (partner_id, company_id, date, churn_risk, p_alive,
                                  churn_reason_codes, churn_figures, state, user_id,
@@ -44,28 +77,26 @@ INSERT_ALERTS = """
            {holdout}, 0.0, %(uid)s, %(now)s, %(uid)s, %(now)s
       FROM (SELECT insight.partner_id, insight.churn_risk, insight.p_alive,
                    insight.churn_reason_codes, insight.churn_figures,
-                   COALESCE(partner.user_id, team.user_id) AS owner
-              FROM crm_customer_insight insight
-              JOIN res_partner partner ON partner.id = insight.partner_id
-              LEFT JOIN crm_team team ON team.id = partner.team_id
-             WHERE insight.company_id = %(company)s
-               AND insight.last_invoice_date IS NOT NULL
-               AND partner.active
-               AND (insight.churn_risk >= %(risk)s OR insight.p_alive < %(p_alive)s)
-               AND NOT EXISTS (
-                   SELECT 1 FROM crm_churn_alert alert
-                    WHERE alert.partner_id = insight.partner_id
-                      AND alert.company_id = insight.company_id
-                      AND (alert.state IN ('new', 'in_progress')
-                           OR (alert.state IN ('lost', 'dismissed')
-                               AND insight.last_invoice_date <= alert.date)))) candidate
+                   COALESCE(partner.user_id, (SELECT team.user_id FROM crm_team team
+                                               WHERE team.id = partner.team_id)) AS owner
+                   {candidates}
+               AND insight.partner_id = ANY(%(partner_ids)s)) candidate
      ORDER BY candidate.partner_id
         ON CONFLICT (partner_id, company_id) WHERE state IN ('new', 'in_progress')
         DO NOTHING
     RETURNING id, user_id, held_out
-""".format(holdout=HOLDOUT_DRAW)
+""".format(holdout=HOLDOUT_DRAW, candidates=CANDIDATES)
 
-# The open alerts of a company whose customer bought again: a posted
+# The open alerts of a company, in id order: the closing splits them in
+# chunks.  Returns (alert id).
+OPEN_ALERT_IDS = """
+    SELECT id FROM crm_churn_alert
+     WHERE company_id = %(company)s AND state IN ('new', 'in_progress')
+     ORDER BY id
+"""
+
+# The open alerts of a company among ``alert_ids`` (a list of ids: one
+# chunk of OPEN_ALERT_IDS) whose customer bought again: a posted
 # customer invoice dated on or after the alert's day.  They close as
 # retained on the day of that invoice.  Returns (id, state before).
 CLOSE_RETAINED = """
@@ -78,6 +109,7 @@ CLOSE_RETAINED = """
                    ON invoice.commercial_partner_id = open_alert.partner_id
                   AND invoice.company_id = open_alert.company_id
              WHERE open_alert.company_id = %(company)s
+               AND open_alert.id = ANY(%(alert_ids)s)
                AND open_alert.state IN ('new', 'in_progress')
                AND invoice.type = 'out_invoice'
                AND invoice.state IN ('open', 'paid')
@@ -87,15 +119,16 @@ CLOSE_RETAINED = """
     RETURNING alert.id, bought.state
 """
 
-# The open alerts of a company raised ``lost_days`` days or more before
-# ``today`` (run after CLOSE_RETAINED: their customer bought nothing
-# since).  Returns (id, state before).
+# The open alerts of a company among ``alert_ids`` raised ``lost_days``
+# days or more before ``today`` (run after CLOSE_RETAINED: their customer
+# bought nothing since).  Returns (id, state before).
 CLOSE_LOST = """
     UPDATE crm_churn_alert alert
        SET state = 'lost', date_closed = %(today)s,
            write_uid = %(uid)s, write_date = %(now)s
       FROM (SELECT id, state FROM crm_churn_alert
              WHERE company_id = %(company)s
+               AND id = ANY(%(alert_ids)s)
                AND state IN ('new', 'in_progress')
                AND date <= %(today)s - %(lost_days)s) due
      WHERE alert.id = due.id
