@@ -47,6 +47,8 @@ def uninstall_hook(cr, registry):
     if not models:
         return
     _delete_documents_of(env, models)
+    _forget_own_records(env, models)
+    _keep_books(env)
     _remove_dashboard_actions(env)
     _delete_job_functions(env, models)
     cr.execute("DELETE FROM ir_config_parameter WHERE key LIKE 'crm_ext.%%'")
@@ -75,6 +77,33 @@ def _delete_documents_of(env, models):
             env.cr.execute("DELETE FROM %s WHERE %s IN %s",
                            (AsIs(table), AsIs(column), models))
             _logger.info("crm_ext uninstall: %d rows of %s deleted", env.cr.rowcount, table)
+
+
+def _forget_own_records(env, models):
+    """The xml ids of the records of crm_ext's own models (stages,
+    categories, programs, demo records) deleted: their tables are dropped
+    whole, rows and all, instead of Odoo deleting each record first, which
+    fails where they point at each other (a stage of a complaint) and leaves
+    their xml ids behind."""
+    env.cr.execute("DELETE FROM ir_model_data WHERE module = 'crm_ext' AND model IN %s",
+                   (models,))
+
+
+def _keep_books(env):
+    """crm_ext's accounts and journals that hold journal items (the points'
+    liability and expense, the loyalty journal) kept, as Odoo keeps the
+    items: an ``__export__`` xml id of their own tells Odoo's uninstall that
+    they are not crm_ext's alone (deleting them fails on the items)."""
+    env.cr.execute("""
+        INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
+        SELECT '__export__', 'crm_ext_' || data.name, data.model, data.res_id, TRUE
+        FROM ir_model_data data
+        WHERE data.module = 'crm_ext' AND (
+            (data.model = 'account.journal' AND EXISTS (
+                SELECT 1 FROM account_move_line line WHERE line.journal_id = data.res_id))
+            OR (data.model = 'account.account' AND EXISTS (
+                SELECT 1 FROM account_move_line line WHERE line.account_id = data.res_id)))
+        ON CONFLICT DO NOTHING""")
 
 
 def _remove_dashboard_actions(env):

@@ -142,9 +142,9 @@ def _build_and_upgrade(conf, release, name, source, artifacts_dir):
     steps = {"timings": {}}
     prefix = "upgrade-%s" % release
 
-    def timed(step, function, *args):
+    def timed(step, function, *args, **kwargs):
         start = time.time()
-        result = function(*args)
+        result = function(*args, **kwargs)
         steps["timings"][step] = round(time.time() - start, 1)
         return result
 
