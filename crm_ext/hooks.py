@@ -12,9 +12,12 @@ _logger = logging.getLogger(__name__)
 
 # The tables of other modules that point at any document by (model, id):
 # their rows about crm_ext's documents are deleted before Odoo drops the
-# columns, or Odoo recomputes them on the way (a rating's or an activity's
-# res_name reads the document's name_get after its columns are gone:
-# "column crm_complaint.name does not exist").
+# columns. Without it the uninstall failed once the columns were dropped:
+# removing crm_ext's models made Odoo recompute the stored fields that follow
+# them (a rating's or an activity's res_model and res_name, which read the
+# document and its partner), on rows whose columns were already gone
+# ("column crm_complaint.name does not exist", "column
+# res_partner.industry_rating does not exist"), and the transaction aborted.
 # The cascades of PostgreSQL take their dependants (tracking values,
 # notifications of a message).
 DOCUMENT_TABLES = (
