@@ -10,9 +10,12 @@ class LoyaltyCase(UpgradeCase):
             "liability_difference",
         ],
         "crm.loyalty.member": [
+            # not lifetime_earned and lifetime_redeemed: redefined since
+            # 11.0.1.0.0 on the same ledger (a reversed redemption is not
+            # redeemed, a manual adjustment is not earned); the entries and
+            # the balance below are what must not change
             "partner_id", "program_id", "card_number", "enrol_date", "tier_id",
-            "tier_since", "balance", "lifetime_earned", "lifetime_redeemed",
-            "expiring_points",
+            "tier_since", "balance", "expiring_points",
         ],
         "crm.loyalty.entry": [
             "member_id", "partner_id", "program_id", "date", "entry_type", "points",
