@@ -106,6 +106,7 @@
         "views/res_partner_statement_views.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/crm_loyalty_demo.xml",
         "demo/crm_customer_demo.xml",
