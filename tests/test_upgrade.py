@@ -284,9 +284,9 @@ def test_every_migration_runs_once(upgrade):
         for version in (ROOT / "crm_ext" / "migrations").iterdir()
         if _version(version.name) > _version(upgrade["release"])
         for path in version.glob("*-migration.py"))
-    # none when the current code is still the release's version (the lead
-    # bumps it when the data model changes)
-    assert expected or _version(current) == _version(upgrade["release"])
+    # none when the data model is still the release's (11.0.x: x changes
+    # with the data model and brings a migration; y and z do not)
+    assert expected or _version(current)[:3] == _version(upgrade["release"])[:3]
     assert _migrations_run(upgrade["first_log"]) == expected
     assert _migrations_run(upgrade["second_log"]) == []
 
