@@ -73,3 +73,5 @@ from . import test_customer_statement
 from . import test_workbook_churn
 from . import test_workbook_statement
 from . import test_cron_chunks
+from . import test_cron_complaint
+from . import test_cron_loyalty

@@ -46,7 +46,7 @@ class TestComplaintEscalation(ComplaintCase):
         cls.complaint = cls._complaint("2026-01-05 10:00")
 
     def _escalate(self, now):
-        return self.complaint_model._cron_escalate(now=dt(now))
+        return self.complaint_model._cron_escalate(now=dt(now), use_new_cursor=False)
 
     def _effects(self, complaint):
         activities = self.env["mail.activity"].search([
@@ -136,7 +136,7 @@ class TestComplaintEscalation(ComplaintCase):
         for _index in range(4):
             complaints |= self._complaint("2026-01-05 10:00")
         self.assertEqual(self.complaint_model._cron_escalate(
-            now=dt("2026-01-06 08:30"), batch_size=2), 5)
+            now=dt("2026-01-06 08:30"), batch_size=2, use_new_cursor=False), 5)
         self.assertEqual(set(complaints.mapped("priority")), {"1"})
         activities = self.env["mail.activity"].search([
             ("res_model", "=", "crm.complaint"), ("res_id", "in", complaints.ids)])
