@@ -83,7 +83,7 @@ class CrmLoyaltyProgram(models.Model):
             # the yearly review is done once every chunk of it is: until
             # then the next run reviews the (same) members again
             run.chunk(lambda env: env[self._name].sudo().browse(self.id)._next_tier_review(today),
-                      "%s tier review date" % (self.code or self.id))
+                      "%d tier review date" % self.id)
 
     def _run_daily_step(self, run, today, step):
         """One step of :data:`DAILY_STEPS` (its name, a str) of this
@@ -98,7 +98,7 @@ class CrmLoyaltyProgram(models.Model):
             done += run.chunk(
                 lambda env, batch=batch: getattr(
                     env[self._name].sudo().browse(self.id), worker)(today, batch),
-                "%s %s %d-%d" % (self.code or self.id, step, batch[0], batch[-1])) or 0
+                "%d %s %d-%d" % (self.id, step, batch[0], batch[-1])) or 0
         return done
 
     def _expiring_members(self, today):
