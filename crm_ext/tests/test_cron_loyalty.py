@@ -74,9 +74,11 @@ class TestCronLoyalty(CommittedCase):
             cr.execute("DELETE FROM account_move_line WHERE journal_id = %s", (self.journal,))
             cr.execute("DELETE FROM account_move WHERE journal_id = %s", (self.journal,))
             cr.execute("DELETE FROM crm_loyalty_member WHERE program_id = %s", (self.program,))
-            env.invalidate_all()
+            env.clear()
             env["crm.loyalty.program"].browse(self.program).unlink()
             env["account.journal"].browse(self.journal).unlink()
+            # the sequences the journal made for itself
+            env["ir.sequence"].search([("name", "=like", "Cron Loyalty Points%")]).unlink()
             env["account.account"].browse(self.accounts).unlink()
             env["res.partner"].browse(self.partners).unlink()
             env["crm.loyalty.program"].browse(self.others).write({"active": True})
