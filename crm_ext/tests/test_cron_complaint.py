@@ -2,10 +2,7 @@
 that meets another is skipped, a second run escalates nothing twice, a chunk
 that fails is rolled back whole and the next run completes the rest, and an
 email that cannot be queued fails neither its chunk nor its escalation."""
-from contextlib import contextmanager
 from unittest import mock
-
-import odoo
 
 from odoo.addons.crm_ext.tools import bulk_mail, clock
 from odoo.addons.crm_ext.tools.sla_status import DUE_SQL
@@ -68,19 +65,9 @@ class TestCronComplaint(CommittedCase):
                 env.cr.execute("UPDATE crm_complaint SET date_hold_start = NULL WHERE id IN %s",
                                (tuple(self.held),))
 
-    @contextmanager
-    def _cron_env(self):
-        """The environment of a cron's run: a cursor of its own (which holds
-        the run's lock and writes nothing), the clock frozen at NOW."""
-        with odoo.registry(self.env.cr.dbname).cursor() as cr:
-            env = self.env(cr=cr)
-            with clock.frozen(env, NOW):
-                yield env
-            cr.rollback()
-
     def _escalate(self, **kwargs):
         """A run of the cron, as ir.cron runs it (new cursors, no now)."""
-        with self._cron_env() as env:
+        with self.cron_env(NOW) as env:
             return env["crm.complaint"]._cron_escalate(**kwargs)
 
     def _state(self):

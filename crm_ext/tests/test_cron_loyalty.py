@@ -3,13 +3,9 @@ meets another is skipped, a second run expires nothing twice, and a chunk
 that fails is rolled back whole (its ledger entries with their journal
 entry) while the liability stays reconciled, and the next run completes the
 rest."""
-from contextlib import contextmanager
 from unittest import mock
 
-import odoo
-
 from odoo.addons.crm_ext.models import crm_loyalty_program_daily
-from odoo.addons.crm_ext.tools import clock
 
 from .cron_common import CommittedCase
 
@@ -83,19 +79,9 @@ class TestCronLoyalty(CommittedCase):
             env["res.partner"].browse(self.partners).unlink()
             env["crm.loyalty.program"].browse(self.others).write({"active": True})
 
-    @contextmanager
-    def _cron_env(self):
-        """The environment of a cron's run: a cursor of its own (which holds
-        the run's lock and writes nothing), the clock frozen at NOW."""
-        with odoo.registry(self.env.cr.dbname).cursor() as cr:
-            env = self.env(cr=cr)
-            with clock.frozen(env, NOW):
-                yield env
-            cr.rollback()
-
     def _run(self):
         """A run of the cron, as ir.cron runs it (new cursors, no day)."""
-        with self._cron_env() as env:
+        with self.cron_env(NOW) as env:
             return env["crm.loyalty.program"]._cron_run_daily()
 
     def _state(self):
