@@ -6,12 +6,18 @@ import logging
 from odoo import _, api, fields, models, tools
 
 from ..tools import bulk_mail
+from ..tools.chunked_cron import ChunkedRun, chunks_of, is_concurrency_error
 from ..tools.sla_status import DUE_SQL, SlaValues, sla_status, sla_stopped_since, sla_values
 
 _logger = logging.getLogger(__name__)
 
-# complaints escalated per batch by the cron
+# complaints escalated per chunk by the cron: each chunk is one transaction
+# (its status refresh, flags, chatter and emails); 1,000 keeps the set-based
+# statements worth their cost while a chunk holds its rows' locks for well
+# under a second and a failing one gives back little
 ESCALATION_BATCH = 1000
+# the advisory lock two runs of the escalation share
+ESCALATION_LOCK = "crm_ext.complaint_escalation"
 
 
 class CrmComplaint(models.Model):
@@ -48,20 +54,22 @@ class CrmComplaint(models.Model):
             self.write(values)
 
     @api.model
-    def _refresh_sla_status(self, now):
-        """Bring the stored SLA status up to ``now`` where time may have
-        moved it (see DUE_SQL), by the rule of :func:`sla_status`.  Returns
-        the complaints due for an escalation, by threshold: {"breached":
-        ids, "at_risk": ids}."""
+    def _refresh_sla_status(self, now, ids=None):
+        """Bring the stored SLA status up to ``now`` (a naive UTC datetime)
+        where time may have moved it (see DUE_SQL), by the rule of
+        :func:`sla_status`; with ``ids`` (a list of complaint ids), of those
+        complaints only (one chunk of the cron).  Returns the complaints due
+        for an escalation, by threshold: {"breached": ids, "at_risk": ids}."""
         cr = self.env.cr
         cr.execute("""
             SELECT complaint.id, complaint.sla_status, complaint.escalated_at_risk,
                    complaint.escalated_breached, {columns}
               FROM crm_complaint complaint
              WHERE {due}
+               AND (%(ids)s::int[] IS NULL OR complaint.id = ANY(%(ids)s::int[]))
              ORDER BY complaint.id
         """.format(columns=", ".join("complaint.%s" % name for name in SlaValues._fields),
-                   due=DUE_SQL), {"now": now})
+                   due=DUE_SQL), {"now": now, "ids": ids})
         changed = {}
         due = {"breached": [], "at_risk": []}
         for row in cr.fetchall():
@@ -76,29 +84,57 @@ class CrmComplaint(models.Model):
                 due["breached"].append(complaint_id)
             elif status == "at_risk" and not escalated_at_risk:
                 due["at_risk"].append(complaint_id)
-        for status, ids in sorted(changed.items()):
+        for status, status_ids in sorted(changed.items()):
             cr.execute("UPDATE crm_complaint SET sla_status = %s WHERE id IN %s",
-                       (status or None, tuple(ids)))
-            self.invalidate_cache(["sla_status"], ids)
+                       (status or None, tuple(status_ids)))
+            self.invalidate_cache(["sla_status"], status_ids)
         return due
 
     @api.model
-    def _cron_escalate(self, now=None, batch_size=ESCALATION_BATCH):
+    def _cron_escalate(self, now=None, batch_size=ESCALATION_BATCH, use_new_cursor=True):
         """Escalate the open complaints whose at-risk or breach moment has
         passed and that were not yet escalated for it, ``batch_size`` at a
         time; a complaint past both is escalated once, as breached.
-        Re-running does nothing more: see :meth:`_escalate`.  Returns the
-        number of escalations."""
+
+        A chunked run (``tools/chunked_cron.py``, lock
+        ``crm_ext.complaint_escalation``): the complaints whose status time
+        may have moved are read once, then each batch of them is one chunk,
+        committed on a cursor of its own (``use_new_cursor=False``: in a
+        savepoint of this cursor, as the tests run it) with all that its
+        escalation writes (status, flags, tracking, activities, notes,
+        emails); a failing chunk is rolled back alone and taken again by the
+        next run.  A run that meets another is skipped.  Re-running does
+        nothing more: each chunk reads its complaints' flags again (see
+        :meth:`_escalate`).
+
+        :param now: the moment (naive UTC datetime) of the whole run, the
+            clock's by default; every chunk escalates as of it.
+        :returns: the number of escalations (0 when skipped).
+        """
         now = now or self._now()
-        due = self._refresh_sla_status(now)
         escalated = 0
-        for threshold in ("breached", "at_risk"):
-            ids = due[threshold]
-            for start in range(0, len(ids), batch_size):
-                escalated += len(self.browse(ids[start:start + batch_size])._escalate(
-                    threshold, now))
+        with ChunkedRun(self.env, ESCALATION_LOCK, use_new_cursor=use_new_cursor) as run:
+            if not run.acquired:
+                return 0
+            self.env.cr.execute(
+                "SELECT complaint.id FROM crm_complaint complaint WHERE %s ORDER BY complaint.id"
+                % DUE_SQL, {"now": now})  # pylint: disable=sql-injection
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            for batch in chunks_of(ids, batch_size):
+                escalated += run.chunk(
+                    lambda env, batch=batch: env[self._name]._escalate_chunk(batch, now),
+                    "%d-%d" % (batch[0], batch[-1])) or 0
         _logger.info("Complaints: %d escalations", escalated)
         return escalated
+
+    @api.model
+    def _escalate_chunk(self, ids, now):
+        """One chunk of :meth:`_cron_escalate`: refresh the SLA status of the
+        complaints ``ids`` (a list) as of ``now`` and escalate those due.
+        Returns the number of escalations."""
+        due = self._refresh_sla_status(now, ids)
+        return sum(len(self.browse(due[threshold])._escalate(threshold, now))
+                   for threshold in ("breached", "at_risk"))
 
     @api.multi
     def _escalate(self, threshold, now):
@@ -210,12 +246,38 @@ class CrmComplaint(models.Model):
     @api.multi
     def _escalation_emails(self, label, now):
         """The escalation email to the responsible of each complaint, from
-        its template, queued (see :func:`bulk_mail.queue_template_emails`).
-        The template reads ``escalation_label`` from its context: a text it
-        shows, that steers nothing (a caller who renders the template with
-        another label only changes the text of its own rendering)."""
+        its template, queued (see :func:`bulk_mail.queue_template_emails`;
+        Odoo's own mail cron sends them, so a mail server's error never
+        reaches the escalation).  An email that cannot be rendered or queued
+        (a broken template, a bad address) is logged and left out: the
+        escalation, its activity and note stay; the batch is queued in one
+        savepoint, else each complaint's email in its own, so one bad email
+        costs no other.  The template reads ``escalation_label`` from its
+        context: a text it shows, that steers nothing (a caller who renders
+        the template with another label only changes the text of its own
+        rendering)."""
         template = self.env.ref("crm_ext.crm_complaint_mail_template_escalation",
                                 raise_if_not_found=False)
-        if template:
-            bulk_mail.queue_template_emails(
-                self, template.with_context(escalation_label=label), now)
+        if not template:
+            return
+        template = template.with_context(escalation_label=label)
+        if self._queue_escalation_emails(template, now):
+            return
+        for complaint in self:
+            complaint._queue_escalation_emails(template, now)
+
+    @api.multi
+    def _queue_escalation_emails(self, template, now):
+        """Queue ``template``'s emails to these complaints in a savepoint.
+        Returns False (nothing queued, logged) when that failed on anything
+        but a concurrency error, which the chunk retries whole."""
+        try:
+            with self.env.cr.savepoint():
+                bulk_mail.queue_template_emails(self, template, now)
+        except Exception as error:  # pylint: disable=broad-except
+            if is_concurrency_error(error):
+                raise
+            _logger.warning("Complaints %s: escalation email not queued, escalated without it",
+                            self.ids, exc_info=True)
+            return False
+        return True

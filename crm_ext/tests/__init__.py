@@ -76,3 +76,5 @@ from . import test_workbook_statement
 from . import test_cron_chunks
 from . import test_cron_insight
 from . import test_cron_churn
+from . import test_cron_complaint
+from . import test_cron_loyalty

@@ -8,6 +8,7 @@ import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.tests import common
 
+from ..tools import clock
 from ..tools.chunked_cron import try_lock
 
 
@@ -27,6 +28,18 @@ class CommittedCase(common.TransactionCase):
         values.update(context or {})
         with api.Environment.manage(), odoo.registry(self.env.cr.dbname).cursor() as cr:
             yield api.Environment(cr, SUPERUSER_ID, values)
+
+    @contextmanager
+    def cron_env(self, moment):
+        """The environment of a cron's run: a cursor of its own, which holds
+        the run's lock and writes nothing itself (rolled back after the
+        block), with the clock (``tools/clock.py``) frozen at ``moment``
+        (a 'YYYY-MM-DD HH:MM:SS' string)."""
+        with odoo.registry(self.env.cr.dbname).cursor() as cr:
+            env = self.env(cr=cr)
+            with clock.frozen(env, moment):
+                yield env
+            cr.rollback()
 
     @contextmanager
     def lock_held_elsewhere(self, name):

@@ -79,7 +79,7 @@ class TestComplaintDailyPath(ComplaintCase):
     def test_escalation_records_whom_and_when(self):
         complaint = self._complaint()
         with clock.frozen(self.env, "2026-01-06 11:00:00"):
-            self.complaint_model._cron_escalate(now=dt("2026-01-06 11:00"))
+            self.complaint_model._cron_escalate(now=dt("2026-01-06 11:00"), use_new_cursor=False)
         self.assertEqual(complaint.escalation_user_id, self.leader)
         self.assertEqual(complaint.date_escalated, "2026-01-06 11:00:00")
 

@@ -24,7 +24,7 @@ class TestComplaintReopen(ComplaintCase):
                    resolution_type="explanation", resolution="Explained.")
 
     def _escalate(self, now):
-        return self.complaint_model._cron_escalate(now=dt(now))
+        return self.complaint_model._cron_escalate(now=dt(now), use_new_cursor=False)
 
     def test_12_3_reopened_complaint_resumes_its_clock(self):
         self._move(self.complaint, self.stage_ack, "2026-01-05 11:00")

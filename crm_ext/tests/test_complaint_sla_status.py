@@ -65,7 +65,7 @@ class TestComplaintSlaStatus(ComplaintCase):
                    "2026-01-12 10:00", "2026-01-13 10:00", "2026-01-21 10:00",
                    "2026-03-02 10:00")
         for moment in moments:
-            self.complaint_model._cron_escalate(now=dt(moment))
+            self.complaint_model._cron_escalate(now=dt(moment), use_new_cursor=False)
             for complaint in complaints:
                 complaint.invalidate_cache()
                 written = complaint.sla_status

@@ -76,7 +76,7 @@ class TestComplaintTimeZone(ComplaintCase):
     def test_12_5_escalation_email_shows_the_deadlines_in_the_responsible_time_zone(self):
         self.responsible.tz = "Europe/Brussels"
         complaint = self._complaint("2026-01-05 10:00")
-        self.complaint_model._cron_escalate(now=dt("2026-01-06 08:30"))
+        self.complaint_model._cron_escalate(now=dt("2026-01-06 08:30"), use_new_cursor=False)
         mail = self.env["mail.mail"].search([
             ("model", "=", "crm.complaint"), ("res_id", "=", complaint.id)])
         # acknowledge by Tuesday 10:00 UTC, 11:00 in Brussels
