@@ -17,6 +17,12 @@ from ..tools.chunked_cron import ChunkedRun, chunks_of
 # 20,000 earnings at ten each) keep a chunk's statements set-based and its
 # locks short, and a million earnings in some fifty journal entries
 DAILY_CHUNK = 2000
+# members per chunk of the expiry: its statements are set-based and cost
+# the same few milliseconds whatever the chunk holds, plus one journal entry
+# posted through the ORM; 20,000 members (some 200,000 earnings, a couple of
+# seconds of locks) keep a million earnings to five chunks (at 2,000, fifty
+# chunks took 2.5 times the one statement of before)
+EXPIRY_CHUNK = 20000
 # the advisory lock two runs of the daily cron share
 DAILY_LOCK = "crm_ext.loyalty_daily"
 # the steps of the daily run, in order: name -> (the program's method that
@@ -64,7 +70,7 @@ class CrmLoyaltyProgram(models.Model):
             clock's (``tools/clock.py``) in the user's time zone.
         :returns: True (also when skipped).
         """
-        today = today or fields.Date.context_today(self, timestamp=clock.now(self.env))
+        today = today or fields.Date.to_string(clock.today(self))
         with ChunkedRun(self.env, DAILY_LOCK, use_new_cursor=use_new_cursor) as run:
             if not run.acquired:
                 return True
@@ -88,13 +94,15 @@ class CrmLoyaltyProgram(models.Model):
     def _run_daily_step(self, run, today, step):
         """One step of :data:`DAILY_STEPS` (its name, a str) of this
         program, as of ``today`` ('YYYY-MM-DD'): its members to do, read
-        now, in chunks of :data:`DAILY_CHUNK` of ``run`` (a ChunkedRun).
+        now, in chunks of :data:`DAILY_CHUNK` (:data:`EXPIRY_CHUNK` for the
+        expiry) of ``run`` (a ChunkedRun).
         Returns the sum of the chunks' results (members whose points
         expired, for the expiry)."""
         self.ensure_one()
         finder, worker = DAILY_STEPS[step]
         done = 0
-        for batch in chunks_of(getattr(self, finder)(today), DAILY_CHUNK):
+        size = EXPIRY_CHUNK if step == "expiry" else DAILY_CHUNK
+        for batch in chunks_of(getattr(self, finder)(today), size):
             done += run.chunk(
                 lambda env, batch=batch: getattr(
                     env[self._name].sudo().browse(self.id), worker)(today, batch),

@@ -132,7 +132,8 @@ class TestCronLoyalty(CommittedCase):
                 raise RuntimeError("worker killed")
             return result
 
-        with mock.patch.object(crm_loyalty_program_daily, "DAILY_CHUNK", 1):
+        with mock.patch.object(crm_loyalty_program_daily, "DAILY_CHUNK", 1), \
+                mock.patch.object(crm_loyalty_program_daily, "EXPIRY_CHUNK", 1):
             with mock.patch.object(model, "_expire_points", killed):
                 self._run()
             members, moves, balanced = self._state()
