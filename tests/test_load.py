@@ -51,14 +51,28 @@ def workers(artifacts_dir):
         ready = re.search(r"^run-workers: ready a=(\S+) b=(\S+)$",
                           (out / "run-workers.out").read_text(), re.M)
         time.sleep(0.5)
+    masters = []
     try:
         assert ready, "run-workers did not start: see %s" % out
-        yield {"process": process, "env": env, "out": out, "db": db,
-               "servers": list(ready.groups()),
-               "logs": [str(out / "workers-a.log"), str(out / "workers-b.log")]}
+        workers = {"process": process, "env": env, "out": out, "db": db,
+                   "servers": list(ready.groups()),
+                   "logs": [str(out / "workers-a.log"), str(out / "workers-b.log")]}
+        masters = list(_instances(workers))
+        yield workers
     finally:
+        # the script stops both instances; if it cannot, their process
+        # groups (setsid) go
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(90)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        for pid in masters:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def _instances(workers):
@@ -83,9 +97,12 @@ def test_long_polling_answers_on_both_instances(workers):
     env = workers["env"]
     for server, port in zip(workers["servers"], ("ODOO_LONGPOLLING_PORT",
                                                  "ODOO_LONGPOLLING_PORT_B")):
+        uid = xmlrpc.client.ServerProxy(server + "/xmlrpc/2/common").authenticate(
+            workers["db"], "admin", "admin", {})
         xmlrpc.client.ServerProxy(server + "/xmlrpc/2/object").execute_kw(
-            workers["db"], 2, "admin", "bus.bus", "sendone",
-            ["crm_ext_load_test", {"port": env[port]}])
+            workers["db"], uid, "admin", "bus.bus", "create",
+            [{"channel": json.dumps("crm_ext_load_test"),
+              "message": json.dumps({"port": env[port]})}])
         request = urllib.request.Request(
             "http://127.0.0.1:%s/longpolling/poll" % env[port],
             data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {

@@ -88,7 +88,9 @@ def ensure_users(admin, company_id, salespeople, accountants):
             found = admin("res.users", "search", [("login", "=", login)],
                           context={"active_test": False})
             values = {"name": login.replace("_", " ").title(), "login": login,
-                      "password": login, "active": True, "company_id": company_id,
+                      "password": login, "active": True,
+                      # the sender of the chatter's notifications
+                      "email": "%s@example.com" % login, "company_id": company_id,
                       "company_ids": [(6, 0, [company_id])],
                       "groups_id": [(4, group_id) for group_id in groups[role]]}
             if found:
@@ -126,10 +128,16 @@ def make_plan(admin, args, company_id):
     if not (product and journal and stage and member_partners):
         sys.exit("the database lacks a product, a bank journal, a resolved stage or "
                  "loyalty members: is it the demo database?")
+    customers = member_partners + others
+    # each salesperson's share of the customers (locustfile._share) is its
+    # own: salespeople see their own customers' cards and insight
+    for index, user_id in enumerate(salesperson_ids):
+        admin("res.partner", "write", customers[index::len(salesperson_ids)],
+              {"user_id": user_id})
     return {
         "db": args.db, "servers": args.servers,
         "users": logins, "salesperson_ids": salesperson_ids,
-        "customers": member_partners + others,
+        "customers": customers,
         "product_id": product[0]["id"],
         "bank_journal_id": journal[0]["id"],
         "payment_method_id": journal[0]["inbound_payment_method_ids"][0],

@@ -48,10 +48,10 @@ class OdooUser(HttpUser):
         self.customers = _share(PLAN["customers"], self.index, len(users))
         self.servers = itertools.cycle(PLAN["servers"][self.index % 2:] + PLAN["servers"][:self.index % 2])
         self.request_id = itertools.count(1)
-        self.context = {}
+        self.user_context = {}
         result = self._post("/web/session/authenticate", {
             "db": PLAN["db"], "login": self.login, "password": self.login}, "authenticate")
-        self.context = result["user_context"]
+        self.user_context = result["user_context"]
         self.form_fields = {}
 
     def _post(self, path, params, name):
@@ -77,7 +77,7 @@ class OdooUser(HttpUser):
 
     def call(self, model, method, *args, **kwargs):
         """One ``call_kw``, with the user's context as the web client sends it."""
-        kwargs["context"] = dict(self.context, **kwargs.get("context", {}))
+        kwargs["context"] = dict(self.user_context, **kwargs.get("context", {}))
         return self._post("/web/dataset/call_kw/%s/%s" % (model, method), {
             "model": model, "method": method, "args": list(args), "kwargs": kwargs},
             "%s.%s" % (model, method))
