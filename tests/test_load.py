@@ -114,8 +114,10 @@ def test_long_polling_answers_on_both_instances(workers):
 
 
 def test_make_load_makes_no_error_and_keeps_the_ledger(workers):
-    env = dict(workers["env"], LOAD_USERS="2", LOAD_TIME="45s", LOAD_OUT=str(workers["out"]),
-               LOAD_SERVERS=",".join(workers["servers"]), LOAD_LOGS=",".join(workers["logs"]))
+    # not the servers' ports: make's set-up writes ODOO_PORT into odoo.conf
+    env = dict(os.environ, ODOO_DB=workers["db"], LOAD_USERS="2", LOAD_TIME="45s",
+               LOAD_OUT=str(workers["out"]), LOAD_SERVERS=",".join(workers["servers"]),
+               LOAD_LOGS=",".join(workers["logs"]))
     result = subprocess.run(["make", "--no-print-directory", "load"], cwd=str(ROOT), env=env,
                             capture_output=True, text=True, timeout=300)
     (workers["out"] / "make-load.err").write_text(result.stderr)

@@ -30,6 +30,8 @@ HERE = pathlib.Path(__file__).resolve().parent
 # the retries of odoo.service.model.check (a concurrency error, retried by Odoo)
 RETRY_LINE = re.compile(r"(SERIALIZATION_FAILURE|LOCK_NOT_AVAILABLE|DEADLOCK_DETECTED), retry ")
 PROBLEM_LINE = re.compile(r" (ERROR|CRITICAL) ")
+CONCURRENCY_ERROR = re.compile(
+    r"ERROR: +(could not serialize access|could not obtain lock|deadlock detected)")
 
 
 def log(message):
@@ -259,6 +261,18 @@ def log_lines(paths, offsets):
                 yield line
 
 
+def logged_errors(lines):
+    """The errors among ``lines``, but for the queries that failed on a
+    concurrency error (Odoo logs them as "bad query", then retries)."""
+    errors = []
+    for line, following in zip(lines, lines[1:] + [""]):
+        if " odoo.sql_db: bad query: " in line and CONCURRENCY_ERROR.match(following):
+            continue
+        if PROBLEM_LINE.search(line):
+            errors.append(line.rstrip())
+    return errors
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True)
@@ -303,7 +317,7 @@ def main():
         log("ledger: " + problem)
     lines = list(log_lines(args.logs, offsets))
     retries = sum(1 for line in lines if RETRY_LINE.search(line))
-    logged = [line.rstrip() for line in lines if PROBLEM_LINE.search(line)]
+    logged = logged_errors(lines)
     log("crm_ext crons run during the load: %d; concurrency errors retried by Odoo: %d; "
         "errors logged by the servers: %d" % (nudger.runs, retries, len(logged)))
     for line in logged[:20]:
