@@ -38,17 +38,7 @@ mkdir -p "$LOG_DIR"
 [ "$WORKERS" -ge 2 ] || die "ODOO_WORKERS must be 2 or more (prefork mode)"
 [ "$CRON_WORKERS" -ge 1 ] || die "ODOO_CRON_WORKERS must be 1 or more"
 
-if [ "${RUN_WORKERS_PREPARE:-1}" = 1 ]; then
-  if "$ROOT/scripts/odoo-db.sh" exists "$ODOO_DB"; then
-    log "upgrading crm_ext in $ODOO_DB"
-    "$ODOO" -c "$CONF" -d "$ODOO_DB" -u crm_ext --stop-after-init --log-level=warn
-  else
-    status=$?
-    [ "$status" = 1 ] || exit "$status"
-    log "creating $ODOO_DB with demo data and crm_ext (a few minutes the first time)"
-    install_crm_ext "$ODOO_DB" --log-level=warn
-  fi
-fi
+[ "${RUN_WORKERS_PREPARE:-1}" = 1 ] && prepare_demo_db "$ODOO_DB"
 
 PIDS=()
 # start_instance NAME HTTP_PORT LONGPOLLING_PORT [ENV=VALUE...]: one Odoo in
