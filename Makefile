@@ -1,6 +1,8 @@
 # crm_ext: run and test the add-on inside a real Odoo 11 on this machine.
 # Each target does the set-up it needs (scripts/setup.sh skips what is done).
 #   make run         serve Odoo with crm_ext on http://127.0.0.1:$(ODOO_PORT)
+#   make run-workers two prefork servers (workers, cron worker, long polling) on one database
+#   make load        locust on both servers for LOAD_TIME (5m) with LOAD_USERS (10); prints 'load: …'
 #   make test        fresh test database, then pytest over crm_ext/tests and tests/
 #   make host-check  Odoo's own test suites under the host compatibility layer
 #   make bench       the benchmarks in bench/ (prints 'bench …' lines)
@@ -11,13 +13,19 @@
 #   make stop        stop the private PostgreSQL
 SHELL := /bin/bash
 
-.PHONY: setup run test host-check bench demo-cdnow stop i18n readme wheel screenshots backup restore
+.PHONY: setup run run-workers load test host-check bench demo-cdnow stop i18n readme wheel screenshots backup restore
 
 setup:
 	@scripts/setup.sh
 
 run: setup
 	@scripts/run.sh
+
+run-workers: setup
+	@scripts/run-workers.sh
+
+load: setup
+	@scripts/load.sh
 
 test: setup
 	@scripts/test.sh

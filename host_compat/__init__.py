@@ -23,6 +23,7 @@ from .patches import (
     odoo_qweb_ast,
     odoo_safe_eval_opcodes,
     odoo_web_concat_xml,
+    resource_setrlimit_float,
     threading_isalive,
     time_clock,
     yaml_default_loader,
@@ -35,6 +36,7 @@ STARTUP_PATCHES = (
     time_clock,
     base64_legacy_aliases,
     threading_isalive,
+    resource_setrlimit_float,
 )
 
 #: patches applied when the module they name (``TARGET``) is first imported

@@ -114,3 +114,18 @@ fresh_cdnow_db() {
   "$ROOT/scripts/odoo-db.sh" drop "$db"
   "$ROOT/scripts/odoo-db.sh" copy "$template" "$db"
 }
+
+# The demo database of make run and make run-workers: created with demo data
+# and crm_ext when missing, crm_ext upgraded otherwise.  Usage: prepare_demo_db DB
+prepare_demo_db() {
+  local db=$1 status=0
+  "$ROOT/scripts/odoo-db.sh" exists "$db" || status=$?
+  if [ "$status" = 0 ]; then
+    log "upgrading crm_ext in $db"
+    "$ODOO" -c "$CONF" -d "$db" -u crm_ext --stop-after-init --log-level=warn
+  else
+    [ "$status" = 1 ] || exit "$status"
+    log "creating $db with demo data and crm_ext (a few minutes the first time)"
+    install_crm_ext "$db" --log-level=warn
+  fi
+}

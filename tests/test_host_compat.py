@@ -7,6 +7,7 @@ import collections
 import collections.abc
 import inspect
 import os
+import resource
 import subprocess
 import sys
 import textwrap
@@ -109,6 +110,18 @@ def test_thread_isalive():
     event.set()
     thread.join()
     assert not thread.isAlive()
+
+
+# resource_setrlimit_float
+def test_setrlimit_takes_the_float_limits_of_odoo_prefork_workers():
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_time = used.ru_utime + used.ru_stime  # a float, as in Worker.process_limit
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_time + 3600, hard))
+        assert resource.getrlimit(resource.RLIMIT_CPU)[0] == int(cpu_time + 3600)
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 # yaml_default_loader
