@@ -200,6 +200,20 @@ class LoyaltyCase(InsightCase):
         self.assertAlmostEqual(remaining - balance, debt)
         self.assertAlmostEqual(remaining, max(balance, 0.0))
 
+    def _debit_liability_by_hand(self, amount):
+        """A posted journal entry moving ``amount`` from the liability
+        account to the expense account, outside the ledger."""
+        move = self.env["account.move"].create({
+            "journal_id": self.loyalty_journal.id,
+            "line_ids": [
+                (0, 0, {"name": "Manual", "account_id": self.liability_account.id,
+                        "debit": amount, "credit": 0.0}),
+                (0, 0, {"name": "Manual", "account_id": self.expense_account.id,
+                        "debit": 0.0, "credit": amount}),
+            ]})
+        move.post()
+        return move
+
     def assertLiabilityBalanced(self, program=None):
         check = (program or self.program).check_liability()
         self.assertTrue(check["balanced"], check)

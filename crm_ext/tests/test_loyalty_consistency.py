@@ -46,14 +46,7 @@ class TestLoyaltyConsistency(LoyaltyCase):
         self.assertEqual(check["inconsistent_entries"], [])
 
     def test_an_unbalanced_liability(self):
-        move = self.env["account.move"].create({
-            "journal_id": self.loyalty_journal.id,
-            "line_ids": [
-                (0, 0, {"name": "Manual", "account_id": self.liability_account.id,
-                        "debit": 2.5, "credit": 0.0}),
-                (0, 0, {"name": "Manual", "account_id": self.expense_account.id,
-                        "debit": 0.0, "credit": 2.5})]})
-        move.post()
+        self._debit_liability_by_hand(2.5)
         check = self._check()
         self.assertEqual(check["unbalanced_programs"], [self.program.id])
         self.assertFalse(check["consistent"])

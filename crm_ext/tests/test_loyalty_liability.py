@@ -61,15 +61,7 @@ class TestLoyaltyLiability(LoyaltyCase):
 
     def test_check_reports_a_difference(self):
         self._give(self.member, 1000.0)
-        move = self.env["account.move"].create({
-            "journal_id": self.loyalty_journal.id,
-            "line_ids": [
-                (0, 0, {"name": "Manual", "account_id": self.liability_account.id,
-                        "debit": 2.5, "credit": 0.0}),
-                (0, 0, {"name": "Manual", "account_id": self.expense_account.id,
-                        "debit": 0.0, "credit": 2.5}),
-            ]})
-        move.post()
+        self._debit_liability_by_hand(2.5)
         check = self.program.check_liability()
         self.assertFalse(check["balanced"])
         self.assertEqual((check["outstanding_value"], check["liability_balance"],

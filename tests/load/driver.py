@@ -211,31 +211,32 @@ class CronNudger(threading.Thread):
                   [row[0] for row in self.schedule]))
 
 
-def ledger_problems(admin, connection):
-    """What does not reconcile: members whose balance is not the sum of
-    their entries or whose points left on their entries are not their
-    balance (none below zero), programs whose liability account does not
-    hold their points outstanding (the program's own check)."""
-    problems = []
-    with connection.cursor() as cr:
-        cr.execute("""
-            SELECT member_id, SUM(points), SUM(remaining_points), MIN(remaining_points)
-              FROM crm_loyalty_entry GROUP BY member_id
-        """)
-        sums = {row[0]: row[1:] for row in cr.fetchall()}
-    for member in admin("crm.loyalty.member", "search_read", [], ["balance", "card_number"]):
-        points, remaining, lowest = sums.get(member["id"], (0.0, 0.0, 0.0))
-        if abs(member["balance"] - points) > 1e-6:
-            problems.append("member %s: balance %s, entries sum to %s" % (
-                member["card_number"], member["balance"], points))
-        if abs(remaining - max(points, 0.0)) > 1e-6 or lowest < -1e-6:
-            problems.append("member %s: %s points left on entries for a balance of %s" % (
-                member["card_number"], remaining, points))
-    for program in admin("crm.loyalty.program", "search_read", [], ["name"]):
-        check = admin("crm.loyalty.program", "check_liability", [program["id"]])
-        if not check["balanced"]:
-            problems.append("program %s: liability %s, points outstanding worth %s" % (
-                program["name"], check["liability_balance"], check["outstanding_value"]))
+# crm_ext's own ledger check (crm.loyalty.program._ledger_consistency), run
+# by Odoo on the database: every card adds up, the points left on the
+# entries are the balances, each liability account holds the points
+# outstanding
+LEDGER_CHECK = """
+import json, sys
+import odoo
+odoo.tools.config.parse_config(["-c", sys.argv[1]])
+with odoo.api.Environment.manage(), odoo.registry(sys.argv[2]).cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    print(json.dumps(env["crm.loyalty.program"]._ledger_consistency()))
+"""
+
+
+def ledger_problems(conf, db):
+    """What does not reconcile in the points ledger, in words (a list)."""
+    result = subprocess.run([sys.executable, "-c", LEDGER_CHECK, conf, db],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True, check=True)
+    check = json.loads(result.stdout.strip().splitlines()[-1])
+    problems = ["member %d: its entries do not reconcile with its balance" % member_id
+                for member_id in check["inconsistent_members"]]
+    problems += ["entry %d: remaining points outside 0..its points" % entry_id
+                 for entry_id in check["inconsistent_entries"]]
+    problems += ["program %d: liability account not the value of its points outstanding"
+                 % program_id for program_id in check["unbalanced_programs"]]
     return problems
 
 
@@ -293,7 +294,7 @@ def main():
     plan = make_plan(admin, args, company_id)
     (out / "plan.json").write_text(json.dumps(plan, indent=1))
     connection = connect(args.conf, args.db)
-    before = ledger_problems(admin, connection)
+    before = ledger_problems(args.conf, args.db)
     if before:
         log("the ledger did not reconcile before the load:\n  " + "\n  ".join(before))
 
@@ -312,7 +313,7 @@ def main():
     nudger.stop()
 
     requests, errors, p95, throughput = locust_figures(prefix)
-    problems = ledger_problems(admin, connection)
+    problems = ledger_problems(args.conf, args.db)
     for problem in problems:
         log("ledger: " + problem)
     lines = list(log_lines(args.logs, offsets))
