@@ -4,7 +4,7 @@
     "name": "CRM Customer Retention",
     "summary": "Customer segmentation, loyalty, complaints and churn alerts "
                "computed from the sales, stock and accounting ledger",
-    "version": "11.0.6.1.0",
+    "version": "11.0.7.0.0",
     "category": "Sales",
     "website": "https://github.com/crm-ext/crm_ext",
     "author": "crm_ext contributors",

@@ -1,0 +1,21 @@
+# Copyright 2026 crm_ext contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""11.0.7.0.0: the demo's points journal is numbered by a PostgreSQL
+sequence instead of Odoo 11's gapless row lock (see CONFIGURE: every
+document that books points queued on that lock; ``make load`` met it).
+
+Demo data is not updated: a demo database from an earlier version gets it
+here, through the ORM, which creates the PostgreSQL sequences of the
+journal's sequence and of its date ranges. A journal chosen by an
+administrator is not touched.
+"""
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    program = env.ref("crm_ext.crm_loyalty_program_demo", raise_if_not_found=False)
+    if program and program.journal_id:
+        env["crm.loyalty.demo"]._demo_journal_numbering(program)
