@@ -37,7 +37,7 @@ class CrmLoyaltyDemo(models.AbstractModel):
             _logger.info("No loyalty member in %s: no demo loyalty history.", program.name)
             return False
         today = fields.Date.from_string(fields.Date.context_today(self))
-        self._demo_journal_numbering(program)
+        self._demo_journal_numbering(program.journal_id)
         self._demo_enrolment(members)
         self._demo_tier_history(program, members, today)
         self._demo_birthdays(program, members, today)
@@ -49,13 +49,13 @@ class CrmLoyaltyDemo(models.AbstractModel):
         return True
 
     @api.model
-    def _demo_journal_numbering(self, program):
+    def _demo_journal_numbering(self, journal):
         """The demo's points journal numbered by a PostgreSQL sequence, as
         CONFIGURE advises: Odoo 11 numbers journals gaplessly, with a row
         lock held until the transaction ends, which every invoice, payment,
         redemption and expiry that books points would queue on."""
-        if program.journal_id.sequence_id.implementation == "no_gap":
-            program.journal_id.sequence_id.sudo().write({"implementation": "standard"})
+        if journal.sequence_id.implementation == "no_gap":
+            journal.sequence_id.sudo().write({"implementation": "standard"})
 
     @api.model
     def _demo_enrolment(self, members):

@@ -101,3 +101,31 @@ class TestMigration11040(InsightCase):
         self._recompute()
         insight.invalidate_cache()
         self.assertEqual(insight.read(columns), figures)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestMigration11070(common.TransactionCase):
+    """11.0.7.0.0: the demo's points journal numbered without the gapless
+    row lock; a journal the administrator chose is left as it is."""
+
+    def test_the_demo_points_journal_gets_a_postgresql_sequence(self):
+        sequence = self.env.ref("crm_ext.crm_loyalty_journal_demo").sequence_id
+        sequence.write({"implementation": "no_gap"})
+        _migration("11.0.7.0.0", "post").migrate(self.env.cr, "11.0.6.0.0")
+        self.assertEqual(sequence.implementation, "standard")
+        # the ORM made its PostgreSQL sequences: the journal still numbers
+        self.env.cr.execute("SELECT COUNT(*) FROM pg_class WHERE relkind = 'S' "
+                            "AND relname = %s", ("ir_sequence_%03d" % sequence.id,))
+        self.assertEqual(self.env.cr.fetchone()[0], 1)
+        first, second = sequence._next(), sequence._next()
+        self.assertNotEqual(first, second)
+
+    def test_a_journal_the_administrator_chose_is_not_touched(self):
+        program = self.env.ref("crm_ext.crm_loyalty_program_demo")
+        chosen = self.env["account.journal"].create({
+            "name": "Chosen Points Journal", "code": "CPJ", "type": "general",
+            "company_id": program.company_id.id})
+        program.journal_id = chosen
+        _migration("11.0.7.0.0", "post").migrate(self.env.cr, "11.0.6.0.0")
+        self.assertEqual(chosen.sequence_id.implementation, "no_gap")

@@ -16,6 +16,6 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    program = env.ref("crm_ext.crm_loyalty_program_demo", raise_if_not_found=False)
-    if program and program.journal_id:
-        env["crm.loyalty.demo"]._demo_journal_numbering(program)
+    journal = env.ref("crm_ext.crm_loyalty_journal_demo", raise_if_not_found=False)
+    if journal:
+        env["crm.loyalty.demo"]._demo_journal_numbering(journal)
