@@ -38,8 +38,10 @@ class CrmLoyaltyProgram(models.Model):
             and ``inconsistent_entries`` (lists of ids), ``unbalanced_programs``
             (list of ids) and ``consistent`` (bool: all three lists empty).
         """
-        programs = self.sudo().with_context(active_test=False).search([])
         cr = self.env.cr
+        # every program and member, archived ones too: the ledger is whole
+        cr.execute("SELECT id FROM crm_loyalty_program ORDER BY id")
+        programs = self.sudo().browse([row[0] for row in cr.fetchall()])
         cr.execute("""
             SELECT id FROM crm_loyalty_entry
              WHERE points > 0 AND (remaining_points < -%(tol)s
@@ -53,8 +55,9 @@ class CrmLoyaltyProgram(models.Model):
             HAVING ABS(SUM(remaining_points) - GREATEST(SUM(points), 0)) > %s
         """, (POINTS_TOLERANCE,))
         inconsistent_members = {row[0] for row in cr.fetchall()}
-        members = self.env["crm.loyalty.member"].sudo().with_context(active_test=False)
-        member_ids = members.search([]).ids
+        members = self.env["crm.loyalty.member"].sudo()
+        cr.execute("SELECT id FROM crm_loyalty_member ORDER BY id")
+        member_ids = [row[0] for row in cr.fetchall()]
         for start in range(0, len(member_ids), MEMBER_BATCH):
             batch = members.browse(member_ids[start:start + MEMBER_BATCH])
             for member in batch:
