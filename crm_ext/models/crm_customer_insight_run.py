@@ -141,7 +141,7 @@ class CrmCustomerInsight(models.Model):
         counts = collections.Counter(customers=0, segment_changes=0)
         if computed is None:
             return dict(counts)
-        partner_ids, lines, vanished_ids = computed
+        partner_ids, lines, vanished_ids, figures_as_of = computed
         if vanished_ids:
             self._in_chunk(run, label, self, "_delete_rows", vanished_ids)
         complete = True
@@ -149,7 +149,8 @@ class CrmCustomerInsight(models.Model):
             chunk_ids = partner_ids[start:start + CHUNK_SIZE]
             written = self._in_chunk(
                 run, "%s, from customer %s" % (label, chunk_ids[0]), self, "_write_rows",
-                dict(params, first_id=chunk_ids[0], last_id=chunk_ids[-1]),
+                dict(params, first_id=chunk_ids[0], last_id=chunk_ids[-1],
+                     figures_as_of=figures_as_of),
                 lines[start:start + CHUNK_SIZE] if copied else None)
             if written is None:
                 complete = False
@@ -183,9 +184,12 @@ class CrmCustomerInsight(models.Model):
             table goes with this transaction).
         :returns: (the customers' partner ids, sorted; their rows' lines in
             the same order, or None when not ``copied``; the ids of the
-            insight rows of customers without any figure left).
+            insight rows of customers without any figure left; the moment
+            the figures are of, this transaction's start in UTC).
         """
         cr = self.env.cr
+        cr.execute("SELECT NOW() AT TIME ZONE 'UTC'")
+        figures_as_of = cr.fetchone()[0]
         with session.tuned(cr):
             self._fill_raw_metrics(company, params)
             cr.execute("DROP TABLE IF EXISTS crm_ext_insight_scored")
@@ -207,7 +211,7 @@ class CrmCustomerInsight(models.Model):
                 # COPY escapes the line breaks of values: one line per row
                 lines = text.getvalue().split("\n")[:-1]
                 cr.execute("DROP TABLE crm_ext_insight_rows")
-        return partner_ids, lines, vanished_ids
+        return partner_ids, lines, vanished_ids, figures_as_of
 
     @api.model
     def _create_rows_table(self):
@@ -243,7 +247,7 @@ class CrmCustomerInsight(models.Model):
         cr.execute(insight_queries.SCORED_COUNTS, params)
         customers, segment_changes = cr.fetchone()
         update, insert = insight_queries.upsert_statements(
-            insight_queries.CHUNK_ROWS, WRITTEN_COLUMNS)
+            insight_queries.CHUNK_ROWS, WRITTEN_COLUMNS, keep_newer=True)
         cr.execute(update, params)
         cr.execute(insert, params)
         if lines is not None:

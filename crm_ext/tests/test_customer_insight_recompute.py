@@ -91,3 +91,24 @@ class TestCustomerInsightRecompute(InsightCase):
             cr.rollback()
         company.invalidate_cache()
         self.assertFalse(company.insight_last_recompute)
+
+    def test_a_row_refreshed_after_the_figures_were_computed_is_kept(self):
+        """A chunked recompute writes figures computed in its first chunk:
+        a customer refreshed after that (a document committed meanwhile)
+        keeps its newer row instead of getting the older figures back."""
+        self._recompute()
+        insight = self._insight(self.buyer)
+        written = insight.net_invoiced
+        self.env.cr.execute(
+            "UPDATE crm_customer_insight SET net_invoiced = net_invoiced + 500, "
+            "write_date = NOW() AT TIME ZONE 'UTC' + INTERVAL '1 minute' WHERE id = %s",
+            (insight.id,))
+        self._recompute()
+        insight.invalidate_cache()
+        self.assertEqual(insight.net_invoiced, written + 500)
+        # an older row is written again
+        self.env.cr.execute("UPDATE crm_customer_insight SET write_date = write_date "
+                            "- INTERVAL '1 hour' WHERE id = %s", (insight.id,))
+        self._recompute()
+        insight.invalidate_cache()
+        self.assertEqual(insight.net_invoiced, written)

@@ -620,14 +620,21 @@ SELECT partner.id, partner.user_id, MAX(done.date)
 """
 
 
-def upsert_statements(source_table, columns):
+def upsert_statements(source_table, columns, keep_newer=False):
     """(UPDATE, INSERT) statements writing the rows of ``source_table`` (the
     name of a table or of a WITH query, with a ``partner_id`` and
     ``columns``) into ``crm_customer_insight`` for ``%(company_id)s``: the
     UPDATE of the rows that changed (a nightly run rewrites a few customers,
     not all of them), the INSERT of the new customers.  Both take the
     parameters ``company_id`` and ``uid``; ``source_table`` and ``columns``
-    are fixed texts of crm_ext, never a caller's."""
+    are fixed texts of crm_ext, never a caller's.
+
+    ``keep_newer``: the rows were computed in an earlier transaction (a
+    chunked recompute): a row written after ``%(figures_as_of)s`` (by the
+    refresh after a document committed meanwhile) is newer than them and
+    kept (the next recompute scores it); without this, a chunk would put
+    back the figures of before that document."""
+    newer_kept = "AND insight.write_date <= %(figures_as_of)s" if keep_newer else ""
     insight_columns = ", ".join("insight.%s" % col for col in columns)
     source_columns = ", ".join("source.%s" % col for col in columns)
     update = """
@@ -639,8 +646,9 @@ def upsert_statements(source_table, columns):
          WHERE insight.partner_id = source.partner_id
            AND insight.company_id = %(company_id)s
            AND ({insight_columns}) IS DISTINCT FROM ({source_columns})
+           {newer_kept}
     """.format(columns=", ".join(columns), source_columns=source_columns,
-               insight_columns=insight_columns, table=source_table)
+               insight_columns=insight_columns, table=source_table, newer_kept=newer_kept)
     assignments = ", ".join("%s = EXCLUDED.%s" % (col, col) for col in columns)
     # ON CONFLICT: a refresh in another transaction may add the customer meanwhile
     insert = """
@@ -656,6 +664,9 @@ def upsert_statements(source_table, columns):
         ON CONFLICT (partner_id, company_id) DO UPDATE
            SET computed_at = EXCLUDED.computed_at, write_uid = EXCLUDED.write_uid,
                write_date = EXCLUDED.write_date, {assignments}
+         {newer_kept}
     """.format(columns=", ".join(columns), source_columns=source_columns,
-               table=source_table, assignments=assignments)
+               table=source_table, assignments=assignments,
+               newer_kept=newer_kept.replace("AND insight.", "WHERE crm_customer_insight.")
+               if keep_newer else "")
     return update, insert
