@@ -93,20 +93,15 @@ def _forget_own_records(env, models):
 
 
 def _keep_books(env):
-    """crm_ext's records that Odoo's own documents use, kept as Odoo keeps
-    those documents: accounts and journals that hold journal items (the
-    points' liability and expense, the loyalty journal), and products on
-    order, invoice or journal lines and stock moves (the loyalty discount,
-    the demo's products) with their templates.  An ``__export__`` xml id of
-    their own tells Odoo's uninstall that they are not crm_ext's alone
-    (deleting them fails on the documents, and Odoo logs each failure)."""
+    """crm_ext's records that documents use, kept as Odoo keeps those
+    documents: accounts and journals that hold journal items (the points'
+    liability and expense, the loyalty journal), and crm_ext's products (the
+    loyalty discount, the history import's product, the demo's), which
+    orders, invoices, journal items and stock moves use, and crm_ext's own
+    tables too until Odoo drops them, after it deletes the records.  An
+    ``__export__`` xml id of their own tells Odoo's uninstall that they are
+    not crm_ext's alone (deleting them fails, and Odoo logs each failure)."""
     env.cr.execute("""
-        WITH used_products AS (
-            SELECT product_id AS id FROM sale_order_line
-            UNION SELECT product_id FROM account_invoice_line
-            UNION SELECT product_id FROM account_move_line
-            UNION SELECT product_id FROM stock_move
-        )
         INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
         SELECT '__export__', 'crm_ext_' || data.name, data.model, data.res_id, TRUE
         FROM ir_model_data data
@@ -115,11 +110,7 @@ def _keep_books(env):
                 SELECT 1 FROM account_move_line line WHERE line.journal_id = data.res_id))
             OR (data.model = 'account.account' AND EXISTS (
                 SELECT 1 FROM account_move_line line WHERE line.account_id = data.res_id))
-            OR (data.model = 'product.product' AND data.res_id IN (SELECT id FROM used_products))
-            OR (data.model = 'product.template' AND EXISTS (
-                SELECT 1 FROM product_product variant
-                 WHERE variant.product_tmpl_id = data.res_id
-                   AND variant.id IN (SELECT id FROM used_products))))
+            OR data.model IN ('product.product', 'product.template'))
         ON CONFLICT DO NOTHING""")
 
 

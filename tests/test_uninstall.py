@@ -248,7 +248,7 @@ def test_no_record_of_crm_ext_remains_but_its_books(uninstalled):
     of the points, which hold journal items Odoo keeps."""
     assert uninstalled["records"], "crm_ext had no record to remove"
     kept = {model for model, _res_id in uninstalled["records_left"]}
-    # and the products Odoo's documents use (the loyalty discount on orders)
+    # and its products, which orders, invoices and stock moves use
     assert kept <= {"account.account", "account.journal", "product.product", "product.template"}
     assert uninstalled["xml_ids_left"] == 0
 
