@@ -26,11 +26,17 @@ class AccountMoveLine(models.Model):
     def remove_move_reconcile(self):
         """Odoo's unreconciliation; then the points of the invoices it
         re-opens follow."""
-        invoices = (self | self.mapped("matched_debit_ids.debit_move_id")
-                    | self.mapped("matched_credit_ids.credit_move_id")).mapped("invoice_id")
+        lines = (self | self.mapped("matched_debit_ids.debit_move_id")
+                 | self.mapped("matched_credit_ids.credit_move_id"))
+        residuals = {line.id: line.amount_residual for line in lines}
         result = super(AccountMoveLine, self).remove_move_reconcile()
-        invoices._sync_loyalty_points()
-        self._refresh_customer_insight()
+        # only the items it re-opened move (a call on an item matched with
+        # nothing, or on lines another invoice's button keeps, moves nothing)
+        reopened = lines.exists().filtered(
+            lambda line: line.company_id.currency_id.compare_amounts(
+                line.amount_residual, residuals[line.id]) != 0)
+        reopened.mapped("invoice_id")._sync_loyalty_points()
+        reopened._refresh_customer_insight()
         return result
 
     def _refresh_customer_insight(self):

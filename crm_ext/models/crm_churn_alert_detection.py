@@ -4,9 +4,10 @@
 import logging
 
 from odoo import _, api, fields, models
+from odoo.tools.misc import split_every
 
 from ..tools import bulk_mail, churn_alert_queries, clock
-from ..tools.chunked_cron import ChunkedRun, chunks_of
+from ..tools.chunked_cron import ChunkedRun
 
 _logger = logging.getLogger(__name__)
 
@@ -98,13 +99,13 @@ class CrmChurnAlert(models.Model):
             return []
         alert_ids = run.chunk(self._step(company, now, "_open_alert_ids"),
                               "%s: open alerts" % company.name) or []
-        for ids in chunks_of(alert_ids, CHUNK_SIZE):
+        for ids in split_every(CHUNK_SIZE, alert_ids, list):
             run.chunk(self._step(company, now, "_close_outcomes", ids),
                       "%s: close alerts %d-%d" % (company.name, ids[0], ids[-1]))
         partner_ids = run.chunk(self._step(company, now, "_candidate_ids"),
                                 "%s: candidates" % company.name) or []
         raised = []
-        for ids in chunks_of(partner_ids, CHUNK_SIZE):
+        for ids in split_every(CHUNK_SIZE, partner_ids, list):
             raised += run.chunk(self._step(company, now, "_raise_alerts", ids),
                                 "%s: raise customers %d-%d" % (company.name, ids[0], ids[-1])
                                 ) or []

@@ -4,9 +4,10 @@
 import logging
 
 from odoo import _, api, fields, models, tools
+from odoo.tools.misc import split_every
 
 from ..tools import bulk_mail
-from ..tools.chunked_cron import ChunkedRun, chunks_of, is_concurrency_error
+from ..tools.chunked_cron import ChunkedRun, is_concurrency_error
 from ..tools.sla_status import DUE_SQL, SlaValues, sla_status, sla_stopped_since, sla_values
 
 _logger = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ class CrmComplaint(models.Model):
                 "SELECT complaint.id FROM crm_complaint complaint WHERE %s ORDER BY complaint.id"
                 % DUE_SQL, {"now": now})  # pylint: disable=sql-injection
             ids = [row[0] for row in self.env.cr.fetchall()]
-            for batch in chunks_of(ids, batch_size):
+            for batch in split_every(batch_size, ids, list):
                 escalated += run.chunk(
                     lambda env, batch=batch: env[self._name]._escalate_chunk(batch, now),
                     "%d-%d" % (batch[0], batch[-1])) or 0

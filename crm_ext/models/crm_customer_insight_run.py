@@ -7,9 +7,10 @@ import time
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import split_every
 
 from ..tools import access, clock, insight_queries, session
-from ..tools.chunked_cron import ChunkedRun, chunks_of
+from ..tools.chunked_cron import ChunkedRun
 from .crm_customer_insight import ABC_COLUMNS, SCORE_COLUMNS
 
 #: the advisory lock of a recompute (the nightly cron and the menu alike):
@@ -293,6 +294,6 @@ class CrmCustomerInsight(models.Model):
         grades = self.env["crm.customer.grade"].sudo()
         label = "visits of %s" % company.id
         due = self._in_chunk(run, label, grades, "_visit_partner_ids", company)
-        for chunk in chunks_of(due or [], CHUNK_SIZE):
+        for chunk in split_every(CHUNK_SIZE, due or [], list):
             self._in_chunk(run, "%s, from customer %s" % (label, chunk[0]), grades,
                            "_schedule_visits", company, today, chunk)

@@ -92,19 +92,24 @@ class CrmLoyaltyEarning(models.AbstractModel):
             program = member.program_id
         elif not program or self._state(invoice) not in ("open", "paid"):
             return member.browse(), None
-        refunded = None
-        if self._posting(invoice) or not invoice.sudo().loyalty_earn_multiplier:
-            refunded = self._reckon(invoice, program, multiplier)
+        refunded, reckoning = None, None
+        posting = self._posting(invoice)
+        if posting or not invoice.sudo().loyalty_earn_multiplier:
+            full, earn_multiplier, refunded = self._reckon(invoice, program, multiplier)
+            reckoning = {"full": full, "multiplier": earn_multiplier}
+            if posting:
+                self._fix_points(invoice, full, earn_multiplier)
+        full = reckoning["full"] if reckoning else None
         if not member:
-            if self._posting(invoice) and program.enrol_mode == "classified":
+            if posting and program.enrol_mode == "classified":
                 return None
             # customers are enrolled by the first invoice that earns points
-            if self._points_due(invoice, program, refunded) > 0:
+            if self._points_due(invoice, program, refunded, full) > 0:
                 member = self.env["crm.loyalty.member"]._member_of(
                     program, invoice.commercial_partner_id)
             if not member:
                 return member, None
-        target = self._points_due(invoice, member.program_id, refunded)
+        target = self._points_due(invoice, member.program_id, refunded, full)
         held = sum(earned.mapped("points"))
         if target < held:
             # what expired of its points is gone already: not taken back again
@@ -112,6 +117,11 @@ class CrmLoyaltyEarning(models.AbstractModel):
         delta = member.program_id._round_points(target - held)
         if not delta:
             return member, None
+        if reckoning and not posting:
+            # an invoice posted without them (before crm_ext, or before the
+            # version that fixes them) has its points fixed by their first
+            # movement: a call that moves nothing writes nothing
+            self._fix_points(invoice, reckoning["full"], reckoning["multiplier"])
         return member, {
             "member_id": member.id,
             "entry_type": "earn" if delta > 0 else "reversal",
@@ -159,8 +169,11 @@ class CrmLoyaltyEarning(models.AbstractModel):
         """Fix the points of the whole ``invoice``, at its validation: by
         the program's rules now (rate, category multipliers, exclusions,
         minimum, rounding) and the tier multiplier (see
-        :meth:`_earn_multiplier`).  Returns what credit notes refund of it
-        (company currency), read with its lines."""
+        :meth:`_earn_multiplier`).  Returns ``(full, multiplier, refunded)``:
+        its points (float), the tier multiplier they were reckoned at, and
+        what credit notes refund of it (company currency, None without
+        lines), read with its lines; :meth:`_fix_points` stores the first
+        two."""
         invoice.ensure_one()
         multiplier = self._earn_multiplier(invoice, program, multiplier)
         # the untaxed amount of the eligible lines by product category, what
@@ -188,13 +201,18 @@ class CrmLoyaltyEarning(models.AbstractModel):
                          and invoice.amount_untaxed_signed < program.min_amount):
             base = self._earning_base(invoice, program, [row[:2] for row in rows], rows[0][3])
             full = program._round_points(base * program.points_per_unit * multiplier)
+        return full, multiplier, abs(rows[0][2]) if rows else None
+
+    @api.model
+    def _fix_points(self, invoice, full, multiplier):
+        """Store ``full`` points and the tier ``multiplier`` they were
+        reckoned at (see :meth:`_reckon`) on ``invoice``."""
         self.env.cr.execute("""
             UPDATE account_invoice SET loyalty_points_full = %s, loyalty_earn_multiplier = %s
              WHERE id = %s
         """, (full, multiplier, invoice.id))
         invoice.invalidate_cache(["loyalty_points_full", "loyalty_earn_multiplier"],
                                  invoice.ids)
-        return abs(rows[0][2]) if rows else None
 
     @api.model
     def _earning_base(self, invoice, program, amounts, multiplied=True):
@@ -223,13 +241,15 @@ class CrmLoyaltyEarning(models.AbstractModel):
         return tier.earn_multiplier or 1.0
 
     @api.model
-    def _points_due(self, invoice, program, refunded=None):
+    def _points_due(self, invoice, program, refunded=None, full=None):
         """Points ``invoice`` earns now: the share of its points (see
         :meth:`_reckon`) that is posted (or paid) and not refunded.
-        ``refunded``: what its credit notes refund, when already read."""
+        ``refunded``: what its credit notes refund, when already read;
+        ``full``: its points when reckoned and not stored yet."""
         invoice.ensure_one()
         total = invoice.amount_total_company_signed
-        full = invoice.sudo().loyalty_points_full
+        if full is None:
+            full = invoice.sudo().loyalty_points_full
         if self._state(invoice) not in ("open", "paid") or not total or not full:
             return 0.0
         kept = total

@@ -7,9 +7,10 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.tools.misc import split_every
 
 from ..tools import clock, session
-from ..tools.chunked_cron import ChunkedRun, chunks_of
+from ..tools.chunked_cron import ChunkedRun
 
 # members per chunk of each step of the daily run: a chunk is one
 # transaction (an expiry chunk holds the locks of its members and writes
@@ -102,7 +103,7 @@ class CrmLoyaltyProgram(models.Model):
         finder, worker = DAILY_STEPS[step]
         done = 0
         size = EXPIRY_CHUNK if step == "expiry" else DAILY_CHUNK
-        for batch in chunks_of(getattr(self, finder)(today), size):
+        for batch in split_every(size, getattr(self, finder)(today), list):
             done += run.chunk(
                 lambda env, batch=batch: getattr(
                     env[self._name].sudo().browse(self.id), worker)(today, batch),

@@ -67,6 +67,45 @@ class TestLoyaltyEarning(LoyaltyCase):
         self._pay(invoice)
         self.assertEqual(self._earned(invoice), 1000.0)
 
+    def test_unreconciling_nothing_writes_nothing(self):
+        # an invoice validated before crm_ext has no points fixed: an
+        # accountant's unreconcile of its receivable item, matched with
+        # nothing, neither fixes them nor refreshes the customer's figures
+        partner = self._customer("Before crm_ext")
+        invoice = self._sell(partner, 1000.0)
+        self.env.cr.execute("""
+            UPDATE account_invoice SET loyalty_points_full = NULL,
+                                       loyalty_earn_multiplier = NULL
+             WHERE id = %s
+        """, (invoice.id,))
+        invoice.invalidate_cache()
+        receivable = invoice.move_id.line_ids.filtered(
+            lambda line: line.account_id == invoice.account_id)
+        insight = self.env["crm.customer.insight"].search([("partner_id", "=", partner.id)])
+        self.env.cr.execute("""
+            SELECT row(inv.*)::text, (SELECT string_agg(row(i.*)::text, '')
+                                        FROM crm_customer_insight i WHERE i.id = ANY(%s))
+              FROM account_invoice inv WHERE inv.id = %s
+        """, (insight.ids, invoice.id))
+        before = self.env.cr.fetchone()
+        self.assertTrue(receivable.sudo(self.accountant).remove_move_reconcile())
+        self.env.cr.execute("""
+            SELECT row(inv.*)::text, (SELECT string_agg(row(i.*)::text, '')
+                                        FROM crm_customer_insight i WHERE i.id = ANY(%s))
+              FROM account_invoice inv WHERE inv.id = %s
+        """, (insight.ids, invoice.id))
+        self.assertEqual(self.env.cr.fetchone(), before)
+        # its first movement, the payment, fixes them
+        payment = self._pay(invoice)
+        self.assertEqual(invoice.loyalty_points_full, 1000.0)
+        self.assertEqual(invoice.loyalty_earn_multiplier, 1.0)
+        self.assertEqual(self._earned(invoice), 1000.0)
+        # unpaid again, the points go back
+        self._unpay(payment)
+        self.assertEqual(invoice.state, "open")
+        self.assertEqual(self._earned(invoice), 0.0)
+        self.assertLiabilityBalanced()
+
     def test_partial_payments_earn_their_share(self):
         partner = self._customer("Instalments")
         invoice = self._sell(partner, 1000.0)

@@ -157,8 +157,3 @@ class ChunkedRun(object):
         # block commits; an error rolls back): only whole chunks are kept.
         with api.Environment.manage(), self.env.registry.cursor() as cr:
             return work(self.env(cr=cr))
-
-
-def chunks_of(ids, size):
-    """``ids`` (a list) in lists of at most ``size``."""
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
