@@ -3,6 +3,7 @@ import os
 
 from odoo.tests import common
 
+from ..tools.vanished_models import remove_vanished_models
 from .common import InsightCase
 from .test_complaint_common import ComplaintCase
 from .test_loyalty_common import LoyaltyCase
@@ -129,3 +130,72 @@ class TestMigration11070(common.TransactionCase):
         program.journal_id = chosen
         _migration("11.0.7.0.0", "post").migrate(self.env.cr, "11.0.6.0.0")
         self.assertEqual(chosen.sequence_id.implementation, "no_gap")
+
+    def test_models_dropped_from_the_code_leave_nothing(self):
+        # what Odoo 11's upgrade keeps of a model a version dropped: its
+        # ir.model row (with crm_ext's external id), a field, a constraint,
+        # a many2many, its table and an attachment of one of its records
+        cr = self.env.cr
+        cr.execute("""
+            INSERT INTO ir_model (model, name, state, transient)
+            VALUES ('crm.dropped.wizard', 'Dropped Wizard', 'base', TRUE) RETURNING id
+        """)
+        model_id = cr.fetchone()[0]
+        cr.execute("""
+            INSERT INTO ir_model_data (module, name, model, res_id)
+            VALUES ('crm_ext', 'model_crm_dropped_wizard', 'ir.model', %s)
+        """, (model_id,))
+        cr.execute("""
+            INSERT INTO ir_model_fields (model_id, model, name, field_description, ttype,
+                                         state, store)
+            VALUES (%s, 'crm.dropped.wizard', 'note', 'Note', 'char', 'base', TRUE)
+            RETURNING id
+        """, (model_id,))
+        field_id = cr.fetchone()[0]
+        cr.execute("""
+            INSERT INTO ir_model_data (module, name, model, res_id)
+            VALUES ('crm_ext', 'field_crm_dropped_wizard_note', 'ir.model.fields', %s)
+        """, (field_id,))
+        module_id = self.env["ir.module.module"].search([("name", "=", "crm_ext")]).id
+        cr.execute("""
+            INSERT INTO ir_model_constraint (name, model, module, type)
+            VALUES ('crm_dropped_wizard_note_fkey', %s, %s, 'f');
+            INSERT INTO ir_model_relation (name, model, module)
+            VALUES ('crm_complaint_crm_dropped_wizard_rel', %s, %s);
+            CREATE TABLE crm_dropped_wizard (id serial PRIMARY KEY, note varchar);
+            CREATE TABLE crm_complaint_crm_dropped_wizard_rel (
+                crm_dropped_wizard_id int REFERENCES crm_dropped_wizard(id),
+                crm_complaint_id int REFERENCES crm_complaint(id));
+        """, (model_id, module_id, model_id, module_id))
+        # (by SQL: the ORM checks the rights on the records of its model)
+        cr.execute("""
+            INSERT INTO ir_attachment (name, datas_fname, res_model, res_id, type, db_datas)
+            VALUES ('dropped.txt', 'dropped.txt', 'crm.dropped.wizard', 1, 'binary', 'dropped')
+            RETURNING id
+        """)
+        attachment = self.env["ir.attachment"].browse(cr.fetchone()[0])
+        complaint_model = self.env["ir.model"]._get("crm.complaint")
+        complaint_fields = len(complaint_model.field_id)
+
+        _migration("11.0.7.0.0", "post").migrate(cr, "11.0.6.0.0")
+
+        cr.execute("SELECT COUNT(*) FROM ir_model WHERE model = 'crm.dropped.wizard'")
+        self.assertEqual(cr.fetchone()[0], 0)
+        cr.execute("SELECT COUNT(*) FROM ir_model_fields WHERE model = 'crm.dropped.wizard'")
+        self.assertEqual(cr.fetchone()[0], 0)
+        cr.execute("""SELECT COUNT(*) FROM ir_model_data
+                       WHERE name IN ('model_crm_dropped_wizard', 'field_crm_dropped_wizard_note')""")
+        self.assertEqual(cr.fetchone()[0], 0)
+        cr.execute("""SELECT COUNT(*) FROM ir_model_constraint
+                       WHERE name = 'crm_dropped_wizard_note_fkey'""")
+        self.assertEqual(cr.fetchone()[0], 0)
+        cr.execute("""SELECT relname FROM pg_class WHERE relname IN
+                      ('crm_dropped_wizard', 'crm_complaint_crm_dropped_wizard_rel')""")
+        self.assertEqual(cr.fetchall(), [])
+        self.assertFalse(attachment.exists())
+        # the models crm_ext defines stay, with their fields and tables
+        complaint_model.invalidate_cache()
+        self.assertEqual(len(complaint_model.field_id), complaint_fields)
+        self.assertTrue(self.env["crm.complaint"].search([], limit=1))
+        self.assertEqual(
+            remove_vanished_models(self.env, "crm_ext"), [], "run again, it removes nothing")
