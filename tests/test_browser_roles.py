@@ -674,10 +674,17 @@ def test_admin_churn(users, scenario, browser, odoo_server, artifacts_dir, tmp_p
 DASHBOARD_PANEL = "//div[contains(@class, 'o_dashboard')]//div[contains(@class, 'oe_action')]"
 
 
+# what a panel shows, by the css of its content
+PANEL_CONTENT = {"graph": ".o_graph svg", "pivot": ".o_pivot td.o_pivot_cell_value",
+                 "rows": ".o_data_row"}
+
+
 def _dashboard(client, name):
     """The dashboard opened from the application's first menu; waits for
     every panel to draw its chart, table or list (or say it has no data)
-    and returns {panel title: panel element}."""
+    and returns {panel title: {content kind: drawn (bool)}} (see
+    PANEL_CONTENT), read in one pass: a panel the web client draws again
+    meanwhile is read again."""
     client.menu("crm_ext.crm_retention_menu_root", "crm_ext.crm_dashboard_menu")
     client.find(css=".o_dashboard .oe_action")
     drawn = ".oe_content svg, .oe_content table, .oe_content .oe_view_nocontent"
@@ -685,8 +692,14 @@ def _dashboard(client, name):
                             client.find_all(".o_dashboard .oe_action")),
                 "every panel of the dashboard to draw")
     client.idle()
-    panels = {panel.find_element(By.CSS_SELECTOR, ".oe_header_txt").text.strip(): panel
-              for panel in client.find_all(".o_dashboard .oe_action")}
+
+    def read():
+        # wait() reads again when an element went stale
+        return {panel.find_element(By.CSS_SELECTOR, ".oe_header_txt").text.strip(): {
+            kind: bool(panel.find_elements(By.CSS_SELECTOR, css))
+            for kind, css in PANEL_CONTENT.items()}
+            for panel in client.find_all(".o_dashboard .oe_action")}
+    panels = client.wait(read, "the dashboard's panels to be read")
     client.screenshot(name)
     return panels
 
@@ -702,11 +715,10 @@ def test_sales_manager_dashboard(users, scenario, browser, odoo_server, artifact
         "Open Complaints by SLA Status", "Open Churn Alerts by Owner",
         "Loyalty Liability"}, sorted(panels)
     for title in ("Segment Distribution", "Lifecycle Funnel", "Churn Rate Trend"):
-        assert panels[title].find_elements(By.CSS_SELECTOR, ".o_graph svg"), title
+        assert panels[title]["graph"], title
     for title in ("Open Complaints by SLA Status", "Open Churn Alerts by Owner"):
-        assert panels[title].find_elements(By.CSS_SELECTOR, ".o_pivot td.o_pivot_cell_value"), \
-            title
-    assert panels["Loyalty Liability"].find_elements(By.CSS_SELECTOR, ".o_data_row")
+        assert panels[title]["pivot"], title
+    assert panels["Loyalty Liability"]["rows"]
 
     client.click(xpath=DASHBOARD_PANEL + "[.//span[normalize-space()=%s]]"
                  "//td[contains(@class, 'o_pivot_cell_value')][not(contains(@class, 'o_empty'))]"
