@@ -10,16 +10,13 @@ class AccountMoveLine(models.Model):
     def reconcile(self, writeoff_acc_id=False, writeoff_journal_id=False):
         """Odoo's reconciliation; then the points of the invoices it settles
         follow their payments and credit notes.  Returns as Odoo's."""
-        residuals = {line.id: line.amount_residual for line in self}
+        residuals = self._residuals()
         result = super(AccountMoveLine, self).reconcile(
             writeoff_acc_id=writeoff_acc_id, writeoff_journal_id=writeoff_journal_id)
         # payments and credit notes settle invoices: their points and the
         # customers' receivables follow (a call that matched nothing moves
         # nothing)
-        settled = self.filtered(lambda line: line.company_id.currency_id.compare_amounts(
-            line.amount_residual, residuals[line.id]) != 0)
-        settled.mapped("invoice_id")._sync_loyalty_points()
-        settled._refresh_customer_insight()
+        self._follow_residuals(residuals)
         return result
 
     @api.multi
@@ -28,16 +25,27 @@ class AccountMoveLine(models.Model):
         re-opens follow."""
         lines = (self | self.mapped("matched_debit_ids.debit_move_id")
                  | self.mapped("matched_credit_ids.credit_move_id"))
-        residuals = {line.id: line.amount_residual for line in lines}
+        residuals = lines._residuals()
         result = super(AccountMoveLine, self).remove_move_reconcile()
         # only the items it re-opened move (a call on an item matched with
         # nothing, or on lines another invoice's button keeps, moves nothing)
-        reopened = lines.exists().filtered(
+        lines._follow_residuals(residuals)
+        return result
+
+    def _residuals(self):
+        """{item id: its residual amount}, before a reconciliation changes
+        them (see :meth:`_follow_residuals`)."""
+        return {line.id: line.amount_residual for line in self}
+
+    def _follow_residuals(self, residuals):
+        """The points of the invoices and the figures of the customers of
+        the items among ``self`` whose residual is no longer the one in
+        ``residuals`` (see :meth:`_residuals`) follow."""
+        moved = self.exists().filtered(
             lambda line: line.company_id.currency_id.compare_amounts(
                 line.amount_residual, residuals[line.id]) != 0)
-        reopened.mapped("invoice_id")._sync_loyalty_points()
-        reopened._refresh_customer_insight()
-        return result
+        moved.mapped("invoice_id")._sync_loyalty_points()
+        moved._refresh_customer_insight()
 
     def _refresh_customer_insight(self):
         """The figures of the customers of these receivable items."""

@@ -92,14 +92,13 @@ class CrmLoyaltyEarning(models.AbstractModel):
             program = member.program_id
         elif not program or self._state(invoice) not in ("open", "paid"):
             return member.browse(), None
-        refunded, reckoning = None, None
+        refunded = full = earn_multiplier = None
         posting = self._posting(invoice)
-        if posting or not invoice.sudo().loyalty_earn_multiplier:
+        reckoned = posting or not invoice.sudo().loyalty_earn_multiplier
+        if reckoned:
             full, earn_multiplier, refunded = self._reckon(invoice, program, multiplier)
-            reckoning = {"full": full, "multiplier": earn_multiplier}
             if posting:
                 self._fix_points(invoice, full, earn_multiplier)
-        full = reckoning["full"] if reckoning else None
         if not member:
             if posting and program.enrol_mode == "classified":
                 return None
@@ -117,11 +116,11 @@ class CrmLoyaltyEarning(models.AbstractModel):
         delta = member.program_id._round_points(target - held)
         if not delta:
             return member, None
-        if reckoning and not posting:
+        if reckoned and not posting:
             # an invoice posted without them (before crm_ext, or before the
             # version that fixes them) has its points fixed by their first
             # movement: a call that moves nothing writes nothing
-            self._fix_points(invoice, reckoning["full"], reckoning["multiplier"])
+            self._fix_points(invoice, full, earn_multiplier)
         return member, {
             "member_id": member.id,
             "entry_type": "earn" if delta > 0 else "reversal",

@@ -82,19 +82,18 @@ class TestLoyaltyEarning(LoyaltyCase):
         receivable = invoice.move_id.line_ids.filtered(
             lambda line: line.account_id == invoice.account_id)
         insight = self.env["crm.customer.insight"].search([("partner_id", "=", partner.id)])
-        self.env.cr.execute("""
-            SELECT row(inv.*)::text, (SELECT string_agg(row(i.*)::text, '')
-                                        FROM crm_customer_insight i WHERE i.id = ANY(%s))
-              FROM account_invoice inv WHERE inv.id = %s
-        """, (insight.ids, invoice.id))
-        before = self.env.cr.fetchone()
+
+        def rows():
+            """The invoice's row and the customer's insight rows, as text."""
+            self.env.cr.execute("""
+                SELECT row(inv.*)::text, (SELECT string_agg(row(i.*)::text, '')
+                                            FROM crm_customer_insight i WHERE i.id = ANY(%s))
+                  FROM account_invoice inv WHERE inv.id = %s
+            """, (insight.ids, invoice.id))
+            return self.env.cr.fetchone()
+        before = rows()
         self.assertTrue(receivable.sudo(self.accountant).remove_move_reconcile())
-        self.env.cr.execute("""
-            SELECT row(inv.*)::text, (SELECT string_agg(row(i.*)::text, '')
-                                        FROM crm_customer_insight i WHERE i.id = ANY(%s))
-              FROM account_invoice inv WHERE inv.id = %s
-        """, (insight.ids, invoice.id))
-        self.assertEqual(self.env.cr.fetchone(), before)
+        self.assertEqual(rows(), before)
         # its first movement, the payment, fixes them
         payment = self._pay(invoice)
         self.assertEqual(invoice.loyalty_points_full, 1000.0)
